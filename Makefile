@@ -1,0 +1,55 @@
+# SPDX-License-Identifier: GPL-2.0
+# shared_map: top-level build.
+#   make               module for every kernel in KERNELS + userspace tools
+#   make W=1           same, with the kernel's extra warnings (must be silent)
+#   make sparse        sparse over the module, every kernel
+#   make check         build, then every test suite in a guest, every kernel
+#   make demo          the main journey in one guest boot
+#   make bench         benchmarks (see bench/README.md)
+
+KERNELS ?= 6.1 6.12
+W ?=
+export KERNELS
+
+ROOT := $(CURDIR)
+BUILD := $(ROOT)/build
+# Kernel sources live in module/, persist/ and module/examples/; each kernel
+# gets its own directory of symlinks so builds for two kernels never collide.
+KSRC := $(wildcard module/*.c module/*.h persist/*.c persist/*.h \
+	module/examples/*.c bench/kmod/*.c) module/Kbuild
+
+.PHONY: all modules tools sparse check demo bench clean FORCE
+
+all: modules tools
+
+modules: $(KSRC)
+	@set -e; for k in $(KERNELS); do \
+		kver=$$(scripts/kver $$k); d=$(BUILD)/$$kver/mod; \
+		mkdir -p $$d; \
+		find $$d -maxdepth 1 -type l -delete; \
+		for f in $(KSRC); do ln -sf $(ROOT)/$$f $$d/; done; \
+		echo "  MODULES $$k ($$kver)"; \
+		$(MAKE) -s -C /lib/modules/$$kver/build M=$$d SMAP_ROOT=$(ROOT) \
+			CONFIG_DEBUG_INFO_BTF_MODULES= \
+			$(if $(W),W=$(W)) $(if $(C),C=$(C) CHECK="$(CHECK)") modules; \
+	done
+
+sparse:
+	@$(MAKE) --no-print-directory modules C=2 CHECK="sparse -Wno-decl"
+
+tools:
+	@$(MAKE) --no-print-directory -s -C tools BUILD=$(BUILD)
+	@$(MAKE) --no-print-directory -s -C tests BUILD=$(BUILD)
+
+check: all
+	@scripts/check
+
+demo: all
+	@scripts/demo
+
+bench: all
+	@bench/run
+
+clean:
+	rm -rf $(BUILD)
+	@$(MAKE) --no-print-directory -s -C tools clean BUILD=$(BUILD)

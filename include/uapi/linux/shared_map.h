@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * shared_map: the user/kernel ABI of the in-kernel key-value store.
+ *
+ * Shared by the module (module/), the library (tools/) and the netlink
+ * family. Every ioctl argument is a flat struct of fixed-width fields;
+ * pointers are __u64 and point at plain byte buffers (one level only).
+ * Structs are extensible: the kernel reads _IOC_SIZE(cmd) bytes with
+ * copy_struct_from_user(), so a newer, longer struct whose extra tail is
+ * zero works with an older module and vice versa.
+ */
+#ifndef _UAPI_LINUX_SHARED_MAP_H
+#define _UAPI_LINUX_SHARED_MAP_H
+
+#include <linux/types.h>
+#include <linux/ioctl.h>
+
+#define SMAP_ABI_VERSION	1
+#define SMAP_DEVICE_PATH	"/dev/shared_map"
+#define SMAP_GENL_NAME		"shared_map"
+#define SMAP_GENL_VERSION	1
+
+/* Hard limits; the module parameters key_max/value_max may only lower them. */
+#define SMAP_KEY_MAX		1024
+#define SMAP_VALUE_MAX		(1024 * 1024)
+/* Largest value a single netlink attribute carries (nla_len is 16 bits). */
+#define SMAP_NL_VALUE_MAX	65000
+#define SMAP_MODE_DEFAULT	0644
+
+/* Operation codes: batch entries and per-op statistics. */
+enum smap_op {
+	SMAP_OP_SET = 0,
+	SMAP_OP_GET,
+	SMAP_OP_DEL,
+	SMAP_OP_INCR,
+	SMAP_OP_CAS,
+	SMAP_OP_LIST,
+	SMAP_OP_BATCH,
+	SMAP_OP__COUNT
+};
+
+/* What a mutation did (ioctl .status, netlink SMAP_A_STATUS). */
+enum smap_status {
+	SMAP_ST_NONE = 0,
+	SMAP_ST_CREATED,	/* key did not exist, now does */
+	SMAP_ST_UPDATED,	/* key existed, value replaced */
+	SMAP_ST_DELETED,	/* key removed */
+	SMAP_ST_NOT_FOUND,	/* get/del of a missing key (errno ENOENT) */
+	SMAP_ST_MISMATCH,	/* cas: current value differs (errno ECANCELED) */
+};
+
+/* smap_kv.flags */
+#define SMAP_F_MODE	(1U << 0)	/* set/incr/cas: .mode applies if created */
+
+/*
+ * SET: key/value in, .mode used on create when SMAP_F_MODE is set.
+ * GET: key in; value_len in = capacity of .value, out = the value's length.
+ *      ERANGE when the buffer is too small (value_len then holds the size
+ *      needed, nothing copied). mode/uid/gid out.
+ * DEL: key in.
+ */
+struct smap_kv {
+	__u64 key;		/* user pointer to key bytes */
+	__u64 value;		/* user pointer to value bytes */
+	__u32 key_len;
+	__u32 value_len;
+	__u32 flags;
+	__u32 mode;		/* permission bits (0777 mask) */
+	__u32 uid;		/* out: creator */
+	__u32 gid;		/* out: creator group */
+	__u32 status;		/* out: enum smap_status */
+	__u32 __reserved;	/* must be zero */
+};
+
+/* INCR: value is an ASCII decimal s64; a missing key counts as 0. */
+struct smap_incr {
+	__u64 key;
+	__s64 delta;
+	__s64 result;		/* out: the new value */
+	__u32 key_len;
+	__u32 flags;
+	__u32 mode;
+	__u32 status;		/* out */
+};
+
+/* CAS: replace the value with new only if it currently equals old. */
+struct smap_cas {
+	__u64 key;
+	__u64 old_value;
+	__u64 new_value;
+	__u32 key_len;
+	__u32 old_len;
+	__u32 new_len;
+	__u32 flags;
+	__u32 mode;
+	__u32 status;		/* out: UPDATED, or MISMATCH with ECANCELED */
+};
+
+/*
+ * LIST: keys starting with prefix, in pieces. Start with cursor 0; each call
+ * fills .buf with records { __u32 len; key bytes; pad to 4 } and returns the
+ * cursor to pass next; SMAP_LIST_END in flags when nothing is left. A key
+ * present for the whole listing is returned exactly once.
+ */
+#define SMAP_LIST_END	(1U << 0)
+struct smap_list {
+	__u64 prefix;
+	__u64 buf;
+	__u64 cursor;		/* in/out */
+	__u32 prefix_len;
+	__u32 buf_len;		/* in: capacity */
+	__u32 used;		/* out: bytes written to buf */
+	__u32 count;		/* out: keys written */
+	__u32 flags;		/* out: SMAP_LIST_END */
+	__u32 __reserved;
+};
+
+/*
+ * BATCH: .ops points at a flat buffer of entries, each a struct
+ * smap_batch_op followed by key_len key bytes and value_len value bytes,
+ * the whole entry padded to 8 bytes. Entries are applied in order, each
+ * atomically; error/status/result are written back into each header.
+ * Allowed ops: SET, DEL, INCR (delta in .arg, result returned in .arg).
+ */
+struct smap_batch_op {
+	__u16 op;		/* enum smap_op */
+	__u16 flags;		/* SMAP_F_MODE */
+	__u32 mode;
+	__u32 key_len;
+	__u32 value_len;
+	__s64 arg;		/* incr: delta in, result out */
+	__s32 error;		/* out: 0 or -errno */
+	__u32 status;		/* out */
+};
+#define SMAP_BATCH_ALIGN	8
+
+struct smap_batch {
+	__u64 ops;
+	__u32 len;		/* bytes in the ops buffer */
+	__u32 count;		/* entries in the buffer */
+	__u32 done;		/* out: entries processed */
+	__u32 failed;		/* out: entries with error != 0 */
+};
+
+struct smap_stats {
+	__u64 keys;
+	__u64 bytes;		/* key + value bytes stored */
+	__u64 max_bytes;
+	__u64 ops[SMAP_OP__COUNT];
+	__u64 errors;
+	/* persistence (zero until the log exists) */
+	__u64 log_bytes;
+	__u64 log_records;
+	__u64 log_seq;
+	__u64 replayed;
+	__u64 truncated_bytes;
+	__u64 corrupt_files;
+	__u64 compactions;
+	__u64 fsyncs;
+	__u32 read_only;	/* 1 after an I/O error, until recovered */
+	__u32 __reserved;
+};
+
+struct smap_version {
+	__u32 abi;		/* SMAP_ABI_VERSION */
+	__u32 key_max;
+	__u32 value_max;
+	__u32 __reserved;
+	__u64 max_bytes;
+};
+
+#define SMAP_IOC_MAGIC	0xBD	/* free in ioctl-number.rst */
+
+#define SMAP_IOC_VERSION	_IOR(SMAP_IOC_MAGIC, 0x00, struct smap_version)
+#define SMAP_IOC_SET		_IOWR(SMAP_IOC_MAGIC, 0x01, struct smap_kv)
+#define SMAP_IOC_GET		_IOWR(SMAP_IOC_MAGIC, 0x02, struct smap_kv)
+#define SMAP_IOC_DEL		_IOWR(SMAP_IOC_MAGIC, 0x03, struct smap_kv)
+#define SMAP_IOC_INCR		_IOWR(SMAP_IOC_MAGIC, 0x04, struct smap_incr)
+#define SMAP_IOC_CAS		_IOWR(SMAP_IOC_MAGIC, 0x05, struct smap_cas)
+#define SMAP_IOC_LIST		_IOWR(SMAP_IOC_MAGIC, 0x06, struct smap_list)
+#define SMAP_IOC_BATCH		_IOWR(SMAP_IOC_MAGIC, 0x07, struct smap_batch)
+#define SMAP_IOC_STATS		_IOR(SMAP_IOC_MAGIC, 0x08, struct smap_stats)
+#define SMAP_IOC_RECOVER	_IO(SMAP_IOC_MAGIC, 0x09)	/* leave read-only */
+
+/* Generic netlink: commands and attributes. */
+enum smap_cmd {
+	SMAP_CMD_UNSPEC = 0,
+	SMAP_CMD_SET,
+	SMAP_CMD_GET,
+	SMAP_CMD_DEL,
+	SMAP_CMD_INCR,
+	SMAP_CMD_CAS,
+	SMAP_CMD_LIST,		/* dump: one message per key */
+	SMAP_CMD_STATS,
+	SMAP_CMD_REPLY,		/* kernel -> user */
+	__SMAP_CMD_MAX
+};
+#define SMAP_CMD_MAX (__SMAP_CMD_MAX - 1)
+
+enum smap_attr {
+	SMAP_A_UNSPEC = 0,
+	SMAP_A_KEY,		/* binary, 1..SMAP_KEY_MAX */
+	SMAP_A_VALUE,		/* binary, 0..SMAP_NL_VALUE_MAX */
+	SMAP_A_OLD_VALUE,	/* binary: cas */
+	SMAP_A_MODE,		/* u32 */
+	SMAP_A_DELTA,		/* s64: incr */
+	SMAP_A_RESULT,		/* s64: incr reply */
+	SMAP_A_STATUS,		/* u32: enum smap_status */
+	SMAP_A_UID,		/* u32 */
+	SMAP_A_GID,		/* u32 */
+	SMAP_A_PREFIX,		/* binary: list */
+	SMAP_A_STATS,		/* binary: struct smap_stats */
+	SMAP_A_PAD,
+	__SMAP_A_MAX
+};
+#define SMAP_A_MAX (__SMAP_A_MAX - 1)
+
+#endif /* _UAPI_LINUX_SHARED_MAP_H */
