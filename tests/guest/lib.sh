@@ -1,0 +1,67 @@
+# SPDX-License-Identifier: GPL-2.0
+# Sourced by guest tests (busybox sh). Each check prints one line; finish()
+# fails the test if any check failed or if no check ran at all.
+T_CHECKS=0
+T_FAILS=0
+
+ok() {
+	T_CHECKS=$((T_CHECKS + 1))
+	echo "ok   $*"
+}
+
+not_ok() {
+	T_CHECKS=$((T_CHECKS + 1))
+	T_FAILS=$((T_FAILS + 1))
+	echo "FAIL $*"
+}
+
+# check DESC CMD...: CMD must succeed
+check() {
+	_d=$1
+	shift
+	if "$@"; then ok "$_d"; else not_ok "$_d (status $?)"; fi
+}
+
+# expect_rc WANT DESC CMD...: CMD must exit with status WANT
+expect_rc() {
+	_w=$1 _d=$2
+	shift 2
+	"$@"
+	_rc=$?
+	if [ "$_rc" -eq "$_w" ]; then ok "$_d"; else not_ok "$_d: status $_rc, want $_w"; fi
+}
+
+# expect_eq GOT WANT DESC
+expect_eq() {
+	if [ "$1" = "$2" ]; then ok "$3"; else not_ok "$3: got '$1', want '$2'"; fi
+}
+
+# load the module; a test that cannot load it fails at once
+load_module() {
+	if ! modprobe shared_map "$@"; then
+		not_ok "modprobe shared_map $*"
+		finish
+	fi
+	ok "modprobe shared_map $*"
+}
+
+# unload and check nothing is left behind
+unload_module() {
+	check "rmmod shared_map" rmmod shared_map
+	if lsmod | grep -q '^shared_map '; then
+		not_ok "shared_map still in lsmod"
+	else
+		ok "shared_map gone from lsmod"
+	fi
+	if [ -e /sys/module/shared_map ] || [ -e /dev/shared_map ]; then
+		not_ok "/sys/module/shared_map or /dev/shared_map left behind"
+	else
+		ok "no /sys/module/shared_map, no /dev/shared_map"
+	fi
+}
+
+finish() {
+	echo "$T_CHECKS checks, $T_FAILS failed"
+	[ "$T_CHECKS" -gt 0 ] && [ "$T_FAILS" -eq 0 ] && exit 0
+	exit 1
+}
