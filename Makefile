@@ -12,7 +12,7 @@ W ?=
 export KERNELS
 
 ROOT := $(CURDIR)
-BUILD := $(ROOT)/build
+BUILD ?= $(ROOT)/build
 # Kernel sources live in module/, persist/ and module/examples/; each kernel
 # gets its own directory of symlinks so builds for two kernels never collide.
 KSRC := $(wildcard module/*.c module/*.h persist/*.c persist/*.h \
@@ -34,8 +34,10 @@ modules: $(KSRC)
 			$(if $(W),W=$(W)) $(if $(C),C=$(C) CHECK="$(CHECK)") modules; \
 	done
 
+# sparse over every module source, every kernel; any report fails the target
 sparse:
-	@$(MAKE) --no-print-directory modules C=2 CHECK="sparse -Wno-decl"
+	@$(MAKE) --no-print-directory modules C=2 CHECK=sparse 2>&1 | tee $(BUILD)/sparse.log
+	@! grep -E 'warning:|error:' $(BUILD)/sparse.log
 
 tools:
 	@$(MAKE) --no-print-directory -s -C tools BUILD=$(BUILD)
