@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * shared_map on-disk log format, shared by the module (persist/) and the
+ * offline tool (smap-log). Described in persist/FORMAT.md. All integers are
+ * little-endian. Everything is 8-byte aligned.
+ */
+#ifndef _UAPI_LINUX_SHARED_MAP_LOG_H
+#define _UAPI_LINUX_SHARED_MAP_LOG_H
+
+#include <linux/types.h>
+
+#define SMAP_LOG_VERSION	1
+#define SMAP_LOG_ALIGN		8
+
+/* File names inside the log directory. */
+#define SMAP_LOG_PREFIX		"log."		/* log.<16 hex digits> */
+#define SMAP_SNAP_NAME		"snapshot"
+#define SMAP_SNAP_TMP		"snapshot.tmp"
+#define SMAP_LOCK_NAME		"LOCK"
+#define SMAP_CORRUPT_SUFFIX	".corrupt"
+
+#define SMAP_FILE_MAGIC		0x474c4d53	/* "SMLG" */
+#define SMAP_REC_MAGIC		0x52504d53	/* "SMPR" */
+
+enum smap_file_kind {
+	SMAP_FILE_LOG = 1,	/* append-only segment */
+	SMAP_FILE_SNAPSHOT = 2,	/* compacted live set */
+};
+
+/* First 64 bytes of every file. */
+struct smap_file_hdr {
+	__le32 magic;		/* SMAP_FILE_MAGIC */
+	__le32 version;		/* SMAP_LOG_VERSION */
+	__le32 kind;		/* enum smap_file_kind */
+	__le32 hdr_len;		/* sizeof(struct smap_file_hdr) */
+	__le64 segment;		/* log: its number; snapshot: 0 */
+	__le64 base_segment;	/* snapshot: replay segments >= this after it */
+	__le64 created_ns;	/* wall clock at creation */
+	__le64 first_seq;	/* first sequence number this file may hold */
+	__le32 __reserved[3];
+	__le32 crc;		/* crc32c of the bytes before this field */
+};
+
+enum smap_rec_op {
+	SMAP_REC_SET = 1,	/* key := value (incr and cas are logged as SET) */
+	SMAP_REC_DEL = 2,
+	SMAP_REC_END = 3,	/* snapshot trailer: seq = number of records */
+};
+
+/*
+ * A record: this header, key_len key bytes, val_len value bytes, zero
+ * padding to SMAP_LOG_ALIGN. len is the whole padded length. crc is the
+ * crc32c (seed ~0, final xor ~0) of everything after the crc field to the
+ * end of the padding, so a torn or partly zeroed record never validates.
+ */
+struct smap_rec_hdr {
+	__le32 magic;		/* SMAP_REC_MAGIC */
+	__le32 crc;
+	__le32 len;
+	__le16 op;		/* enum smap_rec_op */
+	__le16 mode;		/* permission bits */
+	__le64 seq;		/* strictly increasing across files */
+	__le32 key_len;
+	__le32 val_len;
+	__le32 uid;
+	__le32 gid;
+};
+
+#define SMAP_REC_MAX_PAYLOAD	(1024 + 1024 * 1024)
+
+static inline __u32 smap_rec_len(__u32 key_len, __u32 val_len)
+{
+	__u32 n = sizeof(struct smap_rec_hdr) + key_len + val_len;
+
+	return (n + SMAP_LOG_ALIGN - 1) & ~(__u32)(SMAP_LOG_ALIGN - 1);
+}
+
+#endif /* _UAPI_LINUX_SHARED_MAP_LOG_H */

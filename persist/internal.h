@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* State shared by the files of persist/: writer, replay, compaction. */
+#ifndef SMAP_PERSIST_INTERNAL_H
+#define SMAP_PERSIST_INTERNAL_H
+
+#include <linux/atomic.h>
+#include <linux/fs.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+#include <uapi/linux/shared_map_log.h>
+
+enum smap_sync_mode { SMAP_SYNC_ALWAYS, SMAP_SYNC_BATCH, SMAP_SYNC_NONE };
+
+struct smap_log_rec {
+	struct list_head node;
+	bool waiter;		/* a committer waits for it and frees it */
+	bool done;
+	int err;
+	struct smap_rec_hdr hdr;	/* followed by key, value, padding */
+};
+
+enum smap_ctl_op { SMAP_CTL_NONE, SMAP_CTL_SWITCH, SMAP_CTL_RECOVER };
+
+struct smap_plog {
+	struct path dir;		/* the log directory */
+	struct file *lock;		/* LOCK, flock'ed while we run */
+
+	/* owned by the writer thread */
+	struct file *seg;
+	u64 seg_no;
+	loff_t seg_pos;
+	loff_t synced_pos;
+	unsigned long last_sync;	/* jiffies */
+
+	spinlock_t qlock;		/* pending, next_seq, ctl_op */
+	struct list_head pending;
+	u64 next_seq;
+	wait_queue_head_t kick;		/* the writer sleeps here */
+	wait_queue_head_t done;		/* committers sleep here */
+	struct task_struct *writer;
+
+	struct mutex ctl_lock;		/* one control request at a time */
+	enum smap_ctl_op ctl_op;
+	bool ctl_done;
+	int ctl_err;
+	u64 ctl_seg;
+
+	int io_err;			/* nonzero: read-only */
+	bool stopping;			/* unloading: no new compaction */
+	bool compact_asap;		/* replay repaired damage: rewrite */
+
+	struct mutex compact_lock;
+	struct work_struct compact_work;
+	atomic64_t log_bytes;		/* bytes in files replay reads */
+	atomic64_t since_compact;	/* bytes appended since last compaction */
+	atomic64_t log_records;
+	atomic64_t fsyncs;
+	atomic64_t compactions;
+	u64 replayed;
+	u64 truncated;
+	u64 corrupt;
+};
+
+extern struct smap_plog smap_plog;
+extern char *smap_log_path;
+extern unsigned long smap_compact_min;
+extern unsigned int smap_compact_ratio;
+
+/* fsops.c: small VFS helpers, relative to the log directory */
+int smap_fs_mkdir(const char *path);
+struct file *smap_fs_open(const char *name, int flags, umode_t mode);
+int smap_fs_unlink(const char *name);
+int smap_fs_rename(const char *from, const char *to);
+int smap_fs_sync_dir(void);
+int smap_fs_copy(const char *from, const char *to);
+int smap_fs_lock(struct file *f);
+typedef bool (*smap_dir_actor)(void *ctx, const char *name, int len);
+int smap_fs_list(smap_dir_actor actor, void *ctx);
+int smap_fs_write_all(struct file *f, const void *buf, size_t len,
+		      loff_t *pos);
+void smap_file_hdr_init(struct smap_file_hdr *h, u32 kind, u64 segment,
+			u64 base, u64 first_seq);
+u32 smap_rec_crc(const struct smap_rec_hdr *h);
+u32 smap_file_hdr_crc(const struct smap_file_hdr *h);
+
+/* log.c */
+int smap_log_open_segment(u64 seg_no);
+int smap_log_control(enum smap_ctl_op op, u64 *seg);
+
+/* replay.c */
+int smap_replay(u64 *next_seg, u64 *next_seq);
+
+/* compact.c */
+void smap_compact_work(struct work_struct *work);
+void smap_compact_maybe(void);
+int smap_compact_now(void);
+
+#endif /* SMAP_PERSIST_INTERNAL_H */

@@ -1,0 +1,509 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * shared_map persistence: the append-only log and its writer thread.
+ *
+ * Committers queue a record (sequence number assigned under qlock, so the
+ * queue is in log order) and, with sync=always, sleep until the writer
+ * thread reports it durable. The writer takes everything queued, writes it
+ * with kernel_write() and covers the whole round with one fsync: concurrent
+ * writers share one fsync (group commit). A failed write or fsync fails the
+ * round's records and turns the store read-only until recovered.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/jiffies.h>
+#include <linux/kthread.h>
+#include <linux/module.h>
+#include <linux/namei.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <uapi/linux/shared_map.h>
+#include "internal.h"
+#include "persist.h"
+
+struct smap_plog smap_plog;
+
+/* ---- parameters --------------------------------------------------------- */
+
+char *smap_log_path = "/var/tmp/shared_map";
+module_param_named(path, smap_log_path, charp, 0444);
+MODULE_PARM_DESC(path, "log directory (default /var/tmp/shared_map)");
+
+static int smap_sync_mode = SMAP_SYNC_ALWAYS;
+static const char * const smap_sync_names[] = {
+	[SMAP_SYNC_ALWAYS] = "always",
+	[SMAP_SYNC_BATCH] = "batch",
+	[SMAP_SYNC_NONE] = "none",
+};
+
+static int smap_sync_set(const char *val, const struct kernel_param *kp)
+{
+	int i = sysfs_match_string(smap_sync_names, val);
+
+	if (i < 0)
+		return -EINVAL;
+	WRITE_ONCE(smap_sync_mode, i);
+	wake_up(&smap_plog.kick);
+	return 0;
+}
+
+static int smap_sync_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s\n", smap_sync_names[READ_ONCE(smap_sync_mode)]);
+}
+
+static const struct kernel_param_ops smap_sync_ops = {
+	.set = smap_sync_set,
+	.get = smap_sync_get,
+};
+module_param_cb(sync, &smap_sync_ops, NULL, 0644);
+MODULE_PARM_DESC(sync, "durability: always (default), batch or none");
+
+static unsigned int smap_batch_ms = 10;
+module_param_named(batch_ms, smap_batch_ms, uint, 0644);
+MODULE_PARM_DESC(batch_ms, "sync=batch: fsync at most this often (ms)");
+
+static unsigned long smap_queue_max = 32 << 20;
+module_param_named(queue_max, smap_queue_max, ulong, 0644);
+MODULE_PARM_DESC(queue_max, "bytes queued for the writer before committers wait");
+
+static int smap_recover_set(const char *val, const struct kernel_param *kp)
+{
+	return smap_persist_recover();
+}
+
+static int smap_read_only_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%d\n", READ_ONCE(smap_plog.io_err) ? 1 : 0);
+}
+
+static const struct kernel_param_ops smap_recover_ops = {
+	.set = smap_recover_set,
+	.get = smap_read_only_get,
+};
+module_param_cb(recover, &smap_recover_ops, NULL, 0200);
+MODULE_PARM_DESC(recover, "write 1: leave read-only mode after an I/O error");
+
+static const struct kernel_param_ops smap_read_only_ops = {
+	.get = smap_read_only_get,
+};
+module_param_cb(read_only, &smap_read_only_ops, NULL, 0444);
+MODULE_PARM_DESC(read_only, "1 while the store refuses writes after an I/O error");
+
+/* ---- records ------------------------------------------------------------ */
+
+struct smap_log_rec *smap_log_rec_alloc(int op, const void *key, u32 klen,
+					const void *val, u32 vlen, kuid_t uid,
+					kgid_t gid, umode_t mode)
+{
+	u32 len = smap_rec_len(klen, vlen);
+	struct smap_log_rec *rec;
+	u8 *p;
+
+	rec = kvmalloc(offsetof(struct smap_log_rec, hdr) + len, GFP_KERNEL);
+	if (!rec)
+		return NULL;
+	rec->waiter = false;
+	rec->done = false;
+	rec->err = 0;
+	rec->hdr.magic = cpu_to_le32(SMAP_REC_MAGIC);
+	rec->hdr.crc = 0;
+	rec->hdr.len = cpu_to_le32(len);
+	rec->hdr.op = cpu_to_le16(op);
+	rec->hdr.mode = cpu_to_le16(mode & 0777);
+	rec->hdr.seq = 0;
+	rec->hdr.key_len = cpu_to_le32(klen);
+	rec->hdr.val_len = cpu_to_le32(vlen);
+	rec->hdr.uid = cpu_to_le32(from_kuid(&init_user_ns, uid));
+	rec->hdr.gid = cpu_to_le32(from_kgid(&init_user_ns, gid));
+	p = (u8 *)(&rec->hdr + 1);
+	memcpy(p, key, klen);
+	if (vlen)
+		memcpy(p + klen, val, vlen);
+	memset(p + klen + vlen, 0, len - sizeof(rec->hdr) - klen - vlen);
+	return rec;
+}
+
+void smap_log_rec_free(struct smap_log_rec *rec)
+{
+	kvfree(rec);
+}
+
+static atomic64_t smap_queued_bytes = ATOMIC64_INIT(0);
+
+int smap_persist_writable(void)
+{
+	return READ_ONCE(smap_plog.io_err) ? -EROFS : 0;
+}
+
+int smap_persist_commit(struct smap_log_rec *rec)
+{
+	struct smap_plog *pl = &smap_plog;
+	u32 len = le32_to_cpu(rec->hdr.len);
+	int err;
+
+	/* backpressure: never queue without bound when the disk is slow */
+	wait_event(pl->done, atomic64_read(&smap_queued_bytes) <
+			     READ_ONCE(smap_queue_max) || READ_ONCE(pl->io_err));
+	spin_lock(&pl->qlock);
+	if (pl->io_err) {
+		spin_unlock(&pl->qlock);
+		smap_log_rec_free(rec);
+		return -EROFS;
+	}
+	rec->hdr.seq = cpu_to_le64(++pl->next_seq);
+	rec->waiter = READ_ONCE(smap_sync_mode) == SMAP_SYNC_ALWAYS;
+	list_add_tail(&rec->node, &pl->pending);
+	atomic64_add(len, &smap_queued_bytes);
+	spin_unlock(&pl->qlock);
+	wake_up(&pl->kick);
+	if (!rec->waiter)
+		return 0;
+	wait_event(pl->done, smp_load_acquire(&rec->done));
+	err = rec->err;
+	smap_log_rec_free(rec);
+	return err;
+}
+
+/* ---- the writer thread -------------------------------------------------- */
+
+static void smap_set_io_error(int err)
+{
+	struct smap_plog *pl = &smap_plog;
+
+	spin_lock(&pl->qlock);
+	if (!pl->io_err)
+		pl->io_err = err;
+	spin_unlock(&pl->qlock);
+	pr_err("log write failed (%d): the store is read-only until 'echo 1 > /sys/module/shared_map/parameters/recover'\n",
+	       err);
+}
+
+static int smap_log_sync(void)
+{
+	struct smap_plog *pl = &smap_plog;
+	int err;
+
+	if (!pl->seg || pl->seg_pos <= pl->synced_pos)
+		return 0;
+	err = vfs_fsync_range(pl->seg, pl->synced_pos, pl->seg_pos - 1, 1);
+	atomic64_inc(&pl->fsyncs);
+	pl->last_sync = jiffies;
+	if (!err)
+		pl->synced_pos = pl->seg_pos;
+	return err;
+}
+
+/* Write one round of records; fsync if any committer waits or batch_ms is up. */
+static void smap_writer_round(struct list_head *batch)
+{
+	struct smap_plog *pl = &smap_plog;
+	struct smap_log_rec *rec, *tmp;
+	bool need_sync = false;
+	int err = READ_ONCE(pl->io_err) ? -EROFS : 0;
+	int mode = READ_ONCE(smap_sync_mode);
+
+	list_for_each_entry(rec, batch, node) {
+		u32 len = le32_to_cpu(rec->hdr.len);
+
+		need_sync |= rec->waiter;
+		if (err)
+			continue;
+		rec->hdr.crc = cpu_to_le32(smap_rec_crc(&rec->hdr));
+		err = smap_fs_write_all(pl->seg, &rec->hdr, len, &pl->seg_pos);
+		if (err)
+			break;
+		atomic64_add(len, &pl->log_bytes);
+		atomic64_add(len, &pl->since_compact);
+		atomic64_inc(&pl->log_records);
+	}
+	if (!err && mode == SMAP_SYNC_BATCH &&
+	    time_after_eq(jiffies, pl->last_sync +
+			  msecs_to_jiffies(READ_ONCE(smap_batch_ms))))
+		need_sync = true;
+	if (!err && need_sync)
+		err = smap_log_sync();
+	if (err && err != -EROFS)
+		smap_set_io_error(err);
+
+	list_for_each_entry_safe(rec, tmp, batch, node) {
+		list_del(&rec->node);
+		atomic64_sub(le32_to_cpu(rec->hdr.len), &smap_queued_bytes);
+		if (!rec->waiter) {
+			smap_log_rec_free(rec);
+			continue;
+		}
+		rec->err = err;
+		smp_store_release(&rec->done, true);
+	}
+	wake_up_all(&pl->done);
+}
+
+int smap_log_open_segment(u64 seg_no)
+{
+	struct smap_plog *pl = &smap_plog;
+	struct smap_file_hdr h;
+	struct file *f;
+	char name[32];
+	loff_t pos = 0;
+	int err;
+
+	snprintf(name, sizeof(name), SMAP_LOG_PREFIX "%016llx", seg_no);
+	f = smap_fs_open(name, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	smap_file_hdr_init(&h, SMAP_FILE_LOG, seg_no, 0, pl->next_seq + 1);
+	err = smap_fs_write_all(f, &h, sizeof(h), &pos);
+	if (!err)
+		err = vfs_fsync(f, 0);
+	if (!err)
+		err = smap_fs_sync_dir();
+	if (err) {
+		fput(f);
+		return err;
+	}
+	if (pl->seg)
+		fput(pl->seg);
+	pl->seg = f;
+	pl->seg_no = seg_no;
+	pl->seg_pos = pos;
+	pl->synced_pos = pos;
+	pl->last_sync = jiffies;
+	atomic64_add(pos, &pl->log_bytes);
+	return 0;
+}
+
+static void smap_writer_control(enum smap_ctl_op op)
+{
+	struct smap_plog *pl = &smap_plog;
+	int err = 0;
+
+	switch (op) {
+	case SMAP_CTL_SWITCH:
+		err = READ_ONCE(pl->io_err) ? -EROFS : smap_log_sync();
+		if (!err)
+			err = smap_log_open_segment(pl->seg_no + 1);
+		if (err && err != -EROFS)
+			smap_set_io_error(err);
+		break;
+	case SMAP_CTL_RECOVER:
+		smap_log_sync();	/* best effort: the old segment may be bad */
+		err = smap_log_open_segment(pl->seg_no + 1);
+		if (!err) {
+			spin_lock(&pl->qlock);
+			pl->io_err = 0;
+			spin_unlock(&pl->qlock);
+		}
+		break;
+	default:
+		break;
+	}
+	pl->ctl_err = err;
+	pl->ctl_seg = pl->seg_no;
+	spin_lock(&pl->qlock);
+	pl->ctl_op = SMAP_CTL_NONE;
+	spin_unlock(&pl->qlock);
+	smp_store_release(&pl->ctl_done, true);
+	wake_up_all(&pl->done);
+}
+
+static long smap_writer_timeout(void)
+{
+	struct smap_plog *pl = &smap_plog;
+	unsigned long due;
+
+	if (READ_ONCE(smap_sync_mode) != SMAP_SYNC_BATCH ||
+	    pl->seg_pos <= pl->synced_pos)
+		return MAX_SCHEDULE_TIMEOUT;
+	due = pl->last_sync + msecs_to_jiffies(READ_ONCE(smap_batch_ms));
+	return time_after(due, jiffies) ? due - jiffies : 0;
+}
+
+static bool smap_writer_has_work(void)
+{
+	struct smap_plog *pl = &smap_plog;
+	bool work;
+
+	spin_lock(&pl->qlock);
+	work = !list_empty(&pl->pending) || pl->ctl_op != SMAP_CTL_NONE;
+	spin_unlock(&pl->qlock);
+	return work;
+}
+
+static int smap_writer(void *unused)
+{
+	struct smap_plog *pl = &smap_plog;
+	LIST_HEAD(batch);
+	enum smap_ctl_op op;
+
+	for (;;) {
+		wait_event_interruptible_timeout(pl->kick,
+						 smap_writer_has_work() ||
+						 kthread_should_stop(),
+						 smap_writer_timeout());
+		spin_lock(&pl->qlock);
+		list_splice_init(&pl->pending, &batch);
+		op = pl->ctl_op;
+		spin_unlock(&pl->qlock);
+
+		smap_writer_round(&batch);
+		if (op != SMAP_CTL_NONE)
+			smap_writer_control(op);
+		smap_compact_maybe();
+		if (kthread_should_stop() && !smap_writer_has_work())
+			break;
+	}
+	if (!READ_ONCE(pl->io_err) && smap_log_sync())
+		pr_err("final log fsync failed\n");
+	return 0;
+}
+
+int smap_log_control(enum smap_ctl_op op, u64 *seg)
+{
+	struct smap_plog *pl = &smap_plog;
+	int err;
+
+	mutex_lock(&pl->ctl_lock);
+	pl->ctl_done = false;
+	spin_lock(&pl->qlock);
+	pl->ctl_op = op;
+	spin_unlock(&pl->qlock);
+	wake_up(&pl->kick);
+	wait_event(pl->done, smp_load_acquire(&pl->ctl_done));
+	err = pl->ctl_err;
+	if (seg)
+		*seg = pl->ctl_seg;
+	mutex_unlock(&pl->ctl_lock);
+	return err;
+}
+
+int smap_persist_recover(void)
+{
+	int err;
+
+	if (!READ_ONCE(smap_plog.writer))
+		return -ENODEV;
+	if (!READ_ONCE(smap_plog.io_err))
+		return 0;
+	err = smap_log_control(SMAP_CTL_RECOVER, NULL);
+	if (err) {
+		pr_err("recover failed (%d): still read-only\n", err);
+		return err;
+	}
+	/* what memory holds but the failed segment may lack: snapshot it all */
+	err = smap_compact_now();
+	pr_info("recovered from I/O error%s\n", err ? ", snapshot failed" : "");
+	return err;
+}
+
+/* ---- load and unload ---------------------------------------------------- */
+
+int smap_persist_init(void)
+{
+	struct smap_plog *pl = &smap_plog;
+	u64 next_seg = 1, next_seq = 0;
+	struct task_struct *t;
+	int err;
+
+	memset(pl, 0, sizeof(*pl));
+	spin_lock_init(&pl->qlock);
+	INIT_LIST_HEAD(&pl->pending);
+	init_waitqueue_head(&pl->kick);
+	init_waitqueue_head(&pl->done);
+	mutex_init(&pl->ctl_lock);
+	mutex_init(&pl->compact_lock);
+	INIT_WORK(&pl->compact_work, smap_compact_work);
+
+	if (!smap_log_path || smap_log_path[0] != '/') {
+		pr_err("path=%s: the log directory must be an absolute path\n",
+		       smap_log_path ?: "(null)");
+		return -EINVAL;
+	}
+	err = smap_fs_mkdir(smap_log_path);
+	if (err) {
+		pr_err("cannot create log directory %s (%d); refusing to run without persistence\n",
+		       smap_log_path, err);
+		return err;
+	}
+	err = kern_path(smap_log_path, LOOKUP_FOLLOW | LOOKUP_DIRECTORY,
+			&pl->dir);
+	if (err) {
+		pr_err("cannot open log directory %s (%d)\n", smap_log_path,
+		       err);
+		return err;
+	}
+	pl->lock = smap_fs_open(SMAP_LOCK_NAME, O_RDWR | O_CREAT, 0600);
+	if (IS_ERR(pl->lock)) {
+		err = PTR_ERR(pl->lock);
+		pl->lock = NULL;
+		pr_err("cannot create %s/" SMAP_LOCK_NAME " (%d)\n",
+		       smap_log_path, err);
+		goto put_dir;
+	}
+	err = smap_fs_lock(pl->lock);
+	if (err) {
+		pr_err("%s is in use by another instance (lock: %d)\n",
+		       smap_log_path, err);
+		err = -EBUSY;
+		goto put_lock;
+	}
+	err = smap_replay(&next_seg, &next_seq);
+	if (err)
+		goto put_lock;
+	pl->next_seq = next_seq;
+	err = smap_log_open_segment(next_seg);
+	if (err) {
+		pr_err("cannot create log segment in %s (%d)\n", smap_log_path,
+		       err);
+		goto put_lock;
+	}
+	t = kthread_run(smap_writer, NULL, "smap-log");
+	if (IS_ERR(t)) {
+		err = PTR_ERR(t);
+		goto put_seg;
+	}
+	WRITE_ONCE(pl->writer, t);
+	return 0;
+
+put_seg:
+	fput(pl->seg);
+	pl->seg = NULL;
+put_lock:
+	fput(pl->lock);
+	pl->lock = NULL;
+put_dir:
+	path_put(&pl->dir);
+	return err;
+}
+
+void smap_persist_exit(void)
+{
+	struct smap_plog *pl = &smap_plog;
+
+	WRITE_ONCE(pl->stopping, true);
+	cancel_work_sync(&pl->compact_work);
+	kthread_stop(pl->writer);
+	WRITE_ONCE(pl->writer, NULL);
+	fput(pl->seg);
+	pl->seg = NULL;
+	fput(pl->lock);
+	pl->lock = NULL;
+	path_put(&pl->dir);
+}
+
+void smap_persist_fill_stats(struct smap_stats *st)
+{
+	struct smap_plog *pl = &smap_plog;
+
+	st->log_bytes = atomic64_read(&pl->log_bytes);
+	st->log_records = atomic64_read(&pl->log_records);
+	st->log_seq = READ_ONCE(pl->next_seq);
+	st->replayed = pl->replayed;
+	st->truncated_bytes = pl->truncated;
+	st->corrupt_files = pl->corrupt;
+	st->compactions = atomic64_read(&pl->compactions);
+	st->fsyncs = atomic64_read(&pl->fsyncs);
+	st->read_only = READ_ONCE(pl->io_err) ? 1 : 0;
+}

@@ -1,0 +1,340 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * smap-log: check and print a shared_map log directory offline, with the
+ * same format header the module uses (include/uapi/linux/shared_map_log.h).
+ *
+ *   smap-log verify PATH     exit 0 clean, 1 damage found, 2 error
+ *   smap-log dump [--full] PATH
+ * PATH is the log directory (e.g. /var/tmp/shared_map) or one file in it.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <endian.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <linux/shared_map.h>
+#include <linux/shared_map_log.h>
+
+static uint32_t crc_table[256];
+
+static void crc32c_init(void)
+{
+	for (uint32_t i = 0; i < 256; i++) {
+		uint32_t c = i;
+
+		for (int k = 0; k < 8; k++)
+			c = c & 1 ? (c >> 1) ^ 0x82f63b78 : c >> 1;
+		crc_table[i] = c;
+	}
+}
+
+static uint32_t crc32c(const void *p, size_t n)
+{
+	const uint8_t *b = p;
+	uint32_t c = ~0u;
+
+	while (n--)
+		c = crc_table[(c ^ *b++) & 0xff] ^ (c >> 8);
+	return ~c;
+}
+
+struct buf {
+	uint8_t *p;
+	size_t n;
+};
+
+static int read_file(const char *path, struct buf *b)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	size_t got = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0) {
+		close(fd);
+		return -errno;
+	}
+	b->n = st.st_size;
+	b->p = malloc(b->n ? b->n : 1);
+	if (!b->p) {
+		close(fd);
+		return -ENOMEM;
+	}
+	while (got < b->n) {
+		ssize_t r = read(fd, b->p + got, b->n - got);
+
+		if (r <= 0) {
+			int e = r < 0 ? -errno : -EIO;
+
+			close(fd);
+			free(b->p);
+			return e;
+		}
+		got += r;
+	}
+	close(fd);
+	return 0;
+}
+
+static bool rec_plausible(const struct smap_rec_hdr *h, uint32_t kind)
+{
+	uint32_t k = le32toh(h->key_len), v = le32toh(h->val_len);
+
+	if (le32toh(h->magic) != SMAP_REC_MAGIC)
+		return false;
+	switch (le16toh(h->op)) {
+	case SMAP_REC_SET:
+		if (!k || k > SMAP_KEY_MAX || v > SMAP_VALUE_MAX)
+			return false;
+		break;
+	case SMAP_REC_DEL:
+		if (!k || k > SMAP_KEY_MAX || v)
+			return false;
+		break;
+	case SMAP_REC_END:
+		if (kind != SMAP_FILE_SNAPSHOT || k || v)
+			return false;
+		break;
+	default:
+		return false;
+	}
+	return le32toh(h->len) == smap_rec_len(k, v);
+}
+
+static bool rec_valid_at(const struct buf *b, size_t off, uint32_t kind)
+{
+	const struct smap_rec_hdr *h = (const void *)(b->p + off);
+	size_t coff = offsetof(struct smap_rec_hdr, len);
+
+	if (off + sizeof(*h) > b->n || !rec_plausible(h, kind))
+		return false;
+	if (off + le32toh(h->len) > b->n)
+		return false;
+	return le32toh(h->crc) ==
+	       crc32c(b->p + off + coff, le32toh(h->len) - coff);
+}
+
+static void print_bytes(const uint8_t *p, size_t n, bool full)
+{
+	size_t lim = full ? n : (n > 48 ? 48 : n);
+
+	putchar('"');
+	for (size_t i = 0; i < lim; i++) {
+		if (p[i] == '"' || p[i] == '\\')
+			printf("\\%c", p[i]);
+		else if (isprint(p[i]))
+			putchar(p[i]);
+		else
+			printf("\\x%02x", p[i]);
+	}
+	putchar('"');
+	if (lim < n)
+		printf("...(%zu bytes)", n);
+}
+
+static const char *op_name(unsigned int op)
+{
+	return op == SMAP_REC_SET ? "set" : op == SMAP_REC_DEL ? "del" :
+	       op == SMAP_REC_END ? "end" : "?";
+}
+
+/* Returns 0 clean, 1 damaged, 2 unreadable. */
+static int check_file(const char *path, const char *name, bool dump, bool full)
+{
+	struct buf b;
+	const struct smap_file_hdr *fh;
+	uint32_t kind;
+	uint64_t prev = 0, records = 0;
+	size_t off;
+	bool end = false;
+	int err = read_file(path, &b);
+
+	if (err) {
+		fprintf(stderr, "smap-log: %s: %s\n", path, strerror(-err));
+		return 2;
+	}
+	fh = (const void *)b.p;
+	if (b.n < sizeof(*fh) || le32toh(fh->magic) != SMAP_FILE_MAGIC ||
+	    le32toh(fh->hdr_len) != sizeof(*fh) ||
+	    le32toh(fh->crc) != crc32c(fh, offsetof(struct smap_file_hdr, crc))) {
+		printf("%s: bad or missing file header (%zu bytes)\n", name, b.n);
+		free(b.p);
+		return 1;
+	}
+	kind = le32toh(fh->kind);
+	if (dump)
+		printf("# %s: %s, version %u, segment %" PRIu64
+		       ", base_segment %" PRIu64 ", first_seq %" PRIu64 "\n",
+		       name, kind == SMAP_FILE_SNAPSHOT ? "snapshot" : "log",
+		       le32toh(fh->version), (uint64_t)le64toh(fh->segment),
+		       (uint64_t)le64toh(fh->base_segment),
+		       (uint64_t)le64toh(fh->first_seq));
+	for (off = sizeof(*fh); off < b.n;) {
+		const struct smap_rec_hdr *h = (const void *)(b.p + off);
+		uint64_t seq;
+
+		if (!rec_valid_at(&b, off, kind))
+			break;
+		seq = le64toh(h->seq);
+		if (seq <= prev)
+			break;
+		prev = seq;
+		if (dump) {
+			const uint8_t *k = (const uint8_t *)(h + 1);
+			uint32_t kl = le32toh(h->key_len);
+
+			printf("%" PRIu64 " %s", seq, op_name(le16toh(h->op)));
+			if (le16toh(h->op) != SMAP_REC_END) {
+				printf(" key=");
+				print_bytes(k, kl, full);
+			}
+			if (le16toh(h->op) == SMAP_REC_SET) {
+				printf(" mode=%04o uid=%u gid=%u value=",
+				       le16toh(h->mode), le32toh(h->uid),
+				       le32toh(h->gid));
+				print_bytes(k + kl, le32toh(h->val_len), full);
+			}
+			putchar('\n');
+		}
+		off += le32toh(h->len);
+		if (le16toh(h->op) == SMAP_REC_END) {
+			end = true;
+			break;
+		}
+		records++;
+	}
+	if (off == b.n && (kind != SMAP_FILE_SNAPSHOT || end)) {
+		printf("%s: ok, %" PRIu64 " records, %zu bytes\n", name,
+		       records, b.n);
+		free(b.p);
+		return 0;
+	}
+	if (kind == SMAP_FILE_SNAPSHOT && end) {
+		printf("%s: ok, %" PRIu64 " records, %zu trailing bytes after the end\n",
+		       name, records, b.n - off);
+		free(b.p);
+		return 0;
+	}
+	for (size_t p = off + SMAP_LOG_ALIGN; p < b.n; p += SMAP_LOG_ALIGN) {
+		if (rec_valid_at(&b, p, kind)) {
+			printf("%s: CORRUPT at offset %zu: %" PRIu64
+			       " valid records before it, a valid record at %zu\n",
+			       name, off, records, p);
+			free(b.p);
+			return 1;
+		}
+	}
+	printf("%s: torn tail: %" PRIu64 " valid records, %zu bytes after offset %zu\n",
+	       name, records, b.n - off, off);
+	free(b.p);
+	return 1;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int usage(FILE *f, int rc)
+{
+	fprintf(f, "usage: smap-log verify PATH\n"
+		   "       smap-log dump [--full] PATH\n"
+		   "PATH: a shared_map log directory (default /var/tmp/shared_map) or a file in it.\n"
+		   "verify exits 0 when every file is intact, 1 when damage was found, 2 on error.\n");
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	bool dump, full = false;
+	const char *path;
+	struct stat st;
+	char **names = NULL;
+	size_t n = 0;
+	int rc = 0;
+	DIR *d;
+	struct dirent *e;
+
+	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
+		return usage(stdout, 0);
+	if (argc < 3)
+		return usage(stderr, 2);
+	if (!strcmp(argv[1], "verify"))
+		dump = false;
+	else if (!strcmp(argv[1], "dump"))
+		dump = true;
+	else
+		return usage(stderr, 2);
+	if (dump && argc == 4 && !strcmp(argv[2], "--full"))
+		full = true;
+	else if (argc != 3)
+		return usage(stderr, 2);
+	path = argv[argc - 1];
+	crc32c_init();
+	if (stat(path, &st) < 0) {
+		fprintf(stderr, "smap-log: %s: %s\n", path, strerror(errno));
+		return 2;
+	}
+	if (!S_ISDIR(st.st_mode))
+		return check_file(path, path, dump, full);
+	d = opendir(path);
+	if (!d) {
+		fprintf(stderr, "smap-log: %s: %s\n", path, strerror(errno));
+		return 2;
+	}
+	while ((e = readdir(d))) {
+		bool snap = !strcmp(e->d_name, SMAP_SNAP_NAME);
+		bool log = !strncmp(e->d_name, SMAP_LOG_PREFIX,
+				    strlen(SMAP_LOG_PREFIX)) &&
+			   strlen(e->d_name) == strlen(SMAP_LOG_PREFIX) + 16;
+		char **nn;
+
+		if (!snap && !log)
+			continue;
+		nn = realloc(names, (n + 1) * sizeof(*names));
+		if (!nn || !(nn[n] = strdup(e->d_name))) {
+			fprintf(stderr, "smap-log: out of memory\n");
+			return 2;
+		}
+		names = nn;
+		n++;
+	}
+	closedir(d);
+	/* "log." sorts before "snapshot": print the snapshot first */
+	qsort(names, n, sizeof(*names), cmp_names);
+	for (size_t i = n; i-- > 0;) {
+		if (strcmp(names[i], SMAP_SNAP_NAME))
+			continue;
+		memmove(names + 1, names, i * sizeof(*names));
+		names[0] = strdup(SMAP_SNAP_NAME);
+		break;
+	}
+	for (size_t i = 0; i < n; i++) {
+		char *full_path;
+		int r;
+
+		if (!names[i] || asprintf(&full_path, "%s/%s", path, names[i]) < 0) {
+			fprintf(stderr, "smap-log: out of memory\n");
+			return 2;
+		}
+		r = check_file(full_path, names[i], dump, full);
+		if (r > rc)
+			rc = r;
+		free(full_path);
+		free(names[i]);
+	}
+	free(names);
+	if (!n)
+		printf("%s: no log files\n", path);
+	return rc;
+}
