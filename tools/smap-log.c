@@ -4,7 +4,7 @@
  * same format header the module uses (include/uapi/linux/shared_map_log.h).
  *
  *   smap-log verify PATH     exit 0 clean, 1 damage found, 2 error
- *   smap-log dump [--full] PATH
+ *   smap-log dump [--full] [--offsets] PATH   (--offsets: file offset first)
  * PATH is the log directory (e.g. /var/tmp/shared_map) or one file in it.
  */
 #include <ctype.h>
@@ -149,6 +149,8 @@ static const char *op_name(unsigned int op)
 }
 
 /* Returns 0 clean, 1 damaged, 2 unreadable. */
+static bool offsets;
+
 static int check_file(const char *path, const char *name, bool dump, bool full)
 {
 	struct buf b;
@@ -193,6 +195,8 @@ static int check_file(const char *path, const char *name, bool dump, bool full)
 			const uint8_t *k = (const uint8_t *)(h + 1);
 			uint32_t kl = le32toh(h->key_len);
 
+			if (offsets)
+				printf("%zu ", off);
 			printf("%" PRIu64 " %s", seq, op_name(le16toh(h->op)));
 			if (le16toh(h->op) != SMAP_REC_END) {
 				printf(" key=");
@@ -248,7 +252,7 @@ static int cmp_names(const void *a, const void *b)
 static int usage(FILE *f, int rc)
 {
 	fprintf(f, "usage: smap-log verify PATH\n"
-		   "       smap-log dump [--full] PATH\n"
+		   "       smap-log dump [--full] [--offsets] PATH\n"
 		   "PATH: a shared_map log directory (default /var/tmp/shared_map) or a file in it.\n"
 		   "verify exits 0 when every file is intact, 1 when damage was found, 2 on error.\n");
 	return rc;
@@ -267,7 +271,7 @@ int main(int argc, char **argv)
 
 	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
 		return usage(stdout, 0);
-	if (argc < 3)
+	if (argc < 3 || argc > 5)
 		return usage(stderr, 2);
 	if (!strcmp(argv[1], "verify"))
 		dump = false;
@@ -275,10 +279,14 @@ int main(int argc, char **argv)
 		dump = true;
 	else
 		return usage(stderr, 2);
-	if (dump && argc == 4 && !strcmp(argv[2], "--full"))
-		full = true;
-	else if (argc != 3)
-		return usage(stderr, 2);
+	for (int i = 2; i < argc - 1; i++) {
+		if (dump && !strcmp(argv[i], "--full"))
+			full = true;
+		else if (dump && !strcmp(argv[i], "--offsets"))
+			offsets = true;
+		else
+			return usage(stderr, 2);
+	}
 	path = argv[argc - 1];
 	crc32c_init();
 	if (stat(path, &st) < 0) {

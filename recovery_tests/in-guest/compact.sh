@@ -1,0 +1,22 @@
+# SPDX-License-Identifier: GPL-2.0
+# Compaction under load: two writers overwrite 64 keys each while the log is
+# compacted again and again; every last value survives a reinstall.
+. /with/guest/lib.sh
+. /with/in-guest/acked.sh
+load_module compact_min=65536 compact_ratio=2 sync=batch
+writers 2 >/var/tmp/acks.txt
+sleep 6
+kill $(jobs -p) 2>/dev/null
+wait 2>/dev/null
+sync
+n=$(smap stats --json | tr ',{}' '\n\n\n' | sed -n 's/.*"compactions": *\([0-9]*\).*/\1/p')
+check "the log was compacted under load ($n times)" test "${n:-0}" -ge 2
+check "reads and writes went on: $(grep -c ACK /var/tmp/acks.txt) sets" test "$(grep -c ACK /var/tmp/acks.txt)" -gt 100
+verify_acks /var/tmp/acks.txt
+check "rmmod" rmmod shared_map
+check "at most a snapshot and a few segments remain" test "$(ls /var/tmp/shared_map | grep -c '^log\.')" -le 4
+check "smap-log verify" smap-log verify /var/tmp/shared_map
+load_module
+verify_acks /var/tmp/acks.txt
+unload_module
+finish
