@@ -1,60 +1,68 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * shared_map: module entry point.
+ * shared_map: module entry point and parameters.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/init.h>
+#include <linux/kernel.h>
 #include <linux/module.h>
-#include <linux/miscdevice.h>
-#include <linux/fs.h>
-#include <linux/uaccess.h>
-#include <uapi/linux/shared_map.h>
+#include <linux/moduleparam.h>
 
-static long smap_dev_ioctl(struct file *file, unsigned int cmd,
-			   unsigned long arg)
-{
-	struct smap_version v = {
-		.abi = SMAP_ABI_VERSION,
-		.key_max = SMAP_KEY_MAX,
-		.value_max = SMAP_VALUE_MAX,
-	};
+#include "store.h"
+#include "dev.h"
+#include "netlink.h"
 
-	if (cmd != SMAP_IOC_VERSION)
-		return -ENOTTY;
-	if (copy_to_user((void __user *)arg, &v, sizeof(v)))
-		return -EFAULT;
-	return 0;
-}
+unsigned int smap_key_max = SMAP_KEY_MAX;
+module_param_named(key_max, smap_key_max, uint, 0444);
+MODULE_PARM_DESC(key_max, "Longest key in bytes (1.." __stringify(SMAP_KEY_MAX) ")");
 
-static const struct file_operations smap_dev_fops = {
-	.owner = THIS_MODULE,
-	.unlocked_ioctl = smap_dev_ioctl,
-	.compat_ioctl = compat_ptr_ioctl,
-};
+unsigned int smap_value_max = SMAP_VALUE_MAX;
+module_param_named(value_max, smap_value_max, uint, 0444);
+MODULE_PARM_DESC(value_max, "Longest value in bytes (0..1048576)");
 
-static struct miscdevice smap_miscdev = {
-	.minor = MISC_DYNAMIC_MINOR,
-	.name = "shared_map",
-	.fops = &smap_dev_fops,
-	.mode = 0666,
-};
+unsigned long long smap_max_bytes = 64ULL << 20;
+module_param_named(max_bytes, smap_max_bytes, ullong, 0644);
+MODULE_PARM_DESC(max_bytes, "Most key + value bytes stored (default 64 MiB)");
 
 static int __init smap_init(void)
 {
 	int err;
 
-	err = misc_register(&smap_miscdev);
+	if (!smap_key_max || smap_key_max > SMAP_KEY_MAX ||
+	    smap_value_max > SMAP_VALUE_MAX) {
+		pr_err("key_max must be 1..%u and value_max at most %u\n",
+		       SMAP_KEY_MAX, SMAP_VALUE_MAX);
+		return -EINVAL;
+	}
+	err = smap_store_init();
+	if (err)
+		return err;
+	err = smap_dev_init();
 	if (err) {
 		pr_err("cannot register /dev/shared_map: %d\n", err);
-		return err;
+		goto err_store;
+	}
+	err = smap_nl_init();
+	if (err) {
+		pr_err("cannot register generic netlink family: %d\n", err);
+		goto err_dev;
 	}
 	pr_info("loaded (abi %d)\n", SMAP_ABI_VERSION);
 	return 0;
+
+err_dev:
+	smap_dev_exit();
+err_store:
+	smap_store_exit();
+	return err;
 }
 
 static void __exit smap_exit(void)
 {
-	misc_deregister(&smap_miscdev);
+	smap_nl_exit();
+	smap_dev_exit();
+	smap_store_exit();
 	pr_info("unloaded\n");
 }
 

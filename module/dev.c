@@ -1,0 +1,533 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * shared_map: the misc device /dev/shared_map and its ioctls.
+ *
+ * Every argument struct is read with copy_struct_from_user() (extensible
+ * structs), every user buffer is copied in before the store is touched and
+ * copied out after it let go of every lock.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/err.h>
+#include <linux/fs.h>
+#include <linux/kernel.h>
+#include <linux/miscdevice.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#include <linux/uidgid.h>
+#include <linux/user_namespace.h>
+#include <linux/cred.h>
+
+#include "store.h"
+#include "dev.h"
+
+/* Largest batch buffer; larger is E2BIG. */
+#define SMAP_BATCH_MAX		(16U << 20)
+/* Largest kernel bounce buffer for one LIST call (the user's may be larger). */
+#define SMAP_LIST_BUF_MAX	(256U << 10)
+
+/* Read an in/out struct: shorter than ours is EINVAL (no older layouts). */
+static int smap_copy_in(void *k, size_t ksize, void __user *u,
+			unsigned int usize)
+{
+	if (usize < ksize)
+		return -EINVAL;
+	return copy_struct_from_user(k, ksize, u, usize);
+}
+
+/* Write back min(user size, ours); a longer user struct's tail is zeroed. */
+static int smap_copy_out(void __user *u, unsigned int usize, const void *k,
+			 size_t ksize)
+{
+	if (copy_to_user(u, k, min_t(size_t, usize, ksize)))
+		return -EFAULT;
+	if (usize > ksize && clear_user(u + ksize, usize - ksize))
+		return -EFAULT;
+	return 0;
+}
+
+/* Copy @len user bytes into a new kernel buffer; NULL (not an error) if 0. */
+static void *smap_dup(u64 uptr, u32 len)
+{
+	if (!len)
+		return NULL;
+	return vmemdup_user(u64_to_user_ptr(uptr), len);
+}
+
+static u32 smap_uid(kuid_t uid)
+{
+	return from_kuid_munged(current_user_ns(), uid);
+}
+
+static u32 smap_gid(kgid_t gid)
+{
+	return from_kgid_munged(current_user_ns(), gid);
+}
+
+static int smap_ioc_version(void __user *u, unsigned int usize)
+{
+	struct smap_version v = {
+		.abi = SMAP_ABI_VERSION,
+		.key_max = READ_ONCE(smap_key_max),
+		.value_max = READ_ONCE(smap_value_max),
+		.max_bytes = READ_ONCE(smap_max_bytes),
+	};
+
+	return smap_copy_out(u, usize, &v, sizeof(v));
+}
+
+static int smap_ioc_stats(void __user *u, unsigned int usize)
+{
+	struct smap_stats st;
+
+	smap_store_stats(&st);
+	return smap_copy_out(u, usize, &st, sizeof(st));
+}
+
+/* SET and DEL share struct smap_kv. */
+static int smap_ioc_mutate_kv(void __user *u, unsigned int usize,
+			      enum smap_op op)
+{
+	struct smap_mutation m = { .op = op, .ctx = &smap_ctx_user };
+	void *key = NULL, *val = NULL;
+	struct smap_kv kv;
+	int err, err2;
+
+	err = smap_copy_in(&kv, sizeof(kv), u, usize);
+	if (err)
+		return err;
+	if (kv.__reserved)
+		return -EINVAL;
+	err = smap_check_key(kv.key_len);
+	if (err)
+		goto out_stat;
+	if (op == SMAP_OP_SET) {
+		err = smap_check_value(kv.value_len);
+		if (err)
+			goto out_stat;
+	}
+	key = smap_dup(kv.key, kv.key_len);
+	if (IS_ERR(key)) {
+		err = PTR_ERR(key);
+		key = NULL;
+		goto out_stat;
+	}
+	if (op == SMAP_OP_SET) {
+		val = smap_dup(kv.value, kv.value_len);
+		if (IS_ERR(val)) {
+			err = PTR_ERR(val);
+			val = NULL;
+			goto out_stat;
+		}
+		m.val = val;
+		m.vlen = kv.value_len;
+	}
+	m.key = key;
+	m.klen = kv.key_len;
+	m.flags = kv.flags;
+	m.mode = kv.mode;
+	err = smap_store_apply(&m);	/* counts the op itself */
+	kv.status = m.status;
+	err2 = smap_copy_out(u, usize, &kv, sizeof(kv));
+	err = err ?: err2;
+	goto out;
+
+out_stat:
+	smap_stat_op(op, err);
+out:
+	kvfree(val);
+	kvfree(key);
+	return err;
+}
+
+static int smap_ioc_get(void __user *u, unsigned int usize)
+{
+	struct smap_entry *e;
+	struct smap_kv kv;
+	void *key;
+	int err, err2;
+
+	err = smap_copy_in(&kv, sizeof(kv), u, usize);
+	if (err)
+		return err;
+	if (kv.__reserved)
+		return -EINVAL;
+	err = smap_check_key(kv.key_len);
+	if (err)
+		goto out_stat;
+	key = smap_dup(kv.key, kv.key_len);
+	if (IS_ERR(key)) {
+		err = PTR_ERR(key);
+		goto out_stat;
+	}
+	e = smap_store_get(key, kv.key_len, &smap_ctx_user);
+	kvfree(key);
+	if (IS_ERR(e)) {
+		err = PTR_ERR(e);
+		if (err == -ENOENT) {
+			kv.status = SMAP_ST_NOT_FOUND;
+			err2 = smap_copy_out(u, usize, &kv, sizeof(kv));
+			err = err2 ?: err;
+		}
+		goto out_stat;
+	}
+	/* The reference keeps the entry alive and unchanged: no lock held. */
+	kv.mode = e->mode;
+	kv.uid = smap_uid(e->uid);
+	kv.gid = smap_gid(e->gid);
+	kv.status = SMAP_ST_NONE;
+	if (kv.value_len < e->vlen) {
+		err = -ERANGE;
+	} else if (e->vlen && copy_to_user(u64_to_user_ptr(kv.value),
+					   smap_entry_val(e), e->vlen)) {
+		err = -EFAULT;
+	}
+	kv.value_len = e->vlen;
+	smap_entry_put(e);
+	if (err != -EFAULT) {
+		err2 = smap_copy_out(u, usize, &kv, sizeof(kv));
+		err = err ?: err2;
+	}
+out_stat:
+	smap_stat_op(SMAP_OP_GET, err);
+	return err;
+}
+
+static int smap_ioc_incr(void __user *u, unsigned int usize)
+{
+	struct smap_mutation m = { .op = SMAP_OP_INCR, .ctx = &smap_ctx_user };
+	struct smap_incr in;
+	void *key;
+	int err, err2;
+
+	err = smap_copy_in(&in, sizeof(in), u, usize);
+	if (err)
+		return err;
+	err = smap_check_key(in.key_len);
+	if (err)
+		goto out_stat;
+	key = smap_dup(in.key, in.key_len);
+	if (IS_ERR(key)) {
+		err = PTR_ERR(key);
+		goto out_stat;
+	}
+	m.key = key;
+	m.klen = in.key_len;
+	m.delta = in.delta;
+	m.flags = in.flags;
+	m.mode = in.mode;
+	err = smap_store_apply(&m);
+	kvfree(key);
+	in.status = m.status;
+	if (!err)
+		in.result = m.result;
+	err2 = smap_copy_out(u, usize, &in, sizeof(in));
+	return err ?: err2;
+
+out_stat:
+	smap_stat_op(SMAP_OP_INCR, err);
+	return err;
+}
+
+static int smap_ioc_cas(void __user *u, unsigned int usize)
+{
+	struct smap_mutation m = { .op = SMAP_OP_CAS, .ctx = &smap_ctx_user };
+	void *key = NULL, *oldv = NULL, *newv = NULL;
+	struct smap_cas c;
+	int err, err2;
+
+	err = smap_copy_in(&c, sizeof(c), u, usize);
+	if (err)
+		return err;
+	err = smap_check_key(c.key_len);
+	if (!err)
+		err = smap_check_value(c.old_len);
+	if (!err)
+		err = smap_check_value(c.new_len);
+	if (err)
+		goto out_stat;
+	key = smap_dup(c.key, c.key_len);
+	if (IS_ERR(key)) {
+		err = PTR_ERR(key);
+		key = NULL;
+		goto out_stat;
+	}
+	oldv = smap_dup(c.old_value, c.old_len);
+	if (IS_ERR(oldv)) {
+		err = PTR_ERR(oldv);
+		oldv = NULL;
+		goto out_stat;
+	}
+	newv = smap_dup(c.new_value, c.new_len);
+	if (IS_ERR(newv)) {
+		err = PTR_ERR(newv);
+		newv = NULL;
+		goto out_stat;
+	}
+	m.key = key;
+	m.klen = c.key_len;
+	m.old = oldv;
+	m.olen = c.old_len;
+	m.val = newv;
+	m.vlen = c.new_len;
+	m.flags = c.flags;
+	m.mode = c.mode;
+	err = smap_store_apply(&m);
+	c.status = m.status;
+	err2 = smap_copy_out(u, usize, &c, sizeof(c));
+	err = err ?: err2;
+	goto out;
+
+out_stat:
+	smap_stat_op(SMAP_OP_CAS, err);
+out:
+	kvfree(newv);
+	kvfree(oldv);
+	kvfree(key);
+	return err;
+}
+
+struct smap_list_fill {
+	u8 *buf;
+	u32 cap;
+	u32 used;
+	u32 count;
+};
+
+static int smap_list_one(void *arg, const struct smap_entry *e)
+{
+	struct smap_list_fill *f = arg;
+	u32 rec = sizeof(u32) + ALIGN(e->klen, 4);
+
+	if (rec > f->cap - f->used)
+		return 1;
+	memcpy(f->buf + f->used, &e->klen, sizeof(u32));
+	memcpy(f->buf + f->used + sizeof(u32), smap_entry_key(e), e->klen);
+	memset(f->buf + f->used + sizeof(u32) + e->klen, 0,
+	       rec - sizeof(u32) - e->klen);
+	f->used += rec;
+	f->count++;
+	return 0;
+}
+
+static int smap_ioc_list(void __user *u, unsigned int usize)
+{
+	struct smap_list_fill f = { };
+	enum smap_iter_end end;
+	struct smap_list l;
+	void *prefix = NULL;
+	u64 cursor;
+	int err;
+
+	err = smap_copy_in(&l, sizeof(l), u, usize);
+	if (err)
+		return err;
+	if (l.__reserved)
+		return -EINVAL;
+	if (l.prefix_len > READ_ONCE(smap_key_max)) {
+		err = -ENAMETOOLONG;
+		goto out;
+	}
+	prefix = smap_dup(l.prefix, l.prefix_len);
+	if (IS_ERR(prefix)) {
+		err = PTR_ERR(prefix);
+		prefix = NULL;
+		goto out;
+	}
+	f.cap = min(l.buf_len, SMAP_LIST_BUF_MAX);
+	if (f.cap) {
+		f.buf = kvmalloc(f.cap, GFP_KERNEL);
+		if (!f.buf) {
+			err = -ENOMEM;
+			goto out;
+		}
+	}
+	cursor = l.cursor;
+	do {
+		end = smap_store_iter(prefix, l.prefix_len, &cursor,
+				      smap_list_one, &f);
+		cond_resched();
+	} while (end == SMAP_ITER_BUDGET);
+	if (end == SMAP_ITER_STOPPED && !f.count) {
+		/* Not even one record fits. */
+		err = -ERANGE;
+		goto out;
+	}
+	if (f.used && copy_to_user(u64_to_user_ptr(l.buf), f.buf, f.used)) {
+		err = -EFAULT;
+		goto out;
+	}
+	l.cursor = cursor;
+	l.used = f.used;
+	l.count = f.count;
+	l.flags = end == SMAP_ITER_END ? SMAP_LIST_END : 0;
+	err = smap_copy_out(u, usize, &l, sizeof(l));
+out:
+	kvfree(f.buf);
+	kvfree(prefix);
+	smap_stat_op(SMAP_OP_LIST, err);
+	return err;
+}
+
+/* One batch entry; its header and bytes are in the kernel copy already. */
+static int smap_batch_one(struct smap_batch_op *op)
+{
+	const u8 *key = (const u8 *)(op + 1);
+	struct smap_mutation m = {
+		.key = key,
+		.klen = op->key_len,
+		.flags = op->flags,
+		.mode = op->mode,
+		.ctx = &smap_ctx_user,
+	};
+	int err;
+
+	switch (op->op) {
+	case SMAP_OP_SET:
+		m.val = key + op->key_len;
+		m.vlen = op->value_len;
+		break;
+	case SMAP_OP_DEL:
+		break;
+	case SMAP_OP_INCR:
+		m.delta = op->arg;
+		break;
+	default:
+		smap_stat_op(SMAP_OP__COUNT, -EINVAL);
+		return -EINVAL;
+	}
+	m.op = op->op;
+	err = smap_store_apply(&m);
+	op->status = m.status;
+	if (op->op == SMAP_OP_INCR && !err)
+		op->arg = m.result;
+	return err;
+}
+
+static int smap_ioc_batch(void __user *u, unsigned int usize)
+{
+	struct smap_batch b;
+	u8 __user *uops;
+	size_t off = 0;
+	u8 *buf = NULL;
+	int err;
+	u32 i;
+
+	err = smap_copy_in(&b, sizeof(b), u, usize);
+	if (err)
+		return err;
+	b.done = 0;
+	b.failed = 0;
+	if (b.len > SMAP_BATCH_MAX) {
+		err = -E2BIG;
+		goto out;
+	}
+	if (b.count > b.len / sizeof(struct smap_batch_op)) {
+		err = -EINVAL;
+		goto out;
+	}
+	uops = u64_to_user_ptr(b.ops);
+	if (b.count) {
+		buf = vmemdup_user(uops, b.len);
+		if (IS_ERR(buf)) {
+			err = PTR_ERR(buf);
+			buf = NULL;
+			goto out;
+		}
+	}
+	for (i = 0; i < b.count; i++) {
+		struct smap_batch_op *op = (struct smap_batch_op *)(buf + off);
+		size_t size;
+
+		if (b.len - off < sizeof(*op)) {
+			err = -EINVAL;
+			break;
+		}
+		size = ALIGN(sizeof(*op) + (size_t)op->key_len + op->value_len,
+			     SMAP_BATCH_ALIGN);
+		if (size > b.len - off) {
+			err = -EINVAL;
+			break;
+		}
+		op->error = smap_batch_one(op);
+		if (op->error)
+			b.failed++;
+		/* arg, error and status: the header's last 16 bytes */
+		if (copy_to_user(uops + off + offsetof(struct smap_batch_op, arg),
+				 &op->arg, sizeof(*op) -
+				 offsetof(struct smap_batch_op, arg))) {
+			err = -EFAULT;
+			break;
+		}
+		b.done++;
+		off += size;
+	}
+	if (!err || err == -EINVAL) {
+		int err2 = smap_copy_out(u, usize, &b, sizeof(b));
+
+		err = err ?: err2;
+	}
+out:
+	kvfree(buf);
+	smap_stat_op(SMAP_OP_BATCH, err);
+	return err;
+}
+
+#define SMAP_IOC(c, call)					\
+	case _IOC_NR(c):					\
+		if (_IOC_DIR(cmd) != _IOC_DIR(c))		\
+			return -ENOTTY;				\
+		return call
+
+static long smap_dev_ioctl(struct file *file, unsigned int cmd,
+			   unsigned long arg)
+{
+	void __user *u = (void __user *)arg;
+	unsigned int usize = _IOC_SIZE(cmd);
+
+	if (_IOC_TYPE(cmd) != SMAP_IOC_MAGIC)
+		return -ENOTTY;
+	switch (_IOC_NR(cmd)) {
+	SMAP_IOC(SMAP_IOC_VERSION, smap_ioc_version(u, usize));
+	SMAP_IOC(SMAP_IOC_SET, smap_ioc_mutate_kv(u, usize, SMAP_OP_SET));
+	SMAP_IOC(SMAP_IOC_GET, smap_ioc_get(u, usize));
+	SMAP_IOC(SMAP_IOC_DEL, smap_ioc_mutate_kv(u, usize, SMAP_OP_DEL));
+	SMAP_IOC(SMAP_IOC_INCR, smap_ioc_incr(u, usize));
+	SMAP_IOC(SMAP_IOC_CAS, smap_ioc_cas(u, usize));
+	SMAP_IOC(SMAP_IOC_LIST, smap_ioc_list(u, usize));
+	SMAP_IOC(SMAP_IOC_BATCH, smap_ioc_batch(u, usize));
+	SMAP_IOC(SMAP_IOC_STATS, smap_ioc_stats(u, usize));
+	/* No log yet, so never read-only: nothing to recover from. */
+	SMAP_IOC(SMAP_IOC_RECOVER, 0);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static const struct file_operations smap_dev_fops = {
+	.owner = THIS_MODULE,	/* rmmod is refused while a file is open */
+	.unlocked_ioctl = smap_dev_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = noop_llseek,
+};
+
+static struct miscdevice smap_miscdev = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "shared_map",
+	.fops = &smap_dev_fops,
+	.mode = 0666,
+};
+
+int smap_dev_init(void)
+{
+	return misc_register(&smap_miscdev);
+}
+
+void smap_dev_exit(void)
+{
+	misc_deregister(&smap_miscdev);
+}

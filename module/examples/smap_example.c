@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * smap_example: a client of the shared_map in-kernel API. On load it runs
+ * a few checks against the API and refuses to load (-EINVAL) if any fails.
+ * It leaves "smap_example/greeting" = "world" behind for user space to see.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/errno.h>
+#include <linux/init.h>
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/string.h>
+
+#include "smap_api.h"
+
+static const char key[] = "smap_example/greeting";
+static const char ctr[] = "smap_example/counter";
+
+static int passed, failed;
+
+static void smap_check(bool ok, const char *what)
+{
+	if (ok) {
+		passed++;
+	} else {
+		failed++;
+		pr_err("check failed: %s\n", what);
+	}
+}
+
+#define CHECK(cond) smap_check(cond, #cond)
+
+static bool smap_value_is(const char *k, const char *want)
+{
+	char buf[32];
+	u32 len = sizeof(buf);
+
+	if (smap_get(k, strlen(k), buf, &len))
+		return false;
+	return len == strlen(want) && !memcmp(buf, want, len);
+}
+
+static int __init smap_example_init(void)
+{
+	char small[2];
+	u32 len = sizeof(small);
+	s64 res = 0;
+
+	smap_del(ctr, strlen(ctr));	/* a leftover from an earlier load */
+
+	CHECK(smap_set(key, strlen(key), "hello", 5, 0644) == 0);
+	CHECK(smap_value_is(key, "hello"));
+	CHECK(smap_set(key, strlen(key), "world", 5, 0600) == 0);
+	CHECK(smap_value_is(key, "world"));
+	CHECK(smap_get(key, strlen(key), small, &len) == -ERANGE && len == 5);
+	CHECK(smap_set(key, 0, "x", 1, 0644) == -EINVAL);
+
+	CHECK(smap_incr(ctr, strlen(ctr), 5, &res) == 0 && res == 5);
+	CHECK(smap_incr(ctr, strlen(ctr), -7, &res) == 0 && res == -2);
+	CHECK(smap_value_is(ctr, "-2"));
+	CHECK(smap_incr(key, strlen(key), 1, &res) == -EINVAL);
+
+	CHECK(smap_cas(ctr, strlen(ctr), "-2", 2, "10", 2) == 0);
+	CHECK(smap_value_is(ctr, "10"));
+	CHECK(smap_cas(ctr, strlen(ctr), "-2", 2, "11", 2) == -ECANCELED);
+	CHECK(smap_value_is(ctr, "10"));
+
+	CHECK(smap_del(ctr, strlen(ctr)) == 0);
+	CHECK(smap_get(ctr, strlen(ctr), small, &len) == -ENOENT);
+	CHECK(smap_del(ctr, strlen(ctr)) == -ENOENT);
+	CHECK(smap_cas(ctr, strlen(ctr), "", 0, "1", 1) == -ENOENT);
+
+	if (failed) {
+		pr_err("%d checks failed, %d passed\n", failed, passed);
+		return -EINVAL;
+	}
+	pr_info("%d checks passed\n", passed);
+	return 0;
+}
+
+static void __exit smap_example_exit(void)
+{
+}
+
+module_init(smap_example_init);
+module_exit(smap_example_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("shared_map: example in-kernel API client");
+MODULE_AUTHOR("shared_map developers");

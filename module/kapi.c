@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * shared_map: the in-kernel API (see smap_api.h). Kernel callers bypass
+ * the permission checks and create keys owned by uid 0.
+ */
+#include <linux/err.h>
+#include <linux/export.h>
+#include <linux/kernel.h>
+#include <linux/string.h>
+
+#include "store.h"
+#include "smap_api.h"
+
+int smap_set(const void *key, u32 klen, const void *val, u32 vlen,
+	     umode_t mode)
+{
+	struct smap_mutation m = {
+		.op = SMAP_OP_SET,
+		.key = key,
+		.klen = klen,
+		.val = val,
+		.vlen = vlen,
+		.flags = SMAP_F_MODE,
+		.mode = mode,
+		.ctx = &smap_ctx_kernel,
+	};
+
+	might_sleep();
+	return smap_store_apply(&m);
+}
+EXPORT_SYMBOL_GPL(smap_set);
+
+int smap_get(const void *key, u32 klen, void *buf, u32 *vlen)
+{
+	struct smap_entry *e;
+	int err = 0;
+
+	might_sleep();
+	e = smap_store_get(key, klen, &smap_ctx_kernel);
+	if (IS_ERR(e)) {
+		err = PTR_ERR(e);
+		goto out;
+	}
+	if (*vlen < e->vlen)
+		err = -ERANGE;
+	else
+		memcpy(buf, smap_entry_val(e), e->vlen);
+	*vlen = e->vlen;
+	smap_entry_put(e);
+out:
+	smap_stat_op(SMAP_OP_GET, err);
+	return err;
+}
+EXPORT_SYMBOL_GPL(smap_get);
+
+int smap_del(const void *key, u32 klen)
+{
+	struct smap_mutation m = {
+		.op = SMAP_OP_DEL,
+		.key = key,
+		.klen = klen,
+		.ctx = &smap_ctx_kernel,
+	};
+
+	might_sleep();
+	return smap_store_apply(&m);
+}
+EXPORT_SYMBOL_GPL(smap_del);
+
+int smap_incr(const void *key, u32 klen, s64 delta, s64 *result)
+{
+	struct smap_mutation m = {
+		.op = SMAP_OP_INCR,
+		.key = key,
+		.klen = klen,
+		.delta = delta,
+		.ctx = &smap_ctx_kernel,
+	};
+	int err;
+
+	might_sleep();
+	err = smap_store_apply(&m);
+	if (!err && result)
+		*result = m.result;
+	return err;
+}
+EXPORT_SYMBOL_GPL(smap_incr);
+
+int smap_cas(const void *key, u32 klen, const void *oldv, u32 olen,
+	     const void *newv, u32 nlen)
+{
+	struct smap_mutation m = {
+		.op = SMAP_OP_CAS,
+		.key = key,
+		.klen = klen,
+		.old = oldv,
+		.olen = olen,
+		.val = newv,
+		.vlen = nlen,
+		.ctx = &smap_ctx_kernel,
+	};
+
+	might_sleep();
+	return smap_store_apply(&m);
+}
+EXPORT_SYMBOL_GPL(smap_cas);

@@ -1,0 +1,308 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * shared_map: the generic netlink family "shared_map".
+ *
+ * doit handlers run in the sender's context, so permissions use current's
+ * credentials as for the ioctls. Replies are SMAP_CMD_REPLY messages;
+ * errors go back in the netlink ack.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/cred.h>
+#include <linux/err.h>
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/sched.h>
+#include <linux/uidgid.h>
+#include <linux/user_namespace.h>
+#include <net/genetlink.h>
+#include <net/netlink.h>
+
+#include "store.h"
+#include "netlink.h"
+#include "compat.h"
+
+static const struct nla_policy smap_nl_policy[SMAP_A_MAX + 1] = {
+	[SMAP_A_KEY] = { .type = NLA_BINARY, .len = SMAP_KEY_MAX },
+	[SMAP_A_VALUE] = { .type = NLA_BINARY, .len = SMAP_NL_VALUE_MAX },
+	[SMAP_A_OLD_VALUE] = { .type = NLA_BINARY, .len = SMAP_NL_VALUE_MAX },
+	[SMAP_A_MODE] = NLA_POLICY_MAX(NLA_U32, 0777),
+	[SMAP_A_DELTA] = { .type = NLA_S64 },
+	[SMAP_A_PREFIX] = { .type = NLA_BINARY, .len = SMAP_KEY_MAX },
+};
+
+static struct genl_family smap_nl_family;
+
+/* Start a reply; NULL on allocation failure. */
+static struct sk_buff *smap_nl_new(struct genl_info *info, size_t payload,
+				   void **hdr)
+{
+	struct sk_buff *msg;
+
+	msg = genlmsg_new(payload, GFP_KERNEL);
+	if (!msg)
+		return NULL;
+	*hdr = genlmsg_put_reply(msg, info, &smap_nl_family, 0,
+				 SMAP_CMD_REPLY);
+	if (!*hdr) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+/* Reply with a status and, for incr, the result. */
+static int smap_nl_reply_status(struct genl_info *info, u32 status,
+				const s64 *result)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = smap_nl_new(info, nla_total_size(sizeof(u32)) +
+			  nla_total_size_64bit(sizeof(s64)), &hdr);
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_u32(msg, SMAP_A_STATUS, status) ||
+	    (result && nla_put_s64(msg, SMAP_A_RESULT, *result, SMAP_A_PAD))) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+static void smap_nl_key(struct genl_info *info, struct smap_mutation *m)
+{
+	struct nlattr *a = info->attrs[SMAP_A_KEY];
+
+	m->key = nla_data(a);
+	m->klen = nla_len(a);
+	if (info->attrs[SMAP_A_MODE]) {
+		m->flags = SMAP_F_MODE;
+		m->mode = nla_get_u32(info->attrs[SMAP_A_MODE]);
+	}
+	m->ctx = &smap_ctx_user;
+}
+
+static int smap_nl_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct smap_mutation m = { .op = SMAP_OP_SET };
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, SMAP_A_KEY) ||
+	    GENL_REQ_ATTR_CHECK(info, SMAP_A_VALUE))
+		return -EINVAL;
+	smap_nl_key(info, &m);
+	m.val = nla_data(info->attrs[SMAP_A_VALUE]);
+	m.vlen = nla_len(info->attrs[SMAP_A_VALUE]);
+	err = smap_store_apply(&m);
+	if (err)
+		return err;
+	return smap_nl_reply_status(info, m.status, NULL);
+}
+
+static int smap_nl_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct smap_mutation m = { .op = SMAP_OP_DEL };
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, SMAP_A_KEY))
+		return -EINVAL;
+	smap_nl_key(info, &m);
+	err = smap_store_apply(&m);
+	if (err)
+		return err;
+	return smap_nl_reply_status(info, m.status, NULL);
+}
+
+static int smap_nl_incr(struct sk_buff *skb, struct genl_info *info)
+{
+	struct smap_mutation m = { .op = SMAP_OP_INCR };
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, SMAP_A_KEY))
+		return -EINVAL;
+	smap_nl_key(info, &m);
+	m.delta = info->attrs[SMAP_A_DELTA] ?
+		  nla_get_s64(info->attrs[SMAP_A_DELTA]) : 1;
+	err = smap_store_apply(&m);
+	if (err)
+		return err;
+	return smap_nl_reply_status(info, m.status, &m.result);
+}
+
+static int smap_nl_cas(struct sk_buff *skb, struct genl_info *info)
+{
+	struct smap_mutation m = { .op = SMAP_OP_CAS };
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, SMAP_A_KEY) ||
+	    GENL_REQ_ATTR_CHECK(info, SMAP_A_OLD_VALUE) ||
+	    GENL_REQ_ATTR_CHECK(info, SMAP_A_VALUE))
+		return -EINVAL;
+	smap_nl_key(info, &m);
+	m.old = nla_data(info->attrs[SMAP_A_OLD_VALUE]);
+	m.olen = nla_len(info->attrs[SMAP_A_OLD_VALUE]);
+	m.val = nla_data(info->attrs[SMAP_A_VALUE]);
+	m.vlen = nla_len(info->attrs[SMAP_A_VALUE]);
+	err = smap_store_apply(&m);
+	if (err == -ECANCELED)
+		NL_SET_ERR_MSG(info->extack, "value differs");
+	if (err)
+		return err;
+	return smap_nl_reply_status(info, m.status, NULL);
+}
+
+static int smap_nl_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sk_buff *msg = NULL;
+	struct smap_entry *e;
+	void *hdr;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, SMAP_A_KEY))
+		return -EINVAL;
+	e = smap_store_get(nla_data(info->attrs[SMAP_A_KEY]),
+			   nla_len(info->attrs[SMAP_A_KEY]), &smap_ctx_user);
+	if (IS_ERR(e)) {
+		err = PTR_ERR(e);
+		goto out;
+	}
+	if (e->vlen > SMAP_NL_VALUE_MAX) {
+		NL_SET_ERR_MSG(info->extack, "value too large for netlink");
+		err = -EMSGSIZE;
+		goto put;
+	}
+	msg = smap_nl_new(info, nla_total_size(e->vlen) +
+			  4 * nla_total_size(sizeof(u32)), &hdr);
+	if (!msg) {
+		err = -ENOMEM;
+		goto put;
+	}
+	if (nla_put(msg, SMAP_A_VALUE, e->vlen, smap_entry_val(e)) ||
+	    nla_put_u32(msg, SMAP_A_MODE, e->mode) ||
+	    nla_put_u32(msg, SMAP_A_UID,
+			from_kuid_munged(current_user_ns(), e->uid)) ||
+	    nla_put_u32(msg, SMAP_A_GID,
+			from_kgid_munged(current_user_ns(), e->gid)) ||
+	    nla_put_u32(msg, SMAP_A_STATUS, SMAP_ST_NONE)) {
+		nlmsg_free(msg);
+		err = -EMSGSIZE;
+		goto put;
+	}
+	genlmsg_end(msg, hdr);
+	smap_entry_put(e);
+	err = genlmsg_reply(msg, info);
+	goto out;
+
+put:
+	smap_entry_put(e);
+out:
+	smap_stat_op(SMAP_OP_GET, err);
+	return err;
+}
+
+static int smap_nl_stats(struct sk_buff *skb, struct genl_info *info)
+{
+	struct smap_stats st;
+	struct sk_buff *msg;
+	void *hdr;
+
+	smap_store_stats(&st);
+	msg = smap_nl_new(info, nla_total_size_64bit(sizeof(st)), &hdr);
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_64bit(msg, SMAP_A_STATS, sizeof(st), &st, SMAP_A_PAD)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+struct smap_nl_dump {
+	struct sk_buff *skb;
+	struct netlink_callback *cb;
+};
+
+/* One SMAP_CMD_REPLY per key; nonzero when the skb is full. */
+static int smap_nl_list_one(void *arg, const struct smap_entry *e)
+{
+	struct smap_nl_dump *d = arg;
+	void *hdr;
+
+	hdr = genlmsg_put(d->skb, NETLINK_CB(d->cb->skb).portid,
+			  d->cb->nlh->nlmsg_seq, &smap_nl_family, NLM_F_MULTI,
+			  SMAP_CMD_REPLY);
+	if (!hdr)
+		return 1;
+	if (nla_put(d->skb, SMAP_A_KEY, e->klen, smap_entry_key(e))) {
+		genlmsg_cancel(d->skb, hdr);
+		return 1;
+	}
+	genlmsg_end(d->skb, hdr);
+	return 0;
+}
+
+/* cb->args[0]: the cursor; cb->args[1]: set once the walk is done. */
+static int smap_nl_list(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct smap_nl_dump d = { .skb = skb, .cb = cb };
+	struct nlattr **attrs = smap_dump_attrs(cb);
+	const void *prefix = NULL;
+	enum smap_iter_end end;
+	u32 plen = 0;
+	u64 cursor;
+
+	if (cb->args[1])
+		return 0;
+	if (attrs && attrs[SMAP_A_PREFIX]) {
+		prefix = nla_data(attrs[SMAP_A_PREFIX]);
+		plen = nla_len(attrs[SMAP_A_PREFIX]);
+	}
+	if (!cb->args[0])
+		smap_stat_op(SMAP_OP_LIST, 0);
+	cursor = cb->args[0];
+	do {
+		end = smap_store_iter(prefix, plen, &cursor, smap_nl_list_one,
+				      &d);
+		cond_resched();
+	} while (end == SMAP_ITER_BUDGET);
+	cb->args[0] = cursor;
+	if (end == SMAP_ITER_END)
+		cb->args[1] = 1;
+	return skb->len;
+}
+
+static const struct genl_ops smap_nl_ops[] = {
+	{ .cmd = SMAP_CMD_SET, .doit = smap_nl_set },
+	{ .cmd = SMAP_CMD_GET, .doit = smap_nl_get },
+	{ .cmd = SMAP_CMD_DEL, .doit = smap_nl_del },
+	{ .cmd = SMAP_CMD_INCR, .doit = smap_nl_incr },
+	{ .cmd = SMAP_CMD_CAS, .doit = smap_nl_cas },
+	{ .cmd = SMAP_CMD_LIST, .dumpit = smap_nl_list },
+	{ .cmd = SMAP_CMD_STATS, .doit = smap_nl_stats },
+};
+
+static struct genl_family smap_nl_family __ro_after_init = {
+	.name = SMAP_GENL_NAME,
+	.version = SMAP_GENL_VERSION,
+	.maxattr = SMAP_A_MAX,
+	.policy = smap_nl_policy,
+	.parallel_ops = true,	/* the store does its own locking */
+	.module = THIS_MODULE,
+	.ops = smap_nl_ops,
+	.n_ops = ARRAY_SIZE(smap_nl_ops),
+	/* Strict validation (unknown attributes, header) for every op. */
+	.resv_start_op = SMAP_CMD_SET,
+};
+
+int smap_nl_init(void)
+{
+	return genl_register_family(&smap_nl_family);
+}
+
+void smap_nl_exit(void)
+{
+	genl_unregister_family(&smap_nl_family);
+}

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * shared_map: the in-kernel API (module/kapi.c), for other modules.
+ *
+ * Process context only (the calls may sleep). Kernel callers bypass the
+ * permission checks; keys they create are owned by uid 0 / gid 0. Limits
+ * (key_max, value_max, max_bytes) apply as for user space. Every call
+ * returns 0 or a negative errno, with the same meanings as the ioctls:
+ * -EINVAL, -ENAMETOOLONG, -EMSGSIZE, -ENOSPC, -ENOENT, -ERANGE, -ECANCELED,
+ * -ENOMEM.
+ */
+#ifndef SMAP_API_H
+#define SMAP_API_H
+
+#include <linux/types.h>
+
+/* Create or overwrite; @mode (0777 mask) applies only if the key is new. */
+int smap_set(const void *key, u32 klen, const void *val, u32 vlen,
+	     umode_t mode);
+
+/*
+ * Copy the value into @buf: *@vlen is the capacity in, the value's length
+ * out. -ERANGE (nothing copied, *@vlen = size needed) if @buf is too small.
+ */
+int smap_get(const void *key, u32 klen, void *buf, u32 *vlen);
+
+int smap_del(const void *key, u32 klen);
+
+/* Add @delta to the ASCII decimal value (missing = 0); *@result = new. */
+int smap_incr(const void *key, u32 klen, s64 delta, s64 *result);
+
+/* Replace the value with @newv only if it equals @oldv (-ECANCELED if not). */
+int smap_cas(const void *key, u32 klen, const void *oldv, u32 olen,
+	     const void *newv, u32 nlen);
+
+#endif /* SMAP_API_H */

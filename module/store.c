@@ -1,0 +1,601 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * shared_map: the store.
+ *
+ * Keys live in an rhashtable keyed by {bytes, length}. Readers look entries
+ * up lock-free under RCU and take a reference to use one outside RCU. An
+ * entry never changes once published: a mutation allocates the new entry
+ * before taking any lock, then swaps it in under the key's stripe mutex
+ * (one of SMAP_STRIPES, picked by key hash) and drops the table's reference
+ * to the old one, which is freed after a grace period once its last reader
+ * is done.
+ *
+ * Every key also has an id, allocated when it is created and kept across
+ * overwrites, in an xarray id -> entry: listing walks ids in order, so a key
+ * present for the whole listing is returned exactly once.
+ *
+ * Every mutation, from every interface, goes through smap_store_apply().
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/atomic.h>
+#include <linux/capability.h>
+#include <linux/cred.h>
+#include <linux/err.h>
+#include <linux/fs.h>
+#include <linux/jhash.h>
+#include <linux/kernel.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/overflow.h>
+#include <linux/random.h>
+#include <linux/rhashtable.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/xarray.h>
+
+#include "store.h"
+
+#define SMAP_STRIPES		256
+/* Entries up to this size (header + key + value) come from the kmem_cache. */
+#define SMAP_SMALL_SIZE		192
+/* Room for an s64 in decimal: "-9223372036854775808" plus the NUL. */
+#define SMAP_INCR_CAP		21
+/* Entries looked at per RCU read-side section when walking. */
+#define SMAP_ITER_BUDGET_N	4096
+/* Ids are 32 bit: xa_alloc() hands them out from 1. */
+#define SMAP_CURSOR_END		((u64)U32_MAX + 1)
+
+const struct smap_ctx smap_ctx_user = { .kernel = false };
+const struct smap_ctx smap_ctx_kernel = { .kernel = true };
+
+struct smap_key {
+	const void *p;
+	u32 len;
+};
+
+static struct rhashtable smap_ht;
+static DEFINE_XARRAY_ALLOC1(smap_ids);
+static struct mutex smap_stripes[SMAP_STRIPES];
+static u32 smap_stripe_seed __read_mostly;
+static struct kmem_cache *smap_cache;
+
+static atomic64_t smap_nkeys;
+static atomic64_t smap_nbytes;
+static atomic64_t smap_nerrors;
+static atomic64_t smap_nops[SMAP_OP__COUNT];
+
+/* ---- hashing ------------------------------------------------------------ */
+
+static u32 smap_key_hashfn(const void *data, u32 len, u32 seed)
+{
+	const struct smap_key *k = data;
+
+	return jhash(k->p, k->len, seed);
+}
+
+static u32 smap_obj_hashfn(const void *data, u32 len, u32 seed)
+{
+	const struct smap_entry *e = data;
+
+	return jhash(e->data, e->klen, seed);
+}
+
+static int smap_obj_cmpfn(struct rhashtable_compare_arg *arg, const void *obj)
+{
+	const struct smap_key *k = arg->key;
+	const struct smap_entry *e = obj;
+
+	return e->klen != k->len || memcmp(e->data, k->p, k->len);
+}
+
+static const struct rhashtable_params smap_ht_params = {
+	.head_offset = offsetof(struct smap_entry, node),
+	.key_len = sizeof(struct smap_key),
+	.hashfn = smap_key_hashfn,
+	.obj_hashfn = smap_obj_hashfn,
+	.obj_cmpfn = smap_obj_cmpfn,
+	.automatic_shrinking = true,
+};
+
+static struct mutex *smap_stripe(const void *key, u32 klen)
+{
+	return &smap_stripes[jhash(key, klen, smap_stripe_seed) %
+			     SMAP_STRIPES];
+}
+
+/* ---- entries ------------------------------------------------------------ */
+
+static struct smap_entry *smap_entry_alloc(const void *key, u32 klen,
+					   u32 vcap)
+{
+	/* klen and vcap are bounded by the limits: no overflow. */
+	size_t size = sizeof(struct smap_entry) + (size_t)klen + vcap;
+	struct smap_entry *e;
+	bool small = size <= SMAP_SMALL_SIZE;
+
+	if (small)
+		e = kmem_cache_alloc(smap_cache, GFP_KERNEL);
+	else
+		e = kvmalloc(size, GFP_KERNEL_ACCOUNT);
+	if (!e)
+		return NULL;
+	refcount_set(&e->ref, 1);
+	e->small = small;
+	e->id = 0;
+	e->klen = klen;
+	e->vlen = 0;
+	memcpy(e->data, key, klen);
+	return e;
+}
+
+static void smap_entry_free_rcu(struct rcu_head *head)
+{
+	struct smap_entry *e = container_of(head, struct smap_entry, rcu);
+
+	if (e->small)
+		kmem_cache_free(smap_cache, e);
+	else
+		kvfree(e);
+}
+
+/* Free an entry that was never published. */
+static void smap_entry_free(struct smap_entry *e)
+{
+	smap_entry_free_rcu(&e->rcu);
+}
+
+void smap_entry_put(struct smap_entry *e)
+{
+	/* Readers may still hold the pointer under RCU: free after a GP. */
+	if (refcount_dec_and_test(&e->ref))
+		call_rcu(&e->rcu, smap_entry_free_rcu);
+}
+
+/* ---- checks ------------------------------------------------------------- */
+
+int smap_check_key(u32 klen)
+{
+	if (!klen)
+		return -EINVAL;
+	if (klen > READ_ONCE(smap_key_max))
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+int smap_check_value(u32 vlen)
+{
+	return vlen > READ_ONCE(smap_value_max) ? -EMSGSIZE : 0;
+}
+
+/* SysV IPC style: owner, group, other; CAP_SYS_ADMIN bypasses. */
+static int smap_perm(const struct smap_entry *e, umode_t want,
+		     const struct smap_ctx *ctx)
+{
+	umode_t mode = e->mode;
+
+	if (ctx->kernel)
+		return 0;
+	if (uid_eq(current_fsuid(), e->uid))
+		mode >>= 6;
+	else if (in_group_p(e->gid))
+		mode >>= 3;
+	if ((mode & want) == want)
+		return 0;
+	if (capable(CAP_SYS_ADMIN))
+		return 0;
+	return -EACCES;
+}
+
+/* Strict ASCII decimal s64 with an optional leading '-'. */
+static int smap_parse_s64(const u8 *s, u32 len, s64 *out)
+{
+	bool neg = false, big = false;
+	u64 acc = 0;
+	u32 i = 0;
+
+	if (len && s[0] == '-') {
+		neg = true;
+		i = 1;
+	}
+	if (i == len)
+		return -EINVAL;
+	for (; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -EINVAL;
+		if (acc > ((u64)S64_MAX + 1) / 10)
+			big = true;
+		else
+			acc = acc * 10 + (s[i] - '0');
+	}
+	if (big || acc > (u64)S64_MAX + neg)
+		return -ERANGE;
+	*out = neg ? (s64)(0 - acc) : (s64)acc;
+	return 0;
+}
+
+static int smap_mutation_check(const struct smap_mutation *m)
+{
+	int err;
+
+	err = smap_check_key(m->klen);
+	if (err)
+		return err;
+	if (m->flags & ~SMAP_F_MODE)
+		return -EINVAL;
+	if ((m->flags & SMAP_F_MODE) && (m->mode & ~0777))
+		return -EINVAL;
+	switch (m->op) {
+	case SMAP_OP_CAS:
+		err = smap_check_value(m->olen);
+		if (err)
+			return err;
+		fallthrough;
+	case SMAP_OP_SET:
+		return smap_check_value(m->vlen);
+	case SMAP_OP_DEL:
+	case SMAP_OP_INCR:
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+/* Reserve @n bytes of the max_bytes budget; false if it would be exceeded. */
+static bool smap_bytes_reserve(s64 n)
+{
+	u64 max = READ_ONCE(smap_max_bytes);
+
+	if ((u64)atomic64_add_return(n, &smap_nbytes) > max) {
+		atomic64_sub(n, &smap_nbytes);
+		return false;
+	}
+	return true;
+}
+
+/* ---- persistence seam --------------------------------------------------- */
+
+/*
+ * smap_persist_hook() sees every mutation exactly once, with the key's
+ * stripe mutex held, after every check passed and every resource (memory,
+ * byte budget, id) is reserved, and before the change becomes visible:
+ * @old is the current entry (NULL if the key is new), @ne the entry about to
+ * replace it (NULL for a delete). The append-only log appends its record
+ * here; it may sleep (the stripes are mutexes). A nonzero return aborts the
+ * mutation with nothing changed.
+ *
+ * smap_persist_wait() runs after the stripe mutex is dropped, once the
+ * change is visible; the log waits there for the record to be durable.
+ *
+ * Both are no-ops until the log exists.
+ */
+static int smap_persist_hook(const struct smap_mutation *m,
+			     const struct smap_entry *old,
+			     const struct smap_entry *ne)
+{
+	return 0;
+}
+
+static int smap_persist_wait(const struct smap_mutation *m)
+{
+	return 0;
+}
+
+/* ---- the mutation funnel ------------------------------------------------ */
+
+/* Allocate the entry a mutation may publish, before any lock is taken. */
+static int smap_prepare(const struct smap_mutation *m, struct smap_entry **ne)
+{
+	struct smap_entry *e;
+
+	switch (m->op) {
+	case SMAP_OP_SET:
+	case SMAP_OP_CAS:
+		e = smap_entry_alloc(m->key, m->klen, m->vlen);
+		if (!e)
+			return -ENOMEM;
+		if (m->vlen)
+			memcpy(e->data + m->klen, m->val, m->vlen);
+		e->vlen = m->vlen;
+		break;
+	case SMAP_OP_INCR:
+		/* The value is computed under the lock, into this room. */
+		e = smap_entry_alloc(m->key, m->klen, SMAP_INCR_CAP);
+		if (!e)
+			return -ENOMEM;
+		break;
+	default:
+		e = NULL;
+		break;
+	}
+	*ne = e;
+	return 0;
+}
+
+/* Decide what the mutation does to @old, under the stripe lock. */
+static int smap_decide(struct smap_mutation *m, struct smap_entry *old,
+		       struct smap_entry *ne)
+{
+	s64 cur = 0, res;
+	int err;
+
+	if (!old) {
+		switch (m->op) {
+		case SMAP_OP_DEL:
+		case SMAP_OP_CAS:
+			m->status = SMAP_ST_NOT_FOUND;
+			return -ENOENT;
+		default:
+			break;
+		}
+	} else {
+		err = smap_perm(old, MAY_WRITE, m->ctx);
+		if (err)
+			return err;
+	}
+
+	switch (m->op) {
+	case SMAP_OP_CAS:
+		if (old->vlen != m->olen ||
+		    memcmp(smap_entry_val(old), m->old, m->olen)) {
+			m->status = SMAP_ST_MISMATCH;
+			return -ECANCELED;
+		}
+		break;
+	case SMAP_OP_INCR:
+		if (old) {
+			err = smap_parse_s64(smap_entry_val(old), old->vlen,
+					     &cur);
+			if (err)
+				return err;
+		}
+		if (check_add_overflow(cur, m->delta, &res))
+			return -ERANGE;
+		ne->vlen = scnprintf(ne->data + ne->klen, SMAP_INCR_CAP,
+				     "%lld", res);
+		m->result = res;
+		break;
+	default:
+		break;
+	}
+
+	if (!ne)
+		return 0;
+	if (old) {
+		/* Overwrite keeps id, owner and mode. */
+		ne->id = old->id;
+		ne->uid = old->uid;
+		ne->gid = old->gid;
+		ne->mode = old->mode;
+	} else {
+		ne->uid = m->ctx->kernel ? GLOBAL_ROOT_UID : current_fsuid();
+		ne->gid = m->ctx->kernel ? GLOBAL_ROOT_GID : current_fsgid();
+		ne->mode = (m->flags & SMAP_F_MODE) ? m->mode :
+						       SMAP_MODE_DEFAULT;
+	}
+	return 0;
+}
+
+static s64 smap_entry_bytes(const struct smap_entry *e)
+{
+	return e ? (s64)e->klen + e->vlen : 0;
+}
+
+int smap_store_apply(struct smap_mutation *m)
+{
+	struct smap_key k = { .p = m->key, .len = m->klen };
+	struct smap_entry *old, *ne = NULL;
+	struct mutex *lock;
+	bool new_id = false;
+	s64 delta = 0;
+	u32 id = 0;
+	int err;
+
+	m->status = SMAP_ST_NONE;
+	err = smap_mutation_check(m);
+	if (err)
+		goto out;
+	err = smap_prepare(m, &ne);
+	if (err)
+		goto out;
+
+	lock = smap_stripe(m->key, m->klen);
+	mutex_lock(lock);
+	/* Stable: only holders of this stripe change this key. */
+	old = rhashtable_lookup_fast(&smap_ht, &k, smap_ht_params);
+
+	err = smap_decide(m, old, ne);
+	if (err)
+		goto unlock;
+
+	delta = smap_entry_bytes(ne) - smap_entry_bytes(old);
+	if (delta > 0 && !smap_bytes_reserve(delta)) {
+		err = -ENOSPC;
+		goto unlock;
+	}
+	if (ne && !old) {
+		/* Reserve the id (a NULL entry): publishing cannot fail on it. */
+		err = xa_alloc(&smap_ids, &id, NULL, xa_limit_32b, GFP_KERNEL);
+		if (err) {
+			err = err == -EBUSY ? -ENOSPC : err;
+			goto unreserve;
+		}
+		ne->id = id;
+		new_id = true;
+	}
+
+	/* ---- persistence: the log appends its record here ---- */
+	err = smap_persist_hook(m, old, ne);
+	if (err)
+		goto unreserve;
+
+	/* ---- publish ---- */
+	if (ne && old) {
+		err = rhashtable_replace_fast(&smap_ht, &old->node, &ne->node,
+					      smap_ht_params);
+		if (WARN_ON_ONCE(err))
+			goto unreserve;
+		xa_store(&smap_ids, ne->id, ne, GFP_KERNEL);
+		m->status = SMAP_ST_UPDATED;
+	} else if (ne) {
+		err = rhashtable_insert_fast(&smap_ht, &ne->node,
+					     smap_ht_params);
+		if (err)
+			goto unreserve;
+		xa_store(&smap_ids, ne->id, ne, GFP_KERNEL);
+		atomic64_inc(&smap_nkeys);
+		m->status = SMAP_ST_CREATED;
+	} else {
+		rhashtable_remove_fast(&smap_ht, &old->node, smap_ht_params);
+		xa_erase(&smap_ids, old->id);
+		atomic64_dec(&smap_nkeys);
+		m->status = SMAP_ST_DELETED;
+	}
+	if (delta < 0)
+		atomic64_add(delta, &smap_nbytes);
+	mutex_unlock(lock);
+
+	err = smap_persist_wait(m);
+	if (old)
+		smap_entry_put(old);	/* the table's reference */
+	goto out;
+
+unreserve:
+	if (new_id)
+		xa_erase(&smap_ids, id);
+	if (delta > 0)
+		atomic64_sub(delta, &smap_nbytes);
+unlock:
+	mutex_unlock(lock);
+	if (ne)
+		smap_entry_free(ne);
+out:
+	smap_stat_op(m->op, err);
+	return err;
+}
+
+/* ---- reads -------------------------------------------------------------- */
+
+struct smap_entry *smap_store_get(const void *key, u32 klen,
+				  const struct smap_ctx *ctx)
+{
+	struct smap_key k = { .p = key, .len = klen };
+	struct smap_entry *e;
+	int err;
+
+	err = smap_check_key(klen);
+	if (err)
+		return ERR_PTR(err);
+	rcu_read_lock();
+	for (;;) {
+		e = rhashtable_lookup(&smap_ht, &k, smap_ht_params);
+		if (!e || refcount_inc_not_zero(&e->ref))
+			break;
+		/* Just replaced or deleted: look again. */
+		cpu_relax();
+	}
+	rcu_read_unlock();
+	if (!e)
+		return ERR_PTR(-ENOENT);
+	err = smap_perm(e, MAY_READ, ctx);
+	if (err) {
+		smap_entry_put(e);
+		return ERR_PTR(err);
+	}
+	return e;
+}
+
+enum smap_iter_end smap_store_iter(const void *prefix, u32 plen, u64 *cursor,
+				   smap_iter_fn fn, void *arg)
+{
+	XA_STATE(xas, &smap_ids, min(*cursor, SMAP_CURSOR_END));
+	enum smap_iter_end ret = SMAP_ITER_END;
+	struct smap_entry *e;
+	unsigned int n = 0;
+
+	if (*cursor >= SMAP_CURSOR_END)
+		return SMAP_ITER_END;
+
+	rcu_read_lock();
+	xas_for_each(&xas, e, U32_MAX) {
+		if (xas_retry(&xas, e))
+			continue;
+		if (++n > SMAP_ITER_BUDGET_N) {
+			ret = SMAP_ITER_BUDGET;
+			break;
+		}
+		if (e->klen < plen || memcmp(e->data, prefix, plen))
+			continue;
+		if (fn(arg, e)) {
+			ret = SMAP_ITER_STOPPED;
+			break;
+		}
+	}
+	*cursor = ret == SMAP_ITER_END ? SMAP_CURSOR_END : xas.xa_index;
+	rcu_read_unlock();
+	return ret;
+}
+
+/* ---- statistics --------------------------------------------------------- */
+
+void smap_stat_op(enum smap_op op, int err)
+{
+	if (op < SMAP_OP__COUNT)
+		atomic64_inc(&smap_nops[op]);
+	if (err)
+		atomic64_inc(&smap_nerrors);
+}
+
+void smap_store_stats(struct smap_stats *st)
+{
+	int i;
+
+	memset(st, 0, sizeof(*st));
+	st->keys = atomic64_read(&smap_nkeys);
+	st->bytes = atomic64_read(&smap_nbytes);
+	st->max_bytes = READ_ONCE(smap_max_bytes);
+	for (i = 0; i < SMAP_OP__COUNT; i++)
+		st->ops[i] = atomic64_read(&smap_nops[i]);
+	st->errors = atomic64_read(&smap_nerrors);
+}
+
+/* ---- setup -------------------------------------------------------------- */
+
+int smap_store_init(void)
+{
+	int i, err;
+
+	for (i = 0; i < SMAP_STRIPES; i++)
+		mutex_init(&smap_stripes[i]);
+	smap_stripe_seed = get_random_u32();
+	smap_cache = kmem_cache_create("smap_entry", SMAP_SMALL_SIZE, 0,
+				       SLAB_ACCOUNT, NULL);
+	if (!smap_cache)
+		return -ENOMEM;
+	err = rhashtable_init(&smap_ht, &smap_ht_params);
+	if (err)
+		goto err_cache;
+	return 0;
+
+err_cache:
+	kmem_cache_destroy(smap_cache);
+	return err;
+}
+
+static void smap_free_one(void *ptr, void *arg)
+{
+	smap_entry_put(ptr);
+}
+
+/* Nothing may use the store any more: interfaces are gone. */
+void smap_store_exit(void)
+{
+	int i;
+
+	rhashtable_free_and_destroy(&smap_ht, smap_free_one, NULL);
+	xa_destroy(&smap_ids);
+	rcu_barrier();		/* every call_rcu() free has run */
+	kmem_cache_destroy(smap_cache);
+	for (i = 0; i < SMAP_STRIPES; i++)
+		mutex_destroy(&smap_stripes[i]);
+}
