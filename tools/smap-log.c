@@ -153,7 +153,7 @@ static bool offsets;
 
 static int check_file(const char *path, const char *name, bool dump, bool full)
 {
-	struct buf b;
+	struct buf b = { 0 };
 	const struct smap_file_hdr *fh;
 	uint32_t kind;
 	uint64_t prev = 0, records = 0;

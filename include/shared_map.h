@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * libshared_map: the C API of the shared_map in-kernel key-value store.
+ *
+ * One handle talks to the module over one transport: the ioctl interface of
+ * /dev/shared_map (default) or the generic netlink family "shared_map".
+ * Keys and values are byte strings (binary-safe, not NUL-terminated).
+ *
+ * Conventions: functions returning int return 0 on success and -1 on failure
+ * with errno set (see smap_strerror() / smap_errmsg()). The errors are the
+ * module's: ENOENT key not found, EACCES permission denied, EMSGSIZE value
+ * too large, ENAMETOOLONG key too long, ENOSPC store full, ECANCELED cas
+ * mismatch, EINVAL/ERANGE incr on a non-integer / overflow, EROFS read-only
+ * after an I/O error. A handle is not thread-safe: use one per thread.
+ */
+#ifndef SHARED_MAP_H
+#define SHARED_MAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/shared_map.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define SMAP_LIB_VERSION	"1.0.0"
+
+/* smap_open() flags */
+#define SMAP_TRANSPORT_IOCTL	0
+#define SMAP_TRANSPORT_NETLINK	1
+#define SMAP_TRANSPORT_MASK	1
+
+struct smap;
+
+/* Open a handle. NULL with errno on failure (ENOENT: module not loaded). */
+struct smap *smap_open(int flags);
+void smap_close(struct smap *h);
+/* SMAP_TRANSPORT_IOCTL or SMAP_TRANSPORT_NETLINK */
+int smap_transport(const struct smap *h);
+
+/* Limits in force: from SMAP_IOC_VERSION or /sys/module/shared_map/parameters. */
+struct smap_limits {
+	uint32_t abi;
+	uint32_t key_max;
+	uint32_t value_max;	/* of the store */
+	uint32_t xfer_max;	/* of this transport (netlink: SMAP_NL_VALUE_MAX) */
+	uint64_t max_bytes;	/* 0 if unknown */
+};
+int smap_limits(struct smap *h, struct smap_limits *lim);
+
+/*
+ * set: mode 0 means the module default (SMAP_MODE_DEFAULT), otherwise the
+ * permission bits (0..0777) the key gets if this call creates it.
+ * status (may be NULL) receives SMAP_ST_CREATED or SMAP_ST_UPDATED.
+ */
+int smap_set(struct smap *h, const void *key, size_t klen,
+	     const void *val, size_t vlen, unsigned int mode, int *status);
+
+/* Per-key metadata returned by the get variants. */
+struct smap_keyinfo {
+	uint32_t mode;
+	uint32_t uid;
+	uint32_t gid;
+};
+
+/*
+ * get: *val is malloc()ed (free it), NUL-terminated for convenience (the
+ * terminator is not counted in *vlen). A value growing between the size
+ * query and the copy is retried transparently.
+ */
+int smap_get(struct smap *h, const void *key, size_t klen,
+	     void **val, size_t *vlen);
+/*
+ * get into a caller buffer of cap bytes. ERANGE if too small: *vlen then
+ * holds the size needed. info may be NULL.
+ */
+int smap_get_buf(struct smap *h, const void *key, size_t klen,
+		 void *buf, size_t cap, size_t *vlen,
+		 struct smap_keyinfo *info);
+
+int smap_del(struct smap *h, const void *key, size_t klen);
+
+/* incr: the value is a decimal int64; a missing key counts as 0. */
+int smap_incr(struct smap *h, const void *key, size_t klen, int64_t delta,
+	      int64_t *result);
+int smap_incr_mode(struct smap *h, const void *key, size_t klen,
+		   int64_t delta, unsigned int mode, int64_t *result);
+
+/* cas: ECANCELED (status SMAP_ST_MISMATCH) if the value is not old. */
+int smap_cas(struct smap *h, const void *key, size_t klen,
+	     const void *old, size_t olen, const void *new_val, size_t nlen,
+	     unsigned int mode, int *status);
+
+/*
+ * Listing keys that start with prefix (plen 0: all). The callback returns 0
+ * to go on, anything else to stop (smap_list then returns that value).
+ */
+typedef int (*smap_list_cb)(const void *key, size_t klen, void *arg);
+int smap_list(struct smap *h, const void *prefix, size_t plen,
+	      smap_list_cb cb, void *arg);
+
+/* Iterator form: next returns 1 with a key (valid until the next call),
+ * 0 at the end, -1 on error. */
+struct smap_iter;
+struct smap_iter *smap_iter_open(struct smap *h, const void *prefix,
+				 size_t plen);
+int smap_iter_next(struct smap_iter *it, const void **key, size_t *klen);
+void smap_iter_close(struct smap_iter *it);
+
+/* struct smap_stats is the kernel's (linux/shared_map.h). */
+int smap_stats(struct smap *h, struct smap_stats *st);
+
+/* Leave read-only mode after an I/O error (ioctl only; needs privilege). */
+int smap_recover(struct smap *h);
+
+/*
+ * Batches: SET, DEL and INCR entries applied in order, each atomically.
+ * smap_batch_exec() returns 0 when every entry succeeded; -1 when the
+ * batch could not be run (errno) or when some entries failed (errno is the
+ * first failed entry's error, *failed their count; read each entry's outcome
+ * with smap_batch_result()). Over netlink the entries are sent one by one.
+ */
+struct smap_batch_builder;
+struct smap_batch_builder *smap_batch_new(void);
+void smap_batch_free(struct smap_batch_builder *b);
+void smap_batch_reset(struct smap_batch_builder *b);
+int smap_batch_set(struct smap_batch_builder *b, const void *key, size_t klen,
+		   const void *val, size_t vlen, unsigned int mode);
+int smap_batch_del(struct smap_batch_builder *b, const void *key, size_t klen);
+int smap_batch_incr(struct smap_batch_builder *b, const void *key, size_t klen,
+		    int64_t delta);
+size_t smap_batch_count(const struct smap_batch_builder *b);
+/* The encoded buffer (struct smap_batch_op entries, SMAP_BATCH_ALIGN). */
+const void *smap_batch_data(const struct smap_batch_builder *b, size_t *len);
+int smap_batch_exec(struct smap *h, struct smap_batch_builder *b,
+		    size_t *failed);
+/* Outcome of entry i after exec: error is 0 or a positive errno. */
+int smap_batch_result(const struct smap_batch_builder *b, size_t i,
+		      int *error, int *status, int64_t *arg);
+
+/* ---- helpers --------------------------------------------------------- */
+
+/* Short reason for an errno as the store uses it ("key not found"). */
+const char *smap_strerror(int err);
+/*
+ * One-line reason for a failed op (an enum smap_op, or -1 for open), with
+ * the limit in force when relevant: "value too large (max 1048576 bytes)".
+ * lim may be NULL. Returns buf.
+ */
+char *smap_errmsg(int op, int err, const struct smap_limits *lim,
+		  char *buf, size_t len);
+/* "set" for SMAP_OP_SET ... */
+const char *smap_op_name(int op);
+
+/* Parse a permission mode: octal (644, 0600) or symbolic (rw-r--r--). */
+int smap_parse_mode(const char *s, unsigned int *mode);
+/* Parse a decimal int64 strictly (whole string, no overflow). */
+int smap_parse_i64(const char *s, int64_t *v);
+
+/*
+ * Decode one record of a SMAP_IOC_LIST buffer at *off: sets key/klen and
+ * advances *off. 1 = record, 0 = end of buffer, -1 = malformed (EBADMSG).
+ */
+int smap_list_decode(const void *buf, size_t used, size_t *off,
+		     const void **key, size_t *klen);
+/* Append one record in the same format; -1 ENOSPC if it does not fit. */
+int smap_list_encode(void *buf, size_t cap, size_t *off,
+		     const void *key, size_t klen);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* SHARED_MAP_H */

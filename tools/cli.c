@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: GPL-2.0
+/* smap command line parsing and output formatting. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include "cli.h"
+
+static const struct {
+	const char *name;
+	enum cli_cmd cmd;
+	int min, max;		/* positional arguments */
+	const char *usage;
+} cmds[] = {
+	{ "set", CLI_SET, 2, 2, "set [--mode MODE] KEY VALUE" },
+	{ "get", CLI_GET, 1, 1, "get KEY" },
+	{ "del", CLI_DEL, 1, 1, "del KEY" },
+	{ "incr", CLI_INCR, 1, 2, "incr [--mode MODE] KEY [DELTA]" },
+	{ "cas", CLI_CAS, 3, 3, "cas [--mode MODE] KEY OLD NEW" },
+	{ "list", CLI_LIST, 0, 1, "list [PREFIX]" },
+	{ "stats", CLI_STATS, 0, 0, "stats [--json]" },
+	{ "help", CLI_HELP, 0, 1, "help" },
+};
+
+void smap_cli_usage(FILE *f)
+{
+	fputs("usage: smap [--netlink|--ioctl] COMMAND [ARGS]\n"
+	      "  set [--mode MODE] KEY VALUE   store VALUE (- reads stdin)\n"
+	      "  get KEY                       print the value (raw, no newline)\n"
+	      "  del KEY                       delete the key\n"
+	      "  incr [--mode MODE] KEY [DELTA] add DELTA (default 1), print the result\n"
+	      "  cas [--mode MODE] KEY OLD NEW set NEW if the value is OLD\n"
+	      "  list [PREFIX]                 keys starting with PREFIX, one a line\n"
+	      "  stats [--json]                store statistics\n"
+	      "  help, --help                  this text\n"
+	      "  --version                     print the version\n"
+	      "Options: --netlink uses the generic netlink family instead of\n"
+	      "/dev/shared_map; MODE is octal (0600) or symbolic (rw-r-----).\n"
+	      "Exit status: 0 success, 1 key not found (get, del), 2 other errors.\n",
+	      f);
+}
+
+int smap_cli_op(enum cli_cmd cmd)
+{
+	switch (cmd) {
+	case CLI_SET: return SMAP_OP_SET;
+	case CLI_GET: return SMAP_OP_GET;
+	case CLI_DEL: return SMAP_OP_DEL;
+	case CLI_INCR: return SMAP_OP_INCR;
+	case CLI_CAS: return SMAP_OP_CAS;
+	case CLI_LIST: return SMAP_OP_LIST;
+	default: return SMAP_OP__COUNT;
+	}
+}
+
+__attribute__((format(printf, 3, 4)))
+static int bad(char *err, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int smap_cli_parse(int argc, char **argv, struct smap_cli *c,
+		   char *err, size_t errlen)
+{
+	const char *pos[4];
+	int i = 1, npos = 0, k;
+	bool opts = true;
+
+	memset(c, 0, sizeof(*c));
+	c->name = "smap";
+	c->delta = 1;
+	for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "--netlink") || !strcmp(a, "-n"))
+			c->transport = SMAP_TRANSPORT_NETLINK;
+		else if (!strcmp(a, "--ioctl"))
+			c->transport = SMAP_TRANSPORT_IOCTL;
+		else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			c->cmd = CLI_HELP;
+			c->name = "help";
+			return 0;
+		} else if (!strcmp(a, "--version") || !strcmp(a, "-V")) {
+			c->cmd = CLI_VERSION;
+			c->name = "version";
+			return 0;
+		} else
+			return bad(err, errlen, "unknown option '%s' (see smap --help)", a);
+	}
+	if (i >= argc)
+		return bad(err, errlen, "no command given (see smap --help)");
+	for (k = 0; k < (int)(sizeof(cmds) / sizeof(cmds[0])); k++)
+		if (!strcmp(argv[i], cmds[k].name))
+			break;
+	if (k == (int)(sizeof(cmds) / sizeof(cmds[0])))
+		return bad(err, errlen, "unknown command '%s' (see smap --help)", argv[i]);
+	c->cmd = cmds[k].cmd;
+	c->name = cmds[k].name;
+	for (i++; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (opts && !strcmp(a, "--")) {
+			opts = false;
+			continue;
+		}
+		if (opts && a[0] == '-' && a[1] && npos == 0) {
+			const char *mv = NULL;
+
+			if (!strcmp(a, "--mode") || !strcmp(a, "-m")) {
+				if (i + 1 >= argc)
+					return bad(err, errlen, "%s: --mode needs a MODE", c->name);
+				mv = argv[++i];
+			} else if (!strncmp(a, "--mode=", 7)) {
+				mv = a + 7;
+			} else if (!strcmp(a, "--json") && c->cmd == CLI_STATS) {
+				c->json = true;
+				continue;
+			} else {
+				return bad(err, errlen, "%s: unknown option '%s' (usage: smap %s)",
+					   c->name, a, cmds[k].usage);
+			}
+			if (c->cmd != CLI_SET && c->cmd != CLI_INCR && c->cmd != CLI_CAS)
+				return bad(err, errlen, "%s: unknown option '--mode' (usage: smap %s)",
+					   c->name, cmds[k].usage);
+			if (smap_parse_mode(mv, &c->mode) < 0 || c->mode == 0)
+				return bad(err, errlen, "%s: bad mode '%s' (octal 1..0777 or like rw-r--r--)",
+					   c->name, mv);
+			continue;
+		}
+		if (npos >= cmds[k].max)
+			return bad(err, errlen, "%s: too many arguments (usage: smap %s)",
+				   c->name, cmds[k].usage);
+		pos[npos++] = a;
+	}
+	if (npos < cmds[k].min)
+		return bad(err, errlen, "%s: missing arguments (usage: smap %s)",
+			   c->name, cmds[k].usage);
+	switch (c->cmd) {
+	case CLI_SET:
+		c->key = pos[0];
+		c->value = pos[1];
+		break;
+	case CLI_GET:
+	case CLI_DEL:
+		c->key = pos[0];
+		break;
+	case CLI_INCR:
+		c->key = pos[0];
+		if (npos > 1 && smap_parse_i64(pos[1], &c->delta) < 0)
+			return bad(err, errlen, "%s: bad DELTA '%s' (a 64-bit decimal integer)",
+				   c->name, pos[1]);
+		break;
+	case CLI_CAS:
+		c->key = pos[0];
+		c->old = pos[1];
+		c->value = pos[2];
+		break;
+	case CLI_LIST:
+		c->prefix = npos ? pos[0] : "";
+		break;
+	default:
+		break;
+	}
+	if (c->key && !*c->key)
+		return bad(err, errlen, "%s: empty KEY", c->name);
+	return 0;
+}
+
+void smap_cli_print_stats(FILE *f, const struct smap_stats *st, bool json)
+{
+	static const char *const ops[SMAP_OP__COUNT] = {
+		"set", "get", "del", "incr", "cas", "list", "batch",
+	};
+	const struct { const char *n; uint64_t v; } f64[] = {
+		{ "keys", st->keys },
+		{ "bytes", st->bytes },
+		{ "max_bytes", st->max_bytes },
+		{ "errors", st->errors },
+		{ "log_bytes", st->log_bytes },
+		{ "log_records", st->log_records },
+		{ "log_seq", st->log_seq },
+		{ "replayed", st->replayed },
+		{ "truncated_bytes", st->truncated_bytes },
+		{ "corrupt_files", st->corrupt_files },
+		{ "compactions", st->compactions },
+		{ "fsyncs", st->fsyncs },
+		{ "read_only", st->read_only },
+	};
+	size_t n = sizeof(f64) / sizeof(f64[0]);
+
+	if (json) {
+		fputc('{', f);
+		for (size_t i = 0; i < n; i++)
+			fprintf(f, "%s\"%s\": %" PRIu64, i ? ", " : "", f64[i].n, f64[i].v);
+		fputs(", \"ops\": {", f);
+		for (int i = 0; i < SMAP_OP__COUNT; i++)
+			fprintf(f, "%s\"%s\": %llu", i ? ", " : "", ops[i],
+				(unsigned long long)st->ops[i]);
+		fputs("}}\n", f);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "%-16s %" PRIu64 "\n", f64[i].n, f64[i].v);
+	for (int i = 0; i < SMAP_OP__COUNT; i++)
+		fprintf(f, "ops_%-12s %llu\n", ops[i], (unsigned long long)st->ops[i]);
+}

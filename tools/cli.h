@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* smap command line: parsing and output formatting (unit-tested). */
+#ifndef SMAP_CLI_H
+#define SMAP_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include "shared_map.h"
+
+enum cli_cmd {
+	CLI_NONE, CLI_SET, CLI_GET, CLI_DEL, CLI_INCR, CLI_CAS, CLI_LIST,
+	CLI_STATS, CLI_HELP, CLI_VERSION,
+};
+
+struct smap_cli {
+	int transport;		/* SMAP_TRANSPORT_* */
+	enum cli_cmd cmd;
+	const char *name;	/* command name for messages */
+	unsigned int mode;	/* 0: default */
+	bool json;
+	const char *key, *value, *old, *prefix;
+	int64_t delta;
+};
+
+/* 0, or -1 with a one-line reason in err (exit status 2). */
+int smap_cli_parse(int argc, char **argv, struct smap_cli *c,
+		   char *err, size_t errlen);
+/* The enum smap_op of a command, for smap_errmsg(). */
+int smap_cli_op(enum cli_cmd cmd);
+void smap_cli_usage(FILE *f);
+void smap_cli_print_stats(FILE *f, const struct smap_stats *st, bool json);
+
+#endif

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* libshared_map internals: the handle and the netlink transport. */
+#ifndef SMAP_LIB_INTERNAL_H
+#define SMAP_LIB_INTERNAL_H
+
+#include <stdbool.h>
+#include "shared_map.h"
+
+#define SMAP_EXPORT __attribute__((visibility("default")))
+
+struct nl_sock;
+struct nl_msg;
+
+struct smap {
+	int transport;
+	int fd;			/* ioctl */
+	struct nl_sock *sk;	/* netlink */
+	int family;
+	bool have_lim;
+	struct smap_limits lim;
+};
+
+/* A netlink request: which attributes to put. */
+struct smap_nl_req {
+	const void *key;
+	size_t klen;
+	const void *val;	/* SMAP_A_VALUE when has_val */
+	size_t vlen;
+	const void *old;	/* SMAP_A_OLD_VALUE when has_old */
+	size_t olen;
+	const void *prefix;	/* SMAP_A_PREFIX when has_prefix */
+	size_t plen;
+	unsigned int mode;	/* SMAP_A_MODE when has_mode */
+	int64_t delta;		/* SMAP_A_DELTA when has_delta */
+	bool has_val, has_old, has_prefix, has_mode, has_delta;
+};
+
+/* What a reply carried. */
+struct smap_nl_reply {
+	void *val;		/* malloc()ed copy of SMAP_A_VALUE (+NUL) */
+	size_t vlen;
+	bool has_val, has_result, has_stats;
+	uint32_t status, mode, uid, gid;
+	int64_t result;
+	struct smap_stats stats;
+	/* list dump: keys appended in SMAP_IOC_LIST record format */
+	bool listing;
+	char *lbuf;
+	size_t lused, lcap;
+};
+
+/* netlink message building/parsing: pure, unit-tested */
+struct nl_msg *smap_nl_build(int family, int cmd, int nlflags,
+			     const struct smap_nl_req *req);
+int smap_nl_parse(struct nl_msg *msg, struct smap_nl_reply *rep);
+void smap_nl_reply_free(struct smap_nl_reply *rep);
+
+/* netlink transport */
+int smap_nl_open(struct smap *h);
+void smap_nl_close(struct smap *h);
+int smap_nl_call(struct smap *h, int cmd, const struct smap_nl_req *req,
+		 struct smap_nl_reply *rep);
+
+/* batch builder internals used by exec */
+struct smap_batch_builder {
+	char *buf;
+	size_t len, cap;
+	size_t count;
+	size_t *offs;		/* offset of each entry */
+	size_t offcap;
+};
+
+#endif

@@ -1,0 +1,317 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libshared_map: the generic netlink transport (family "shared_map"), with
+ * libnl-3 / libnl-genl-3. One request, then its reply (a message with the
+ * result attributes, or a dump of one message per key) and the ACK/DONE.
+ * The kernel's errno is taken from the NLMSG_ERROR message itself, since
+ * libnl's own error codes lose it.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <netlink/netlink.h>
+#include <netlink/attr.h>
+#include <netlink/msg.h>
+#include <netlink/genl/genl.h>
+#include <netlink/genl/ctrl.h>
+#include "internal.h"
+
+#define NL_BUF (512 * 1024)
+
+/* libnl error code -> errno, for failures of the socket itself */
+static int nlerr2errno(int e)
+{
+	switch (e < 0 ? -e : e) {
+	case NLE_NOMEM: return ENOMEM;
+	case NLE_PERM: return EPERM;
+	case NLE_NOACCESS: return EACCES;
+	case NLE_MSGSIZE: return EMSGSIZE;
+	case NLE_INTR: return EINTR;
+	case NLE_AGAIN: return EAGAIN;
+	case NLE_INVAL: return EINVAL;
+	case NLE_RANGE: return ERANGE;
+	case NLE_OBJ_NOTFOUND: return ENOENT;
+	case NLE_OPNOTSUPP: return EOPNOTSUPP;
+	case NLE_PROTO_MISMATCH: return EPROTONOSUPPORT;
+	case NLE_NOADDR: return EADDRNOTAVAIL;
+	case NLE_BUSY: return EBUSY;
+	case NLE_MSG_TRUNC: return EMSGSIZE;
+	default: return EIO;
+	}
+}
+
+struct nl_msg *smap_nl_build(int family, int cmd, int nlflags,
+			     const struct smap_nl_req *rq)
+{
+	size_t size = 1024 + rq->klen + rq->vlen + rq->olen + rq->plen;
+	struct nl_msg *msg;
+
+	if ((rq->has_val && rq->vlen > SMAP_NL_VALUE_MAX) ||
+	    (rq->has_old && rq->olen > SMAP_NL_VALUE_MAX)) {
+		errno = EMSGSIZE;
+		return NULL;
+	}
+	if (rq->klen > SMAP_KEY_MAX || rq->plen > SMAP_KEY_MAX) {
+		errno = ENAMETOOLONG;
+		return NULL;
+	}
+	msg = nlmsg_alloc_size(size);
+	if (!msg) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, family, 0, nlflags,
+			 (uint8_t)cmd, SMAP_GENL_VERSION))
+		goto full;
+	if (rq->klen && nla_put(msg, SMAP_A_KEY, (int)rq->klen, rq->key) < 0)
+		goto full;
+	if (rq->has_val && nla_put(msg, SMAP_A_VALUE, (int)rq->vlen, rq->val) < 0)
+		goto full;
+	if (rq->has_old &&
+	    nla_put(msg, SMAP_A_OLD_VALUE, (int)rq->olen, rq->old) < 0)
+		goto full;
+	if (rq->has_mode && nla_put_u32(msg, SMAP_A_MODE, rq->mode) < 0)
+		goto full;
+	if (rq->has_delta && nla_put_s64(msg, SMAP_A_DELTA, rq->delta) < 0)
+		goto full;
+	if (rq->has_prefix &&
+	    nla_put(msg, SMAP_A_PREFIX, (int)rq->plen, rq->prefix) < 0)
+		goto full;
+	return msg;
+full:
+	nlmsg_free(msg);
+	errno = EMSGSIZE;
+	return NULL;
+}
+
+static struct nla_policy smap_policy[SMAP_A_MAX + 1] = {
+	[SMAP_A_KEY] = { .type = NLA_UNSPEC },
+	[SMAP_A_VALUE] = { .type = NLA_UNSPEC },
+	[SMAP_A_OLD_VALUE] = { .type = NLA_UNSPEC },
+	[SMAP_A_MODE] = { .type = NLA_U32 },
+	[SMAP_A_DELTA] = { .type = NLA_S64 },
+	[SMAP_A_RESULT] = { .type = NLA_S64 },
+	[SMAP_A_STATUS] = { .type = NLA_U32 },
+	[SMAP_A_UID] = { .type = NLA_U32 },
+	[SMAP_A_GID] = { .type = NLA_U32 },
+	[SMAP_A_PREFIX] = { .type = NLA_UNSPEC },
+	[SMAP_A_STATS] = { .type = NLA_UNSPEC },
+};
+
+static int lbuf_append(struct smap_nl_reply *rp, const void *key, size_t klen)
+{
+	size_t need = 4 + klen + 3;
+
+	if (rp->lused + need > rp->lcap) {
+		size_t cap = rp->lcap ? rp->lcap : 4096;
+		char *nb;
+
+		while (cap < rp->lused + need)
+			cap *= 2;
+		nb = realloc(rp->lbuf, cap);
+		if (!nb)
+			return -1;
+		rp->lbuf = nb;
+		rp->lcap = cap;
+	}
+	return smap_list_encode(rp->lbuf, rp->lcap, &rp->lused, key, klen);
+}
+
+/* Parse one reply message into rp; 0 or -1 with errno. */
+int smap_nl_parse(struct nl_msg *msg, struct smap_nl_reply *rp)
+{
+	struct nlattr *tb[SMAP_A_MAX + 1];
+	int e = genlmsg_parse(nlmsg_hdr(msg), 0, tb, SMAP_A_MAX, smap_policy);
+
+	if (e < 0) {
+		errno = EBADMSG;
+		return -1;
+	}
+	if (rp->listing) {
+		if (!tb[SMAP_A_KEY] || nla_len(tb[SMAP_A_KEY]) <= 0) {
+			errno = EBADMSG;
+			return -1;
+		}
+		return lbuf_append(rp, nla_data(tb[SMAP_A_KEY]),
+				   (size_t)nla_len(tb[SMAP_A_KEY]));
+	}
+	if (tb[SMAP_A_VALUE]) {
+		size_t n = (size_t)nla_len(tb[SMAP_A_VALUE]);
+		char *v = malloc(n + 1);
+
+		if (!v)
+			return -1;
+		memcpy(v, nla_data(tb[SMAP_A_VALUE]), n);
+		v[n] = 0;
+		free(rp->val);
+		rp->val = v;
+		rp->vlen = n;
+		rp->has_val = true;
+	}
+	if (tb[SMAP_A_STATUS])
+		rp->status = nla_get_u32(tb[SMAP_A_STATUS]);
+	if (tb[SMAP_A_MODE])
+		rp->mode = nla_get_u32(tb[SMAP_A_MODE]);
+	if (tb[SMAP_A_UID])
+		rp->uid = nla_get_u32(tb[SMAP_A_UID]);
+	if (tb[SMAP_A_GID])
+		rp->gid = nla_get_u32(tb[SMAP_A_GID]);
+	if (tb[SMAP_A_RESULT]) {
+		rp->result = nla_get_s64(tb[SMAP_A_RESULT]);
+		rp->has_result = true;
+	}
+	if (tb[SMAP_A_STATS]) {
+		size_t n = (size_t)nla_len(tb[SMAP_A_STATS]);
+
+		/* an older/newer kernel's struct: copy what both know */
+		memset(&rp->stats, 0, sizeof(rp->stats));
+		memcpy(&rp->stats, nla_data(tb[SMAP_A_STATS]),
+		       n < sizeof(rp->stats) ? n : sizeof(rp->stats));
+		rp->has_stats = true;
+	}
+	return 0;
+}
+
+void smap_nl_reply_free(struct smap_nl_reply *rp)
+{
+	free(rp->val);
+	free(rp->lbuf);
+	rp->val = NULL;
+	rp->lbuf = NULL;
+}
+
+int smap_nl_open(struct smap *h)
+{
+	int e;
+
+	h->sk = nl_socket_alloc();
+	if (!h->sk) {
+		errno = ENOMEM;
+		return -1;
+	}
+	e = genl_connect(h->sk);
+	if (e < 0)
+		goto fail;
+	nl_socket_disable_auto_ack(h->sk);
+	nl_socket_enable_msg_peek(h->sk);
+	nl_socket_set_msg_buf_size(h->sk, NL_BUF);
+	e = nl_socket_set_buffer_size(h->sk, NL_BUF, NL_BUF);
+	if (e < 0)
+		goto fail;
+	h->family = genl_ctrl_resolve(h->sk, SMAP_GENL_NAME);
+	if (h->family < 0) {
+		e = h->family == -NLE_OBJ_NOTFOUND ? -NLE_PROTO_MISMATCH :
+						     h->family;
+		goto fail;
+	}
+	return 0;
+fail:
+	nl_socket_free(h->sk);
+	h->sk = NULL;
+	errno = nlerr2errno(e);
+	return -1;
+}
+
+void smap_nl_close(struct smap *h)
+{
+	nl_socket_free(h->sk);
+	h->sk = NULL;
+}
+
+struct call_ctx {
+	struct smap_nl_reply *rp;
+	int err;		/* positive errno */
+	bool done;
+};
+
+static int on_valid(struct nl_msg *msg, void *arg)
+{
+	struct call_ctx *c = arg;
+
+	if (smap_nl_parse(msg, c->rp) < 0 && !c->err)
+		c->err = errno;
+	return NL_OK;
+}
+
+static int on_ack(struct nl_msg *msg, void *arg)
+{
+	struct call_ctx *c = arg;
+
+	(void)msg;
+	c->done = true;
+	return NL_STOP;
+}
+
+static int on_finish(struct nl_msg *msg, void *arg)
+{
+	struct call_ctx *c = arg;
+	struct nlmsghdr *nh = nlmsg_hdr(msg);
+
+	/* a dump that failed midway reports -errno in NLMSG_DONE */
+	if (nlmsg_datalen(nh) >= (int)sizeof(int)) {
+		int e;
+
+		memcpy(&e, nlmsg_data(nh), sizeof(e));
+		if (e < 0 && !c->err)
+			c->err = -e;
+	}
+	c->done = true;
+	return NL_STOP;
+}
+
+static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *err, void *arg)
+{
+	struct call_ctx *c = arg;
+
+	(void)nla;
+	if (err->error < 0 && !c->err)
+		c->err = -err->error;
+	c->done = true;
+	return NL_STOP;
+}
+
+int smap_nl_call(struct smap *h, int cmd, const struct smap_nl_req *rq,
+		 struct smap_nl_reply *rp)
+{
+	struct call_ctx c = { .rp = rp };
+	int flags = cmd == SMAP_CMD_LIST ? NLM_F_DUMP : NLM_F_ACK;
+	struct nl_msg *msg = smap_nl_build(h->family, cmd, flags, rq);
+	struct nl_cb *cb;
+	int e;
+
+	if (!msg)
+		return -1;
+	cb = nl_cb_alloc(NL_CB_DEFAULT);
+	if (!cb) {
+		nlmsg_free(msg);
+		errno = ENOMEM;
+		return -1;
+	}
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, &c);
+	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_ack, &c);
+	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_finish, &c);
+	nl_cb_err(cb, NL_CB_CUSTOM, on_error, &c);
+	e = nl_send_auto(h->sk, msg);
+	nlmsg_free(msg);
+	if (e < 0) {
+		nl_cb_put(cb);
+		errno = nlerr2errno(e);
+		return -1;
+	}
+	while (!c.done) {
+		e = nl_recvmsgs(h->sk, cb);
+		if (e < 0 && !c.done) {
+			if (e == -NLE_INTR || e == -NLE_AGAIN)
+				continue;
+			if (!c.err)
+				c.err = nlerr2errno(e);
+			break;
+		}
+	}
+	nl_cb_put(cb);
+	if (c.err) {
+		errno = c.err;
+		return -1;
+	}
+	return 0;
+}
