@@ -568,8 +568,13 @@ int smap_store_init(void)
 	for (i = 0; i < SMAP_STRIPES; i++)
 		mutex_init(&smap_stripes[i]);
 	smap_stripe_seed = get_random_u32();
-	smap_cache = kmem_cache_create("smap_entry", SMAP_SMALL_SIZE, 0,
-				       SLAB_ACCOUNT, NULL);
+	/* Key and value bytes are copied to user space straight from here. */
+	smap_cache = kmem_cache_create_usercopy("smap_entry", SMAP_SMALL_SIZE,
+						0, SLAB_ACCOUNT,
+						offsetof(struct smap_entry, data),
+						SMAP_SMALL_SIZE -
+						offsetof(struct smap_entry, data),
+						NULL);
 	if (!smap_cache)
 		return -ENOMEM;
 	err = rhashtable_init(&smap_ht, &smap_ht_params);
