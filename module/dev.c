@@ -23,6 +23,7 @@
 #include <linux/cred.h>
 
 #include "store.h"
+#include "persist.h"
 #include "dev.h"
 
 /* Largest batch buffer; larger is E2BIG. */
@@ -501,8 +502,8 @@ static long smap_dev_ioctl(struct file *file, unsigned int cmd,
 	SMAP_IOC(SMAP_IOC_LIST, smap_ioc_list(u, usize));
 	SMAP_IOC(SMAP_IOC_BATCH, smap_ioc_batch(u, usize));
 	SMAP_IOC(SMAP_IOC_STATS, smap_ioc_stats(u, usize));
-	/* No log yet, so never read-only: nothing to recover from. */
-	SMAP_IOC(SMAP_IOC_RECOVER, 0);
+	SMAP_IOC(SMAP_IOC_RECOVER, capable(CAP_SYS_ADMIN) ?
+				   smap_persist_recover() : -EPERM);
 	default:
 		return -ENOTTY;
 	}

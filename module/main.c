@@ -12,6 +12,7 @@
 #include "store.h"
 #include "dev.h"
 #include "netlink.h"
+#include "persist.h"
 
 unsigned int smap_key_max = SMAP_KEY_MAX;
 module_param_named(key_max, smap_key_max, uint, 0444);
@@ -38,10 +39,13 @@ static int __init smap_init(void)
 	err = smap_store_init();
 	if (err)
 		return err;
+	err = smap_persist_init();	/* replays the log into the store */
+	if (err)
+		goto err_store;
 	err = smap_dev_init();
 	if (err) {
 		pr_err("cannot register /dev/shared_map: %d\n", err);
-		goto err_store;
+		goto err_persist;
 	}
 	err = smap_nl_init();
 	if (err) {
@@ -53,6 +57,8 @@ static int __init smap_init(void)
 
 err_dev:
 	smap_dev_exit();
+err_persist:
+	smap_persist_exit();
 err_store:
 	smap_store_exit();
 	return err;
@@ -62,6 +68,7 @@ static void __exit smap_exit(void)
 {
 	smap_nl_exit();
 	smap_dev_exit();
+	smap_persist_exit();	/* flushes the log */
 	smap_store_exit();
 	pr_info("unloaded\n");
 }

@@ -35,6 +35,7 @@
 #include <linux/xarray.h>
 
 #include "store.h"
+#include "persist.h"
 
 #define SMAP_STRIPES		256
 /* Entries up to this size (header + key + value) come from the kmem_cache. */
@@ -253,32 +254,34 @@ static bool smap_bytes_reserve(s64 n)
 	return true;
 }
 
-/* ---- persistence seam --------------------------------------------------- */
+/* ---- persistence ------------------------------------------------------- */
 
 /*
  * smap_persist_hook() sees every mutation exactly once, with the key's
  * stripe mutex held, after every check passed and every resource (memory,
  * byte budget, id) is reserved, and before the change becomes visible:
  * @old is the current entry (NULL if the key is new), @ne the entry about to
- * replace it (NULL for a delete). The append-only log appends its record
- * here; it may sleep (the stripes are mutexes). A nonzero return aborts the
- * mutation with nothing changed.
- *
- * smap_persist_wait() runs after the stripe mutex is dropped, once the
- * change is visible; the log waits there for the record to be durable.
- *
- * Both are no-ops until the log exists.
+ * replace it (NULL for a delete). It appends the record (incr and cas as the
+ * SET of their result) and, with sync=always, waits until it is durable: a
+ * reader never sees a value whose set could still fail, and a failed write
+ * or fsync aborts the mutation with nothing changed.
  */
 static int smap_persist_hook(const struct smap_mutation *m,
 			     const struct smap_entry *old,
 			     const struct smap_entry *ne)
 {
-	return 0;
-}
+	struct smap_log_rec *rec;
 
-static int smap_persist_wait(const struct smap_mutation *m)
-{
-	return 0;
+	if (ne)
+		rec = smap_log_rec_alloc(SMAP_REC_SET, ne->data, ne->klen,
+					 smap_entry_val(ne), ne->vlen, ne->uid,
+					 ne->gid, ne->mode);
+	else
+		rec = smap_log_rec_alloc(SMAP_REC_DEL, old->data, old->klen,
+					 NULL, 0, old->uid, old->gid, old->mode);
+	if (!rec)
+		return -ENOMEM;
+	return smap_persist_commit(rec);
 }
 
 /* ---- the mutation funnel ------------------------------------------------ */
@@ -455,7 +458,6 @@ int smap_store_apply(struct smap_mutation *m)
 		atomic64_add(delta, &smap_nbytes);
 	mutex_unlock(lock);
 
-	err = smap_persist_wait(m);
 	if (old)
 		smap_entry_put(old);	/* the table's reference */
 	goto out;
@@ -557,6 +559,144 @@ void smap_store_stats(struct smap_stats *st)
 	for (i = 0; i < SMAP_OP__COUNT; i++)
 		st->ops[i] = atomic64_read(&smap_nops[i]);
 	st->errors = atomic64_read(&smap_nerrors);
+	smap_persist_fill_stats(st);
+}
+
+/* ---- for the log: replay, compaction ----------------------------------- */
+
+/* Publish @ne for its key (replacing any entry), with no checks and no log. */
+static int smap_store_load_entry(struct smap_entry *ne)
+{
+	struct smap_key k = { .p = ne->data, .len = ne->klen };
+	struct mutex *lock = smap_stripe(ne->data, ne->klen);
+	struct smap_entry *old;
+	u32 id;
+	int err = 0;
+
+	mutex_lock(lock);
+	old = rhashtable_lookup_fast(&smap_ht, &k, smap_ht_params);
+	if (old) {
+		ne->id = old->id;
+		err = rhashtable_replace_fast(&smap_ht, &old->node, &ne->node,
+					      smap_ht_params);
+		if (err)
+			goto unlock;
+		xa_store(&smap_ids, ne->id, ne, GFP_KERNEL);
+	} else {
+		err = xa_alloc(&smap_ids, &id, NULL, xa_limit_32b, GFP_KERNEL);
+		if (err)
+			goto unlock;
+		ne->id = id;
+		err = rhashtable_insert_fast(&smap_ht, &ne->node,
+					     smap_ht_params);
+		if (err) {
+			xa_erase(&smap_ids, id);
+			goto unlock;
+		}
+		xa_store(&smap_ids, ne->id, ne, GFP_KERNEL);
+		atomic64_inc(&smap_nkeys);
+	}
+	/* replay never refuses what the log holds: no max_bytes check */
+	atomic64_add(smap_entry_bytes(ne) - smap_entry_bytes(old), &smap_nbytes);
+unlock:
+	mutex_unlock(lock);
+	if (old && !err)
+		smap_entry_put(old);
+	return err;
+}
+
+int smap_store_load(const void *key, u32 klen, const void *val, u32 vlen,
+		    kuid_t uid, kgid_t gid, umode_t mode)
+{
+	struct smap_entry *ne;
+	int err;
+
+	ne = smap_entry_alloc(key, klen, vlen);
+	if (!ne)
+		return -ENOMEM;
+	if (vlen)
+		memcpy(ne->data + klen, val, vlen);
+	ne->vlen = vlen;
+	ne->uid = uid;
+	ne->gid = gid;
+	ne->mode = mode;
+	err = smap_store_load_entry(ne);
+	if (err)
+		smap_entry_free(ne);
+	return err;
+}
+
+void smap_store_load_del(const void *key, u32 klen)
+{
+	struct smap_key k = { .p = key, .len = klen };
+	struct mutex *lock = smap_stripe(key, klen);
+	struct smap_entry *old;
+
+	mutex_lock(lock);
+	old = rhashtable_lookup_fast(&smap_ht, &k, smap_ht_params);
+	if (old) {
+		rhashtable_remove_fast(&smap_ht, &old->node, smap_ht_params);
+		xa_erase(&smap_ids, old->id);
+		atomic64_dec(&smap_nkeys);
+		atomic64_sub(smap_entry_bytes(old), &smap_nbytes);
+	}
+	mutex_unlock(lock);
+	if (old)
+		smap_entry_put(old);
+}
+
+/*
+ * Every live entry, in id order, each held by a reference while @fn runs
+ * (so @fn may sleep). An entry whose last reference is going was replaced
+ * or deleted; its id slot already holds the replacement, so look again.
+ */
+int smap_store_walk(smap_walk_fn fn, void *ctx)
+{
+	unsigned long idx = 0;
+	struct smap_entry *e;
+	int err;
+
+	for (;;) {
+		XA_STATE(xas, &smap_ids, idx);
+
+		rcu_read_lock();
+		xas_for_each(&xas, e, U32_MAX) {
+			if (xas_retry(&xas, e))
+				continue;
+			if (refcount_inc_not_zero(&e->ref))
+				break;
+			xas_reset(&xas);
+		}
+		rcu_read_unlock();
+		if (!e)
+			return 0;
+		idx = xas.xa_index;
+		err = fn(ctx, e->data, e->klen, smap_entry_val(e), e->vlen,
+			 e->uid, e->gid, e->mode);
+		smap_entry_put(e);
+		if (err)
+			return err;
+		if (idx >= U32_MAX)
+			return 0;
+		idx++;
+		cond_resched();
+	}
+}
+
+void smap_store_barrier(void)
+{
+	int i;
+
+	for (i = 0; i < SMAP_STRIPES; i++) {
+		mutex_lock(&smap_stripes[i]);
+		mutex_unlock(&smap_stripes[i]);
+	}
+}
+
+void smap_store_usage(u64 *keys, u64 *bytes)
+{
+	*keys = atomic64_read(&smap_nkeys);
+	*bytes = atomic64_read(&smap_nbytes);
 }
 
 /* ---- setup -------------------------------------------------------------- */

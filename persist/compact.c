@@ -60,7 +60,7 @@ static int smap_snap_emit(void *arg, const void *key, u32 klen,
 	struct smap_snap_ctx *c = arg;
 	struct smap_rec_hdr *h = (void *)c->buf;
 	u32 len = smap_rec_len(klen, vlen);
-	u8 *p = (u8 *)(h + 1);
+	u8 *p = c->buf + sizeof(*h);
 
 	memset(h, 0, sizeof(*h));
 	h->magic = cpu_to_le32(SMAP_REC_MAGIC);

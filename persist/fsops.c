@@ -13,7 +13,7 @@
 #include <linux/namei.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
-#include "compat_fs.h"
+#include "compat.h"
 #include "internal.h"
 
 u32 smap_rec_crc(const struct smap_rec_hdr *h)

@@ -19,7 +19,8 @@ struct smap_log_rec {
 	bool waiter;		/* a committer waits for it and frees it */
 	bool done;
 	int err;
-	struct smap_rec_hdr hdr;	/* followed by key, value, padding */
+	struct smap_rec_hdr hdr;	/* written to the file from here... */
+	u8 payload[];			/* ...through key, value, padding */
 };
 
 enum smap_ctl_op { SMAP_CTL_NONE, SMAP_CTL_SWITCH, SMAP_CTL_RECOVER };

@@ -118,7 +118,7 @@ struct smap_log_rec *smap_log_rec_alloc(int op, const void *key, u32 klen,
 	rec->hdr.val_len = cpu_to_le32(vlen);
 	rec->hdr.uid = cpu_to_le32(from_kuid(&init_user_ns, uid));
 	rec->hdr.gid = cpu_to_le32(from_kgid(&init_user_ns, gid));
-	p = (u8 *)(&rec->hdr + 1);
+	p = rec->payload;
 	memcpy(p, key, klen);
 	if (vlen)
 		memcpy(p + klen, val, vlen);

@@ -11,6 +11,7 @@
 
 #include <linux/types.h>
 #include <linux/uidgid.h>
+#include <uapi/linux/shared_map_log.h>
 
 struct smap_stats;
 struct smap_log_rec;
