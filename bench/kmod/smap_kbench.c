@@ -111,6 +111,8 @@ static int kb_thread_fn(void *data)
 		op = a->rw;
 		if (op == SMAP_KB_MIXED)
 			op = (i & 1) ? SMAP_KB_SET : SMAP_KB_GET;
+		if (op == SMAP_KB_INCR)
+			t->key[0] = 'i';	/* counters apart from values */
 		t0 = ktime_get_ns();
 		switch (op) {
 		case SMAP_KB_SET:
