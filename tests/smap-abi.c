@@ -1,0 +1,1082 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * smap-abi: raw-ioctl and raw-netlink edge cases for /dev/shared_map.
+ *
+ * usage: smap-abi SECTION   (basic limits errors incr cas list batch stats
+ *                             perm nl enospc MAXBYTES)
+ * Prints one "ok"/"FAIL" line per check; exits 1 if any check failed.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <grp.h>
+#include <unistd.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+#include <linux/shared_map.h>
+
+static int fd = -1;
+static int checks, fails;
+
+static void report(int good, const char *fmt, ...)
+{
+	va_list ap;
+
+	checks++;
+	if (!good)
+		fails++;
+	printf("%s", good ? "ok   " : "FAIL ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+}
+
+static const char *ename(int e)
+{
+	static char b[64];
+
+	if (!e)
+		return "0";
+	snprintf(b, sizeof(b), "%s", strerror(-e));
+	return b;
+}
+
+/* expect: got and want are 0 or -errno */
+static void expect(int got, int want, const char *desc)
+{
+	char g[64];
+
+	snprintf(g, sizeof(g), "%s", ename(got));
+	if (got == want)
+		report(1, "%s", desc);
+	else
+		report(0, "%s: got %s, want %s", desc, g, ename(want));
+}
+
+#define TRUE(cond, desc) report(!!(cond), "%s%s", desc, (cond) ? "" : " (" #cond ")")
+
+static int xioctl(unsigned long cmd, void *arg)
+{
+	return ioctl(fd, cmd, arg) < 0 ? -errno : 0;
+}
+
+static uint64_t p2u(const void *p)
+{
+	return (uint64_t)(uintptr_t)p;
+}
+
+static int kset_mode(const void *k, uint32_t kl, const void *v, uint32_t vl,
+		     int mode, struct smap_kv *out)
+{
+	struct smap_kv kv = { .key = p2u(k), .value = p2u(v), .key_len = kl,
+			      .value_len = vl };
+	int r;
+
+	if (mode >= 0) {
+		kv.flags = SMAP_F_MODE;
+		kv.mode = mode;
+	}
+	r = xioctl(SMAP_IOC_SET, &kv);
+	if (out)
+		*out = kv;
+	return r;
+}
+
+static int kset(const char *k, const char *v)
+{
+	return kset_mode(k, strlen(k), v, strlen(v), -1, NULL);
+}
+
+static int kget(const void *k, uint32_t kl, void *buf, uint32_t cap,
+		struct smap_kv *out)
+{
+	struct smap_kv kv = { .key = p2u(k), .value = p2u(buf), .key_len = kl,
+			      .value_len = cap };
+	int r = xioctl(SMAP_IOC_GET, &kv);
+
+	if (out)
+		*out = kv;
+	return r;
+}
+
+/* 1 if key k holds exactly v */
+static int kis(const char *k, const char *v)
+{
+	static char buf[4096];
+	struct smap_kv kv;
+
+	if (kget(k, strlen(k), buf, sizeof(buf), &kv))
+		return 0;
+	return kv.value_len == strlen(v) && !memcmp(buf, v, kv.value_len);
+}
+
+static int kdel(const void *k, uint32_t kl, uint32_t *status)
+{
+	struct smap_kv kv = { .key = p2u(k), .key_len = kl };
+	int r = xioctl(SMAP_IOC_DEL, &kv);
+
+	if (status)
+		*status = kv.status;
+	return r;
+}
+
+static int kincr(const char *k, int64_t delta, int64_t *res)
+{
+	struct smap_incr in = { .key = p2u(k), .key_len = strlen(k),
+				.delta = delta };
+	int r = xioctl(SMAP_IOC_INCR, &in);
+
+	if (res)
+		*res = in.result;
+	return r;
+}
+
+static int kcas(const char *k, const char *o, const char *n, uint32_t *st)
+{
+	struct smap_cas c = { .key = p2u(k), .key_len = strlen(k),
+			      .old_value = p2u(o), .old_len = strlen(o),
+			      .new_value = p2u(n), .new_len = strlen(n) };
+	int r = xioctl(SMAP_IOC_CAS, &c);
+
+	if (st)
+		*st = c.status;
+	return r;
+}
+
+static void kstats(struct smap_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	if (xioctl(SMAP_IOC_STATS, st))
+		report(0, "stats ioctl");
+}
+
+/* ---- sections ------------------------------------------------------------ */
+
+static void t_basic(void)
+{
+	static const char bkey[] = { 'k', 0, 'e', 'y' };
+	static const char bval[] = { 0, 1, 0 };
+	struct smap_kv kv;
+	char buf[16];
+	uint32_t st;
+
+	expect(kset_mode("a", 1, "1", 1, -1, &kv), 0, "set new key");
+	TRUE(kv.status == SMAP_ST_CREATED, "set new key: status CREATED");
+	expect(kset_mode("a", 1, "22", 2, -1, &kv), 0, "overwrite");
+	TRUE(kv.status == SMAP_ST_UPDATED, "overwrite: status UPDATED");
+	memset(buf, 0, sizeof(buf));
+	expect(kget("a", 1, buf, sizeof(buf), &kv), 0, "get");
+	TRUE(kv.value_len == 2 && !memcmp(buf, "22", 2), "get returns value");
+	TRUE(kv.mode == SMAP_MODE_DEFAULT && kv.uid == 0 && kv.gid == 0,
+	     "get: default mode 0644, owner root");
+
+	expect(kset_mode(bkey, 4, bval, 3, -1, NULL), 0, "set binary key/value");
+	expect(kget(bkey, 4, buf, sizeof(buf), &kv), 0, "get binary key");
+	TRUE(kv.value_len == 3 && !memcmp(buf, bval, 3), "binary value intact");
+	expect(kget("k", 1, buf, sizeof(buf), NULL), -ENOENT,
+	       "key 'k' differs from 'k\\0ey'");
+	expect(kget(bkey, 4, buf, 2, &kv), -ERANGE, "get into too small buffer");
+	TRUE(kv.value_len == 3, "ERANGE reports the size needed");
+
+	expect(kset_mode("empty", 5, NULL, 0, -1, NULL), 0, "set empty value");
+	expect(kget("empty", 5, NULL, 0, &kv), 0, "get empty value, no buffer");
+	TRUE(kv.value_len == 0, "empty value has length 0");
+
+	expect(kdel("a", 1, &st), 0, "del");
+	TRUE(st == SMAP_ST_DELETED, "del: status DELETED");
+	expect(kdel("a", 1, &st), -ENOENT, "del missing");
+	TRUE(st == SMAP_ST_NOT_FOUND, "del missing: status NOT_FOUND");
+	expect(kget("a", 1, buf, sizeof(buf), &kv), -ENOENT, "get deleted");
+	TRUE(kv.status == SMAP_ST_NOT_FOUND, "get missing: status NOT_FOUND");
+
+	expect(kset_mode("m", 1, "x", 1, 0600, NULL), 0, "set with mode 0600");
+	expect(kset_mode("m", 1, "y", 1, 0644, NULL), 0, "overwrite with mode");
+	expect(kget("m", 1, buf, sizeof(buf), &kv), 0, "get moded key");
+	TRUE(kv.mode == 0600, "overwrite keeps the creation mode");
+	expect(kset_mode("m2", 2, "x", 1, 01000, NULL), -EINVAL,
+	       "mode outside 0777");
+	kv = (struct smap_kv){ .key = p2u("m3"), .key_len = 2, .flags = 2 };
+	expect(xioctl(SMAP_IOC_SET, &kv), -EINVAL, "unknown flag");
+}
+
+static void t_limits(void)
+{
+	static char key[SMAP_KEY_MAX + 1];
+	char *val = malloc(SMAP_VALUE_MAX + 1);
+	struct smap_kv kv;
+
+	memset(key, 'k', sizeof(key));
+	memset(val, 'v', SMAP_VALUE_MAX + 1);
+	val[0] = 0;
+	val[SMAP_VALUE_MAX - 1] = 'z';
+	expect(kset_mode(key, 0, "x", 1, -1, NULL), -EINVAL, "key_len 0");
+	expect(kset_mode(key, SMAP_KEY_MAX, "x", 1, -1, NULL), 0,
+	       "key of 1024 bytes");
+	expect(kget(key, SMAP_KEY_MAX, NULL, 0, &kv), -ERANGE,
+	       "get 1024-byte key");
+	expect(kset_mode(key, SMAP_KEY_MAX + 1, "x", 1, -1, NULL),
+	       -ENAMETOOLONG, "key of 1025 bytes");
+	expect(kget(key, SMAP_KEY_MAX + 1, NULL, 0, NULL), -ENAMETOOLONG,
+	       "get 1025-byte key");
+	expect(kdel(key, 0, NULL), -EINVAL, "del key_len 0");
+
+	expect(kset_mode("big", 3, val, SMAP_VALUE_MAX, -1, NULL), 0,
+	       "value of 1048576 bytes");
+	{
+		char *out = malloc(SMAP_VALUE_MAX);
+
+		expect(kget("big", 3, out, SMAP_VALUE_MAX, &kv), 0,
+		       "get 1 MiB value");
+		TRUE(kv.value_len == SMAP_VALUE_MAX &&
+		     !memcmp(out, val, SMAP_VALUE_MAX), "1 MiB value intact");
+		free(out);
+	}
+	expect(kset_mode("big2", 4, val, SMAP_VALUE_MAX + 1, -1, NULL),
+	       -EMSGSIZE, "value of 1048577 bytes");
+	expect(kget("big2", 4, NULL, 0, NULL), -ENOENT,
+	       "refused value not stored");
+	expect(kset_mode("big", 3, val, SMAP_VALUE_MAX + 1, -1, NULL),
+	       -EMSGSIZE, "overwrite with 1048577 bytes");
+	expect(kget("big", 3, NULL, 0, &kv), -ERANGE, "old value kept");
+	TRUE(kv.value_len == SMAP_VALUE_MAX, "old value length kept");
+	/* huge lengths are refused before anything is allocated */
+	expect(kset_mode("h", 1, val, 0xffffffffu, -1, NULL), -EMSGSIZE,
+	       "value_len 4 GiB");
+	expect(kset_mode(key, 0xffffffffu, "x", 1, -1, NULL), -ENAMETOOLONG,
+	       "key_len 4 GiB");
+	free(val);
+}
+
+static void t_errors(void)
+{
+	struct smap_kv kv;
+	struct {
+		struct smap_kv kv;
+		uint64_t tail;
+	} longkv;
+	struct {
+		struct smap_stats st;
+		uint64_t tail[4];
+	} longst;
+	char buf[8];
+	void *bad = (void *)16;
+
+	expect(xioctl(_IO(SMAP_IOC_MAGIC, 0x7f), NULL), -ENOTTY,
+	       "unknown ioctl number");
+	expect(xioctl(_IOWR('x', 0x01, struct smap_kv), &kv), -ENOTTY,
+	       "wrong ioctl magic");
+	expect(xioctl(_IOW(SMAP_IOC_MAGIC, 0x01, struct smap_kv), &kv),
+	       -ENOTTY, "wrong ioctl direction");
+
+	expect(xioctl(SMAP_IOC_SET, NULL), -EFAULT, "NULL argument");
+	expect(xioctl(SMAP_IOC_SET, bad), -EFAULT, "bad argument pointer");
+	expect(xioctl(SMAP_IOC_STATS, bad), -EFAULT, "stats to bad pointer");
+	expect(kset_mode(bad, 3, "x", 1, -1, NULL), -EFAULT, "bad key pointer");
+	expect(kset_mode("ef", 2, bad, 3, -1, NULL), -EFAULT,
+	       "bad value pointer");
+	expect(kget("ef", 2, NULL, 0, NULL), -ENOENT,
+	       "nothing stored after EFAULT");
+	expect(kset("ef", "abc"), 0, "set for get EFAULT");
+	expect(kget("ef", 2, bad, 8, NULL), -EFAULT, "get to bad buffer");
+	expect(kget("ef", 2, buf, 8, NULL), 0, "get after EFAULT still works");
+
+	kv = (struct smap_kv){ .key = p2u("ef"), .key_len = 2,
+			       .value = p2u(buf), .value_len = 8 };
+	expect(xioctl(_IOC(_IOC_READ | _IOC_WRITE, SMAP_IOC_MAGIC, 0x02,
+			   sizeof(kv) - 4), &kv), -EINVAL, "short struct");
+	memset(&longkv, 0, sizeof(longkv));
+	longkv.kv = kv;
+	expect(xioctl(_IOC(_IOC_READ | _IOC_WRITE, SMAP_IOC_MAGIC, 0x02,
+			   sizeof(longkv)), &longkv), 0,
+	       "longer struct with zero tail");
+	TRUE(longkv.kv.value_len == 3 && longkv.tail == 0,
+	     "longer struct: answer in place, tail untouched");
+	longkv.tail = 1;
+	expect(xioctl(_IOC(_IOC_READ | _IOC_WRITE, SMAP_IOC_MAGIC, 0x02,
+			   sizeof(longkv)), &longkv), -E2BIG,
+	       "longer struct with nonzero tail");
+	kv.__reserved = 1;
+	expect(xioctl(SMAP_IOC_GET, &kv), -EINVAL, "get: reserved nonzero");
+	expect(xioctl(SMAP_IOC_SET, &kv), -EINVAL, "set: reserved nonzero");
+	expect(xioctl(SMAP_IOC_DEL, &kv), -EINVAL, "del: reserved nonzero");
+	{
+		struct smap_list l = { .__reserved = 1, .buf = p2u(buf),
+				       .buf_len = sizeof(buf) };
+
+		expect(xioctl(SMAP_IOC_LIST, &l), -EINVAL,
+		       "list: reserved nonzero");
+	}
+	memset(&longst, 0xff, sizeof(longst));
+	expect(xioctl(_IOC(_IOC_READ, SMAP_IOC_MAGIC, 0x08, sizeof(longst)),
+		      &longst), 0, "stats into longer struct");
+	TRUE(!longst.tail[0] && !longst.tail[3], "stats: longer tail zeroed");
+	{
+		struct smap_version v;
+
+		memset(&v, 0xff, sizeof(v));
+		expect(xioctl(SMAP_IOC_VERSION, &v), 0, "version");
+		TRUE(v.abi == SMAP_ABI_VERSION && v.key_max == 1024 &&
+		     v.value_max == SMAP_VALUE_MAX && v.__reserved == 0,
+		     "version fields");
+	}
+	expect(xioctl(SMAP_IOC_RECOVER, NULL), 0, "recover (never read-only)");
+}
+
+static void t_incr(void)
+{
+	int64_t r = 0;
+
+	kdel("n", 1, NULL);
+	expect(kincr("n", 5, &r), 0, "incr missing key");
+	TRUE(r == 5 && kis("n", "5"), "missing key counts as 0");
+	expect(kincr("n", -7, &r), 0, "incr negative");
+	TRUE(r == -2 && kis("n", "-2"), "incr to -2");
+	static const char *bad[] = { "abc", "12x", "", "-", "+5", " 5", "5\t",
+				     "1.5" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char d[64];
+
+		kset("n", bad[i]);
+		snprintf(d, sizeof(d), "incr non-integer '%s'", bad[i]);
+		expect(kincr("n", 1, NULL), -EINVAL, d);
+	}
+	kset("n", "9223372036854775807");
+	expect(kincr("n", 1, NULL), -ERANGE, "incr overflow at INT64_MAX");
+	TRUE(kis("n", "9223372036854775807"), "value unchanged on ERANGE");
+	expect(kincr("n", 0, &r), 0, "incr 0 at INT64_MAX");
+	expect(kincr("n", -1, &r), 0, "decrement INT64_MAX");
+	TRUE(r == INT64_MAX - 1, "INT64_MAX - 1");
+	kset("n", "-9223372036854775808");
+	expect(kincr("n", -1, NULL), -ERANGE, "incr underflow at INT64_MIN");
+	expect(kincr("n", 1, &r), 0, "incr from INT64_MIN");
+	TRUE(r == INT64_MIN + 1 && kis("n", "-9223372036854775807"),
+	     "INT64_MIN + 1");
+	kset("n", "99999999999999999999");
+	expect(kincr("n", 1, NULL), -ERANGE, "stored value out of s64 range");
+	kset("n", "007");
+	expect(kincr("n", 1, &r), 0, "leading zeros");
+	TRUE(r == 8 && kis("n", "8"), "007 + 1 = 8");
+	{
+		struct smap_incr in = { .key = p2u("n"), .key_len = 1,
+					.flags = 4 };
+
+		expect(xioctl(SMAP_IOC_INCR, &in), -EINVAL, "incr unknown flag");
+	}
+}
+
+static void t_cas(void)
+{
+	uint32_t st = 99;
+
+	kdel("c", 1, NULL);
+	expect(kcas("c", "a", "b", &st), -ENOENT, "cas missing key");
+	TRUE(st == SMAP_ST_NOT_FOUND, "cas missing: status NOT_FOUND");
+	kset("c", "a");
+	expect(kcas("c", "x", "b", &st), -ECANCELED, "cas mismatch");
+	TRUE(st == SMAP_ST_MISMATCH && kis("c", "a"),
+	     "cas mismatch: status MISMATCH, value unchanged");
+	expect(kcas("c", "", "b", &st), -ECANCELED, "cas empty old vs 'a'");
+	expect(kcas("c", "aa", "b", &st), -ECANCELED, "cas longer old");
+	expect(kcas("c", "a", "bb", &st), 0, "cas match");
+	TRUE(st == SMAP_ST_UPDATED && kis("c", "bb"),
+	     "cas match: status UPDATED, value replaced");
+	expect(kcas("c", "bb", "", &st), 0, "cas to empty value");
+	expect(kcas("c", "", "z", &st), 0, "cas from empty value");
+	TRUE(kis("c", "z"), "cas chain");
+}
+
+#define NLIST 3000
+
+static int list_all(const char *prefix, uint32_t buf_len, unsigned char *seen,
+		    int churn, int *calls)
+{
+	char buf[4096];
+	uint64_t cursor = 0;
+	int total = 0;
+
+	*calls = 0;
+	for (;;) {
+		struct smap_list l = { .prefix = p2u(prefix),
+				       .prefix_len = strlen(prefix),
+				       .buf = p2u(buf), .buf_len = buf_len,
+				       .cursor = cursor };
+		uint32_t off = 0;
+		int r = xioctl(SMAP_IOC_LIST, &l);
+
+		if (r)
+			return r;
+		(*calls)++;
+		for (uint32_t i = 0; i < l.count; i++) {
+			uint32_t len;
+			int n;
+
+			memcpy(&len, buf + off, 4);
+			if (len == 7 && !memcmp(buf + off + 4, "L/", 2) &&
+			    sscanf(buf + off + 6, "%5d", &n) == 1 && n >= 0 &&
+			    n < NLIST)
+				seen[n]++;
+			off += 4 + ((len + 3) & ~3u);
+			total++;
+		}
+		if (off != l.used)
+			return -EPROTO;
+		if (l.flags & SMAP_LIST_END)
+			break;
+		cursor = l.cursor;
+		if (churn) {
+			/* mutate while listing: overwrite, create, delete */
+			char k[32];
+
+			snprintf(k, sizeof(k), "L/%05d", rand() % NLIST);
+			kset(k, "overwritten");
+			snprintf(k, sizeof(k), "L/new%d", *calls);
+			kset(k, "x");
+			snprintf(k, sizeof(k), "L/new%d", *calls - 1);
+			kdel(k, strlen(k), NULL);
+		}
+	}
+	return total;
+}
+
+static void t_list(void)
+{
+	static unsigned char seen[NLIST];
+	char k[32], buf[64];
+	int calls, bad, r;
+
+	for (int i = 0; i < NLIST; i++) {
+		snprintf(k, sizeof(k), "L/%05d", i);
+		if (kset(k, "v")) {
+			report(0, "create %s", k);
+			return;
+		}
+	}
+	for (int i = 0; i < 100; i++) {
+		snprintf(k, sizeof(k), "M/%d", i);
+		kset(k, "v");
+	}
+	memset(seen, 0, sizeof(seen));
+	r = list_all("L/", 100, seen, 0, &calls);
+	bad = 0;
+	for (int i = 0; i < NLIST; i++)
+		bad += seen[i] != 1;
+	TRUE(r == NLIST && bad == 0, "list 3000 keys in 12-byte records, "
+	     "100-byte pieces: each exactly once");
+	TRUE(calls >= NLIST / 8, "list took many calls");
+
+	memset(seen, 0, sizeof(seen));
+	r = list_all("L/", 256, seen, 1, &calls);
+	bad = 0;
+	for (int i = 0; i < NLIST; i++)
+		bad += seen[i] != 1;
+	TRUE(r >= NLIST && bad == 0,
+	     "list under concurrent set/create/delete: each exactly once");
+
+	memset(seen, 0, sizeof(seen));
+	r = list_all("", 4096, seen, 0, &calls);
+	TRUE(r >= NLIST + 100, "list without prefix sees everything");
+	r = list_all("nomatch/", 4096, seen, 0, &calls);
+	TRUE(r == 0 && calls == 1, "list with unmatched prefix: empty, END");
+	{
+		struct smap_list l = { .prefix = p2u("L/"), .prefix_len = 2,
+				       .buf = p2u(buf), .buf_len = 8 };
+
+		expect(xioctl(SMAP_IOC_LIST, &l), -ERANGE,
+		       "list buffer smaller than one record");
+		l.buf_len = 64;
+		l.buf = 16;
+		expect(xioctl(SMAP_IOC_LIST, &l), -EFAULT, "list to bad buffer");
+		l.buf = p2u(buf);
+		l.prefix_len = SMAP_KEY_MAX + 1;
+		expect(xioctl(SMAP_IOC_LIST, &l), -ENAMETOOLONG,
+		       "list prefix too long");
+	}
+	kset("L/del", "x");
+	for (int i = 0; i < NLIST; i++) {
+		snprintf(k, sizeof(k), "L/%05d", i);
+		kdel(k, strlen(k), NULL);
+	}
+}
+
+static size_t bput(char *b, size_t off, uint16_t op, uint16_t flags,
+		   const char *k, uint32_t kl, const char *v, uint32_t vl,
+		   int64_t arg)
+{
+	struct smap_batch_op h = { .op = op, .flags = flags, .mode = 0600,
+				   .key_len = kl, .value_len = vl, .arg = arg,
+				   .error = 12345, .status = 99 };
+	size_t sz = (sizeof(h) + kl + vl + 7) & ~(size_t)7;
+
+	memset(b + off, 0, sz);
+	memcpy(b + off, &h, sizeof(h));
+	memcpy(b + off + sizeof(h), k, kl);
+	if (vl)
+		memcpy(b + off + sizeof(h) + kl, v, vl);
+	return off + sz;
+}
+
+static struct smap_batch_op *bop(char *b, int idx)
+{
+	size_t off = 0;
+
+	for (int i = 0; i < idx; i++) {
+		struct smap_batch_op *h = (void *)(b + off);
+
+		off += (sizeof(*h) + h->key_len + h->value_len + 7) & ~(size_t)7;
+	}
+	return (void *)(b + off);
+}
+
+static void t_batch(void)
+{
+	static char b[4096];
+	struct smap_batch bt;
+	struct smap_kv kv;
+	size_t len = 0;
+
+	kdel("b2", 2, NULL);
+	len = bput(b, len, SMAP_OP_SET, SMAP_F_MODE, "b1", 2, "v1", 2, 0);
+	len = bput(b, len, SMAP_OP_INCR, 0, "b2", 2, NULL, 0, 3);
+	len = bput(b, len, SMAP_OP_DEL, 0, "nob", 3, NULL, 0, 0);
+	len = bput(b, len, SMAP_OP_SET, 0, "", 0, "x", 1, 0);
+	len = bput(b, len, 99, 0, "b3", 2, NULL, 0, 0);
+	len = bput(b, len, SMAP_OP_INCR, 0, "b2", 2, NULL, 0, 4);
+	len = bput(b, len, SMAP_OP_GET, 0, "b1", 2, NULL, 0, 0);
+	bt = (struct smap_batch){ .ops = p2u(b), .len = len, .count = 7 };
+	expect(xioctl(SMAP_IOC_BATCH, &bt), 0, "batch");
+	TRUE(bt.done == 7 && bt.failed == 4, "batch: 7 done, 4 failed");
+	TRUE(bop(b, 0)->error == 0 && bop(b, 0)->status == SMAP_ST_CREATED,
+	     "batch set: created");
+	TRUE(bop(b, 1)->error == 0 && bop(b, 1)->arg == 3,
+	     "batch incr: result 3");
+	TRUE(bop(b, 2)->error == -ENOENT &&
+	     bop(b, 2)->status == SMAP_ST_NOT_FOUND, "batch del missing: ENOENT");
+	TRUE(bop(b, 3)->error == -EINVAL, "batch key_len 0: EINVAL");
+	TRUE(bop(b, 4)->error == -EINVAL, "batch unknown op: EINVAL");
+	TRUE(bop(b, 5)->error == 0 && bop(b, 5)->arg == 7,
+	     "batch incr in order: result 7");
+	TRUE(bop(b, 6)->error == -EINVAL, "batch get not allowed: EINVAL");
+	TRUE(kis("b1", "v1") && kis("b2", "7"), "batch results stored");
+	kget("b1", 2, NULL, 0, &kv);
+	TRUE(kv.mode == 0600, "batch set honours SMAP_F_MODE");
+
+	bt = (struct smap_batch){ .ops = p2u(b), .len = (16u << 20) + 1,
+				  .count = 1 };
+	expect(xioctl(SMAP_IOC_BATCH, &bt), -E2BIG, "batch over 16 MiB");
+	bt = (struct smap_batch){ .ops = p2u(b), .len = len, .count = 1000 };
+	expect(xioctl(SMAP_IOC_BATCH, &bt), -EINVAL, "batch count too large");
+	len = bput(b, 0, SMAP_OP_SET, 0, "t1", 2, "x", 1, 0);
+	len = bput(b, len, SMAP_OP_SET, 0, "t2", 2, "y", 1, 0);
+	bop(b, 1)->value_len = 1000;	/* runs past the buffer */
+	bt = (struct smap_batch){ .ops = p2u(b), .len = len, .count = 2 };
+	kdel("t1", 2, NULL);
+	kdel("t2", 2, NULL);
+	expect(xioctl(SMAP_IOC_BATCH, &bt), -EINVAL, "batch truncated entry");
+	TRUE(bt.done == 1 && kis("t1", "x"),
+	     "batch stops at the bad entry, earlier ones applied");
+	expect(kget("t2", 2, NULL, 0, NULL), -ENOENT, "bad entry not applied");
+	bt = (struct smap_batch){ .ops = 16, .len = 64, .count = 1 };
+	expect(xioctl(SMAP_IOC_BATCH, &bt), -EFAULT, "batch bad pointer");
+	bt = (struct smap_batch){ .ops = 0, .len = 0, .count = 0 };
+	expect(xioctl(SMAP_IOC_BATCH, &bt), 0, "empty batch");
+}
+
+static void t_stats(void)
+{
+	struct smap_stats a, b;
+
+	kdel("st", 2, NULL);
+	kstats(&a);
+	kset("st", "12345");
+	kget("st", 2, NULL, 0, NULL);	/* ERANGE: an error */
+	kincr("stn", 1, NULL);
+	kdel("stn", 3, NULL);
+	kcas("st", "12345", "1", NULL);
+	kstats(&b);
+	TRUE(b.ops[SMAP_OP_SET] == a.ops[SMAP_OP_SET] + 1, "stats: one set");
+	TRUE(b.ops[SMAP_OP_GET] == a.ops[SMAP_OP_GET] + 1, "stats: one get");
+	TRUE(b.ops[SMAP_OP_INCR] == a.ops[SMAP_OP_INCR] + 1, "stats: one incr");
+	TRUE(b.ops[SMAP_OP_DEL] == a.ops[SMAP_OP_DEL] + 1, "stats: one del");
+	TRUE(b.ops[SMAP_OP_CAS] == a.ops[SMAP_OP_CAS] + 1, "stats: one cas");
+	TRUE(b.errors == a.errors + 1, "stats: one error");
+	TRUE(b.keys == a.keys + 1, "stats: one more key");
+	TRUE(b.bytes == a.bytes + 3, "stats: bytes = key + value bytes");
+	TRUE(b.max_bytes == 64ull << 20, "stats: max_bytes default 64 MiB");
+}
+
+/* run in a child with the given ids; returns the child's fail count */
+static int as_user(uid_t uid, gid_t gid, void (*fn)(void))
+{
+	pid_t p;
+	int st;
+
+	fflush(stdout);
+	p = fork();
+	if (p == 0) {
+		if (setgroups(0, NULL) || setresgid(gid, gid, gid) ||
+		    setresuid(uid, uid, uid)) {
+			report(0, "drop privileges to %d", (int)uid);
+			exit(1);
+		}
+		fails = 0;
+		fn();
+		fflush(stdout);
+		exit(fails ? 1 : 0);
+	}
+	waitpid(p, &st, 0);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 1;
+}
+
+static void perm_user1000(void)
+{
+	char buf[16];
+	struct smap_kv kv;
+
+	expect(kget("p600", 4, buf, sizeof(buf), NULL), -EACCES,
+	       "uid 1000 cannot read a root 0600 key");
+	expect(kget("p644", 4, buf, sizeof(buf), NULL), 0,
+	       "uid 1000 reads a root 0644 key");
+	expect(kset("p644", "w"), -EACCES, "uid 1000 cannot overwrite 0644");
+	expect(kdel("p644", 4, NULL), -EACCES, "uid 1000 cannot delete 0644");
+	expect(kincr("p644", 1, NULL), -EACCES, "uid 1000 cannot incr 0644");
+	expect(kcas("p644", "1", "2", NULL), -EACCES,
+	       "uid 1000 cannot cas 0644");
+	expect(kget("g640", 4, buf, sizeof(buf), NULL), 0,
+	       "group member reads a 0640 key");
+	expect(kset("g660", "w"), 0, "group member writes a 0660 key");
+	expect(kset_mode("u600", 4, "mine", 4, 0600, NULL), 0,
+	       "uid 1000 creates a 0600 key");
+	expect(kget("u600", 4, buf, sizeof(buf), &kv), 0, "owner reads it");
+	TRUE(kv.uid == 1000 && kv.gid == 1000 && kv.mode == 0600,
+	     "owner uid/gid 1000 recorded");
+}
+
+static void perm_user1001(void)
+{
+	char buf[16];
+
+	expect(kget("u600", 4, buf, sizeof(buf), NULL), -EACCES,
+	       "uid 1001 cannot read uid 1000's 0600 key");
+	expect(kget("g640", 4, buf, sizeof(buf), NULL), -EACCES,
+	       "other cannot read a 0640 key");
+	expect(kget("p644", 4, buf, sizeof(buf), NULL), 0,
+	       "other reads a 0644 key");
+}
+
+static void t_perm(void)
+{
+	struct smap_kv kv;
+	char buf[16];
+
+	kset_mode("p600", 4, "1", 1, 0600, NULL);
+	kset_mode("p644", 4, "1", 1, 0644, NULL);
+	/* group 1000 keys: create as root then chown is not possible, so
+	 * create them as gid 1000 with uid 0 via setresgid in a child */
+	fflush(stdout);
+	if (fork() == 0) {
+		if (setresgid(1000, 1000, 1000))
+			exit(1);
+		kset_mode("g640", 4, "1", 1, 0640, NULL);
+		kset_mode("g660", 4, "1", 1, 0660, NULL);
+		exit(0);
+	}
+	wait(NULL);
+	kget("g640", 4, buf, sizeof(buf), &kv);
+	TRUE(kv.gid == 1000 && kv.uid == 0, "key created with fsgid 1000");
+	TRUE(as_user(1000, 1000, perm_user1000) == 0, "uid 1000 checks");
+	TRUE(as_user(1001, 1001, perm_user1001) == 0, "uid 1001 checks");
+	expect(kget("u600", 4, buf, sizeof(buf), NULL), 0,
+	       "CAP_SYS_ADMIN reads anyone's 0600 key");
+	expect(kset("u600", "root"), 0, "CAP_SYS_ADMIN overwrites it");
+	kget("u600", 4, buf, sizeof(buf), &kv);
+	TRUE(kv.uid == 1000, "overwrite by root keeps the owner");
+}
+
+/* max_bytes is set to MAXBYTES by the caller, store empty */
+static void t_enospc(long max)
+{
+	char *v = calloc(1, max + 1);
+	struct smap_stats st;
+	uint32_t vl = max - 1 - 100;	/* key "a" + value: max - 100 */
+
+	kdel("a", 1, NULL);
+	kdel("b", 1, NULL);
+	kdel("n", 1, NULL);
+
+	memset(v, 'x', max);
+	expect(kset_mode("a", 1, v, vl, -1, NULL), 0, "fill to max_bytes - 100");
+	expect(kset_mode("b", 1, v, 100, -1, NULL), -ENOSPC,
+	       "one byte over max_bytes");
+	expect(kget("b", 1, NULL, 0, NULL), -ENOENT, "nothing stored");
+	expect(kincr("n", 1, NULL), 0, "incr creates 2 bytes");
+	expect(kset_mode("b", 1, v, 97, -1, NULL), 0, "exactly max_bytes");
+	kstats(&st);
+	TRUE(st.bytes == (uint64_t)max && st.keys == 3,
+	     "stats: bytes == max_bytes");
+	expect(kincr("n", 9, NULL), -ENOSPC, "incr growing 1 -> 10: ENOSPC");
+	TRUE(kis("n", "1"), "incr refused: value unchanged");
+	expect(kset_mode("a", 1, v, vl + 1, -1, NULL), -ENOSPC,
+	       "overwrite growing by 1");
+	expect(kset_mode("a", 1, v, vl - 10, -1, NULL), 0, "overwrite shrinking");
+	expect(kset_mode("a", 1, v, vl, -1, NULL), 0, "overwrite back to size");
+	expect(kdel("b", 1, NULL), 0, "delete frees space");
+	expect(kset_mode("b", 1, v, 97, -1, NULL), 0, "space reusable");
+	free(v);
+}
+
+/* ---- netlink -------------------------------------------------------------- */
+
+static int nl = -1;
+static uint16_t fam;
+static uint32_t nlseq = 1;
+static char rbuf[256 * 1024];
+static char rcopy[128 * 1024] __attribute__((aligned(8)));
+static struct nlattr *ra[SMAP_A_MAX + 1];
+
+struct abuf {
+	char b[80 * 1024];
+	size_t len;
+};
+
+static void aput(struct abuf *a, uint16_t type, const void *d, size_t len)
+{
+	struct nlattr *na = (void *)(a->b + a->len);
+
+	na->nla_len = NLA_HDRLEN + len;
+	na->nla_type = type;
+	if (len)
+		memcpy((char *)na + NLA_HDRLEN, d, len);
+	a->len += NLA_ALIGN(na->nla_len);
+}
+
+static int nl_send(uint16_t type, uint8_t cmd, const void *attrs, size_t alen,
+		   uint16_t flags)
+{
+	static char sb[96 * 1024];
+	struct nlmsghdr *n = (void *)sb;
+	struct genlmsghdr *g = NLMSG_DATA(n);
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+
+	memset(n, 0, NLMSG_HDRLEN + GENL_HDRLEN);
+	n->nlmsg_len = NLMSG_HDRLEN + GENL_HDRLEN + alen;
+	n->nlmsg_type = type;
+	n->nlmsg_flags = NLM_F_REQUEST | flags;
+	n->nlmsg_seq = ++nlseq;
+	g->cmd = cmd;
+	g->version = 1;
+	memcpy((char *)g + GENL_HDRLEN, attrs, alen);
+	return sendto(nl, sb, n->nlmsg_len, 0, (void *)&sa, sizeof(sa)) < 0 ?
+	       -errno : 0;
+}
+
+static void parse_attrs(struct nlmsghdr *n)
+{
+	struct nlattr *na = (void *)((char *)NLMSG_DATA(n) + GENL_HDRLEN);
+	int rem = n->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN;
+
+	memset(ra, 0, sizeof(ra));
+	while (rem >= NLA_HDRLEN && na->nla_len >= NLA_HDRLEN &&
+	       na->nla_len <= rem) {
+		if (na->nla_type <= SMAP_A_MAX)
+			ra[na->nla_type] = na;
+		rem -= NLA_ALIGN(na->nla_len);
+		na = (void *)((char *)na + NLA_ALIGN(na->nla_len));
+	}
+}
+
+/* Send and wait for the ack; the reply's attributes land in ra[].
+ * Returns the ack's error (0 or -errno), or *count of dump messages. */
+static int nl_req(uint16_t type, uint8_t cmd, struct abuf *a, int dump,
+		  int *count)
+{
+	int r, got_reply = 0;
+
+	r = nl_send(type, cmd, a ? a->b : NULL, a ? a->len : 0,
+		    dump ? NLM_F_DUMP : NLM_F_ACK);
+	if (r)
+		return r;
+	if (count)
+		*count = 0;
+	memset(ra, 0, sizeof(ra));
+	for (;;) {
+		ssize_t len = recv(nl, rbuf, sizeof(rbuf), 0);
+		struct nlmsghdr *n = (void *)rbuf;
+
+		if (len < 0)
+			return -errno;
+		for (; NLMSG_OK(n, len); n = NLMSG_NEXT(n, len)) {
+			if (n->nlmsg_type == NLMSG_ERROR) {
+				struct nlmsgerr *e = NLMSG_DATA(n);
+
+				return e->error;
+			}
+			if (n->nlmsg_type == NLMSG_DONE)
+				return 0;
+			if (count)
+				(*count)++;
+			if (!got_reply) {
+				/* keep it: the ack may overwrite rbuf */
+				got_reply = 1;
+				memcpy(rcopy, n, n->nlmsg_len);
+				parse_attrs((struct nlmsghdr *)rcopy);
+			}
+		}
+	}
+}
+
+static int nl_family(void)
+{
+	struct abuf a = { .len = 0 };
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	int one = 1;
+
+	nl = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	if (nl < 0 || bind(nl, (void *)&sa, sizeof(sa)))
+		return -errno;
+	setsockopt(nl, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	aput(&a, CTRL_ATTR_FAMILY_NAME, SMAP_GENL_NAME,
+	     strlen(SMAP_GENL_NAME) + 1);
+	/* the controller reply carries CTRL_ATTR_FAMILY_ID (type 1) */
+	{
+		int r = nl_req(GENL_ID_CTRL, CTRL_CMD_GETFAMILY, &a, 0, NULL);
+		struct nlattr *na;
+
+		if (r)
+			return r;
+		na = ra[CTRL_ATTR_FAMILY_ID];
+		if (!na)
+			return -ENOENT;
+		memcpy(&fam, (char *)na + NLA_HDRLEN, 2);
+	}
+	return 0;
+}
+
+static uint32_t ra_u32(int t)
+{
+	uint32_t v = 0;
+
+	if (ra[t])
+		memcpy(&v, (char *)ra[t] + NLA_HDRLEN, 4);
+	return v;
+}
+
+static void t_nl(void)
+{
+	static struct abuf a;
+	static char big[70000];
+	uint32_t mode = 0600, badmode = 01000;
+	int64_t delta = 5, res = 0;
+	int count;
+
+	expect(nl_family(), 0, "resolve generic netlink family shared_map");
+	if (!fam)
+		return;
+#define A_RESET() (a.len = 0)
+	A_RESET();
+	aput(&a, SMAP_A_KEY, "nl", 2);
+	aput(&a, SMAP_A_VALUE, "v1", 2);
+	aput(&a, SMAP_A_MODE, &mode, 4);
+	expect(nl_req(fam, SMAP_CMD_SET, &a, 0, NULL), 0, "nl set");
+	TRUE(ra_u32(SMAP_A_STATUS) == SMAP_ST_CREATED, "nl set: status CREATED");
+	A_RESET();
+	aput(&a, SMAP_A_KEY, "nl", 2);
+	expect(nl_req(fam, SMAP_CMD_GET, &a, 0, NULL), 0, "nl get");
+	TRUE(ra[SMAP_A_VALUE] && ra[SMAP_A_VALUE]->nla_len == NLA_HDRLEN + 2 &&
+	     !memcmp((char *)ra[SMAP_A_VALUE] + NLA_HDRLEN, "v1", 2) &&
+	     ra_u32(SMAP_A_MODE) == 0600 && ra[SMAP_A_UID] &&
+	     ra_u32(SMAP_A_UID) == 0, "nl get: value, mode, uid");
+	TRUE(kis("nl", "v1"), "nl set visible through the ioctl");
+
+	kdel("nlc", 3, NULL);
+	A_RESET();
+	aput(&a, SMAP_A_KEY, "nlc", 3);
+	aput(&a, SMAP_A_DELTA, &delta, 8);
+	expect(nl_req(fam, SMAP_CMD_INCR, &a, 0, NULL), 0, "nl incr");
+	if (ra[SMAP_A_RESULT])
+		memcpy(&res, (char *)ra[SMAP_A_RESULT] + NLA_HDRLEN, 8);
+	TRUE(res == 5, "nl incr: result 5");
+
+	A_RESET();
+	aput(&a, SMAP_A_KEY, "nl", 2);
+	aput(&a, SMAP_A_OLD_VALUE, "zz", 2);
+	aput(&a, SMAP_A_VALUE, "v2", 2);
+	expect(nl_req(fam, SMAP_CMD_CAS, &a, 0, NULL), -ECANCELED,
+	       "nl cas mismatch");
+	A_RESET();
+	aput(&a, SMAP_A_KEY, "nl", 2);
+	aput(&a, SMAP_A_OLD_VALUE, "v1", 2);
+	aput(&a, SMAP_A_VALUE, "v2", 2);
+	expect(nl_req(fam, SMAP_CMD_CAS, &a, 0, NULL), 0, "nl cas match");
+	TRUE(kis("nl", "v2"), "nl cas applied");
+
+	A_RESET();
+	aput(&a, SMAP_A_VALUE, "v", 1);
+	expect(nl_req(fam, SMAP_CMD_SET, &a, 0, NULL), -EINVAL,
+	       "nl set without key");
+	A_RESET();
+	aput(&a, SMAP_A_KEY, "k", 1);
+	expect(nl_req(fam, SMAP_CMD_SET, &a, 0, NULL), -EINVAL,
+	       "nl set without value");
+	A_RESET();
+	aput(&a, SMAP_A_KEY, "nlt", 3);
+	aput(&a, SMAP_A_VALUE, "v", 1);
+	((struct nlattr *)(a.b + 8))->nla_len = 200;	/* runs past the end */
+	expect(nl_req(fam, SMAP_CMD_SET, &a, 0, NULL) < 0, 1,
+	       "nl truncated attribute refused");
+	A_RESET();
+	aput(&a, SMAP_A_KEY, "nlt", 3);
+	aput(&a, SMAP_A_VALUE, "v", 1);
+	a.len -= 4;	/* message ends inside the last attribute */
+	expect(nl_req(fam, SMAP_CMD_SET, &a, 0, NULL) < 0, 1,
+	       "nl message cut inside an attribute refused");
+	expect(kget("nlt", 3, NULL, 0, NULL), -ENOENT,
+	       "nothing stored from bad netlink messages");
+	A_RESET();
+	aput(&a, SMAP_A_KEY, "nlt", 3);
+	aput(&a, SMAP_A_VALUE, big, SMAP_NL_VALUE_MAX + 1);
+	expect(nl_req(fam, SMAP_CMD_SET, &a, 0, NULL) < 0, 1,
+	       "nl value over SMAP_NL_VALUE_MAX refused");
+	A_RESET();
+	aput(&a, SMAP_A_KEY, "nlt", 3);
+	aput(&a, SMAP_A_VALUE, big, SMAP_NL_VALUE_MAX);
+	expect(nl_req(fam, SMAP_CMD_SET, &a, 0, NULL), 0,
+	       "nl value of SMAP_NL_VALUE_MAX");
+	A_RESET();
+	aput(&a, SMAP_A_KEY, big, SMAP_KEY_MAX + 1);
+	aput(&a, SMAP_A_VALUE, "v", 1);
+	expect(nl_req(fam, SMAP_CMD_SET, &a, 0, NULL) < 0, 1,
+	       "nl key of 1025 bytes refused");
+	A_RESET();
+	aput(&a, SMAP_A_KEY, "", 0);
+	aput(&a, SMAP_A_VALUE, "v", 1);
+	expect(nl_req(fam, SMAP_CMD_SET, &a, 0, NULL), -EINVAL,
+	       "nl empty key refused");
+	A_RESET();
+	aput(&a, SMAP_A_KEY, "nlt", 3);
+	aput(&a, SMAP_A_VALUE, "v", 1);
+	aput(&a, 100, "x", 1);
+	expect(nl_req(fam, SMAP_CMD_SET, &a, 0, NULL) < 0, 1,
+	       "nl unknown attribute refused (strict)");
+	A_RESET();
+	aput(&a, SMAP_A_KEY, "nlm", 3);
+	aput(&a, SMAP_A_VALUE, "v", 1);
+	aput(&a, SMAP_A_MODE, &badmode, 4);
+	expect(nl_req(fam, SMAP_CMD_SET, &a, 0, NULL) < 0, 1,
+	       "nl mode outside 0777 refused");
+	A_RESET();
+	aput(&a, SMAP_A_KEY, "nl", 2);
+	aput(&a, SMAP_A_MODE, &badmode, 2);	/* short u32 */
+	expect(nl_req(fam, SMAP_CMD_INCR, &a, 0, NULL) < 0, 1,
+	       "nl short u32 attribute refused");
+	expect(nl_req(fam, 200, NULL, 0, NULL), -EOPNOTSUPP,
+	       "nl unknown command");
+
+	memset(big, 'b', sizeof(big));
+	expect(kset_mode("nlbig", 5, big, sizeof(big), -1, NULL), 0,
+	       "ioctl set of a 70000-byte value");
+	A_RESET();
+	aput(&a, SMAP_A_KEY, "nlbig", 5);
+	expect(nl_req(fam, SMAP_CMD_GET, &a, 0, NULL), -EMSGSIZE,
+	       "nl get of a value over SMAP_NL_VALUE_MAX: EMSGSIZE");
+	A_RESET();
+	aput(&a, SMAP_A_KEY, "missing", 7);
+	expect(nl_req(fam, SMAP_CMD_GET, &a, 0, NULL), -ENOENT,
+	       "nl get missing");
+
+	for (int i = 0; i < 500; i++) {
+		char k[32];
+
+		snprintf(k, sizeof(k), "nlL/%d", i);
+		kset(k, "v");
+	}
+	A_RESET();
+	aput(&a, SMAP_A_PREFIX, "nlL/", 4);
+	expect(nl_req(fam, SMAP_CMD_LIST, &a, 1, &count), 0, "nl list dump");
+	TRUE(count == 500, "nl list: one message per key with the prefix");
+	expect(nl_req(fam, SMAP_CMD_LIST, NULL, 1, &count), 0,
+	       "nl list dump without prefix");
+	TRUE(count >= 500, "nl list without prefix sees everything");
+
+	expect(nl_req(fam, SMAP_CMD_STATS, NULL, 0, NULL), 0, "nl stats");
+	{
+		struct smap_stats st;
+
+		memset(&st, 0, sizeof(st));
+		if (ra[SMAP_A_STATS])
+			memcpy(&st, (char *)ra[SMAP_A_STATS] + NLA_HDRLEN,
+			       sizeof(st));
+		TRUE(st.keys >= 500 && st.max_bytes == 64ull << 20,
+		     "nl stats: struct smap_stats");
+	}
+	A_RESET();
+	aput(&a, SMAP_A_KEY, "nl", 2);
+	expect(nl_req(fam, SMAP_CMD_DEL, &a, 0, NULL), 0, "nl del");
+	TRUE(ra_u32(SMAP_A_STATUS) == SMAP_ST_DELETED, "nl del: status DELETED");
+	expect(nl_req(fam, SMAP_CMD_DEL, &a, 0, NULL), -ENOENT,
+	       "nl del missing");
+}
+
+/* KEY holds VALUE, owned by UID with MODE (octal) */
+static void t_expect(const char *k, const char *v, unsigned long uid,
+		     unsigned long mode)
+{
+	struct smap_kv kv;
+
+	TRUE(kis(k, v), "value as expected");
+	kget(k, strlen(k), NULL, 0, &kv);
+	TRUE(kv.uid == uid && kv.mode == mode, "owner and mode as expected");
+}
+
+int main(int argc, char **argv)
+{
+	const char *s = argc > 1 ? argv[1] : "";
+
+	fd = open(SMAP_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, "smap-abi: open %s: %s\n", SMAP_DEVICE_PATH,
+			strerror(errno));
+		return 2;
+	}
+	if (!strcmp(s, "basic"))
+		t_basic();
+	else if (!strcmp(s, "limits"))
+		t_limits();
+	else if (!strcmp(s, "errors"))
+		t_errors();
+	else if (!strcmp(s, "incr"))
+		t_incr();
+	else if (!strcmp(s, "cas"))
+		t_cas();
+	else if (!strcmp(s, "list"))
+		t_list();
+	else if (!strcmp(s, "batch"))
+		t_batch();
+	else if (!strcmp(s, "stats"))
+		t_stats();
+	else if (!strcmp(s, "perm"))
+		t_perm();
+	else if (!strcmp(s, "nl"))
+		t_nl();
+	else if (!strcmp(s, "expect") && argc > 5)
+		t_expect(argv[2], argv[3], strtoul(argv[4], NULL, 10),
+			 strtoul(argv[5], NULL, 8));
+	else if (!strcmp(s, "enospc") && argc > 2)
+		t_enospc(atol(argv[2]));
+	else {
+		fprintf(stderr, "usage: smap-abi basic|limits|errors|incr|cas|"
+			"list|batch|stats|perm|nl|enospc MAXBYTES|expect KEY VALUE UID MODE\n");
+		return 2;
+	}
+	printf("smap-abi %s: %d checks, %d failed\n", s, checks, fails);
+	return fails ? 1 : 0;
+}
