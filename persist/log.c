@@ -45,7 +45,8 @@ static int smap_sync_set(const char *val, const struct kernel_param *kp)
 	if (i < 0)
 		return -EINVAL;
 	WRITE_ONCE(smap_sync_mode, i);
-	wake_up(&smap_plog.kick);
+	if (READ_ONCE(smap_plog.writer))	/* not while parsing modprobe's args */
+		wake_up(&smap_plog.kick);
 	return 0;
 }
 

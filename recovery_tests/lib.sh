@@ -7,8 +7,9 @@ FAILS=0
 
 # gvm [vm options] -- command: boot on this test's disk with the guest libs
 gvm() {
+	GVM_N=$((${GVM_N:-0} + 1))
 	"$VM" --quiet --kernel "$SMAP_KERNEL" --disk "$DISK" \
-		--with "$SMAP_ROOT/tests/guest" --with "$SMAP_ROOT/recovery_tests/in-guest" "$@"
+		--log "$SMAP_WORK/kernel-$GVM_N.log" --with "$SMAP_ROOT/tests/guest" --with "$SMAP_ROOT/recovery_tests/in-guest" "$@"
 }
 
 ok() { echo "ok   $*"; }
