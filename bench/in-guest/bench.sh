@@ -1,0 +1,225 @@
+# SPDX-License-Identifier: GPL-2.0
+# bench.sh: every comparison of `make bench`, inside ONE guest (busybox sh),
+# so all ratios are measured under the same emulation. Started by bench/run:
+#   BENCH_SCALE=1 sh /with/in-guest/bench.sh
+# Results: /var/tmp/results/*.json (smap-bench and fio JSON as they print
+# it, plus small JSON records of our own); bench/run copies them out of the
+# disk image. BENCH_SCALE multiplies op counts and run times (default 1).
+# BENCH_ONLY="1 2 ..." runs only those sections.
+
+R=/var/tmp/results
+S=${BENCH_SCALE:-1}
+ONLY=${BENCH_ONLY:-1 2 3 4 5 6 7}
+SYNCP=/sys/module/shared_map/parameters/sync
+mkdir -p $R
+fails=0
+
+log() { echo "bench: $*" >&2; }
+# n BASE: BASE scaled (integer, at least 1)
+n() { awk -v b="$1" -v s="$S" 'BEGIN { v = int(b * s); print (v < 1 ? 1 : v) }'; }
+want() { case " $ONLY " in *" $1 "*) return 0 ;; esac; return 1; }
+
+# sb NAME ARGS...: smap-bench into $R/NAME.json
+sb() {
+	name=$1
+	shift
+	if smap-bench --name="$name" --output-format=json "$@" >"$R/$name.json.tmp"; then
+		mv "$R/$name.json.tmp" "$R/$name.json"
+		jq -r '.jobs[0] | "bench: \(.jobname): read \(.read.iops|floor) iops p50 \(.read.clat_ns.percentile["50.000000"]) ns, write \(.write.iops|floor) iops p50 \(.write.clat_ns.percentile["50.000000"]) ns\(if .error != 0 then ", error " + .error_msg else "" end)"' "$R/$name.json" >&2
+	else
+		log "$name FAILED: smap-bench $*"
+		rm -f "$R/$name.json.tmp"
+		fails=$((fails + 1))
+	fi
+}
+
+# kv FILE KEY=VALUE...: a flat JSON object of numbers/strings
+kv() {
+	f=$1
+	shift
+	{
+		printf '{'
+		sep=
+		for a in "$@"; do
+			k=${a%%=*}
+			v=${a#*=}
+			case $v in
+			''|*[!0-9.-]*|*.*.*|-|*?-*) printf '%s"%s": "%s"' "$sep" "$k" "$v" ;;
+			*) printf '%s"%s": %s' "$sep" "$k" "$v" ;;
+			esac
+			sep=', '
+		done
+		printf '}\n'
+	} >"$f"
+}
+
+reload() {
+	rmmod smap_kbench 2>/dev/null
+	rmmod shared_map 2>/dev/null
+	modprobe shared_map || { log "modprobe shared_map failed"; exit 1; }
+	modprobe smap_kbench
+}
+
+# ---- setup -------------------------------------------------------------------
+cat /proc/cpuinfo | grep -m1 'model name' | sed 's/.*: //' >$R/guest-cpu.txt
+kv $R/guest.json kernel="$(uname -r)" nproc="$(nproc)" \
+	mem_kb="$(awk '/MemTotal/ { print $2 }' /proc/meminfo)" scale="$S" \
+	fio="$(fio --version 2>/dev/null)" \
+	redis="$(redis-server --version 2>/dev/null | sed 's/.*v=\([^ ]*\).*/\1/')"
+modprobe smap_nop || { log "modprobe smap_nop failed"; exit 1; }
+rm -rf /var/tmp/shared_map
+reload
+log "kernel $(uname -r), $(nproc) cpus, scale $S"
+
+# ---- (1) durable write latency: smap sync=always vs fio write+fdatasync ----
+if want 1; then
+	N1=$(n 150)
+	sb durable-smap --rw=set --sync=always --ops="$N1" --key-size=16 \
+		--value-size=4096 --keys=100000
+	fio --name=durable-fio --filename=/var/tmp/fio.dat --rw=write --bs=4k \
+		--ioengine=sync --fdatasync=1 --size=$((N1 * 4))k \
+		--output-format=json >$R/durable-fio.json 2>/dev/null ||
+		{ log "fio failed"; fails=$((fails + 1)); }
+	rm -f /var/tmp/fio.dat
+	# The same, appending to a growing file as a log does (each fdatasync
+	# then also commits the new size), for the record.
+	fio --name=durable-fio-append --filename=/var/tmp/fio.dat --rw=write \
+		--bs=4k --ioengine=sync --fdatasync=1 --size=$((N1 * 4))k \
+		--file_append=1 --output-format=json >$R/durable-fio-append.json \
+		2>/dev/null || rm -f $R/durable-fio-append.json
+	rm -f /var/tmp/fio.dat
+	jq -r '.jobs[0] | "bench: fio: write p50 \(.write.lat_ns.percentile["50.000000"]) + fdatasync p50 \(.sync.lat_ns.percentile["50.000000"]) ns, \(.write.iops|floor) iops"' $R/durable-fio.json >&2
+fi
+
+# ---- (2) call overhead: get via ioctl/netlink vs the no-op floors ---------
+if want 2; then
+	T2=$(n 3)
+	echo none >$SYNCP
+	sb get-ioctl --rw=get --transport=ioctl --runtime="$T2" --keys=1000
+	sb nop-ioctl --rw=get --engine=nop-ioctl --runtime="$T2"
+	sb get-netlink --rw=get --transport=netlink --runtime="$T2" --keys=1000
+	sb nop-genl --rw=get --engine=nop-genl --runtime="$T2"
+	sb get-kapi --rw=get --transport=kapi --runtime="$T2" --keys=1000
+fi
+
+# ---- (3) group commit: durable sets at 1, 2, 4, 8 jobs ----------------------
+if want 3; then
+	T3=$(n 4)
+	for j in 1 2 4 8; do
+		sb group-$j --rw=set --sync=always --numjobs=$j --runtime="$T3" \
+			--keys=100000 --value-size=64
+	done
+fi
+
+# ---- (4) Redis 7, AOF always/everysec/no vs sync=always/batch/none ----------
+if want 4; then
+	# redis-server is dynamically linked; scripts/vm --bin copied its libs.
+	rdir=/var/tmp/redis
+	sock=/tmp/redis.sock
+	for pair in always:always everysec:batch no:none; do
+		aof=${pair%%:*}
+		sm=${pair#*:}
+		if [ "$sm" = always ]; then ops=$(n 100); else ops=$(n 2000); fi
+		rm -rf $rdir
+		mkdir -p $rdir
+		redis-server --port 0 --unixsocket $sock --unixsocketperm 777 \
+			--dir $rdir --appendonly yes --appendfsync $aof \
+			--save '' --daemonize yes --pidfile /tmp/redis.pid \
+			--logfile $rdir/log >/dev/null 2>&1
+		i=0
+		while [ ! -S $sock ] && [ $i -lt 100 ]; do usleep 100000; i=$((i + 1)); done
+		if [ ! -S $sock ]; then
+			log "redis-server did not start"
+			cat $rdir/log >&2
+			fails=$((fails + 1))
+			continue
+		fi
+		for j in 1 8; do
+			sb redis-$aof-$j --engine=redis --redis-socket=$sock \
+				--rw=set --numjobs=$j --ops="$ops" --keys=100000 \
+				--value-size=64
+			sb smap-$sm-$j --rw=set --sync="$sm" --numjobs=$j \
+				--ops="$ops" --keys=100000 --value-size=64
+		done
+		kill "$(cat /tmp/redis.pid)" 2>/dev/null
+		i=0
+		while [ -S $sock ] && [ $i -lt 100 ]; do usleep 100000; i=$((i + 1)); done
+	done
+	rm -rf $rdir
+fi
+
+# ---- (5) the seed's table: 100k ops at 1..10 processes ----------------------
+# 100k operations in total per cell, split evenly across the processes
+# (mixed: 100k gets + 100k sets); writes at sync=none, as the seed never
+# fsynced its files.
+if want 5; then
+	N5=$(n 100000)
+	echo none >$SYNCP
+	for p in 1 2 4 6 8 10; do
+		per=$((N5 / p))
+		sb seed-read-$p --rw=get --numjobs=$p --ops=$per --keys=10000
+		sb seed-write-$p --rw=set --numjobs=$p --ops=$per --keys=10000
+		sb seed-mixed-$p --rw=mixed --numjobs=$p --ops=$((2 * per)) \
+			--keys=10000
+	done
+fi
+
+# ---- (6) value-size sweep ---------------------------------------------------
+if want 6; then
+	T6=$(n 2)
+	echo none >$SYNCP
+	for vs in 1 64 1024 65536 524288; do
+		sb size-get-$vs --rw=get --value-size=$vs --keys=64 --runtime="$T6"
+		sb size-set-$vs --rw=set --value-size=$vs --keys=64 --runtime="$T6"
+	done
+fi
+
+# ---- (7) replay at load and memory per key ---------------------------------
+# N keys (16 B key, 16 B value) written once at sync=none, then: rmmod, drop
+# caches, time modprobe (replay); drop caches, time reading the log
+# directory. Memory: Slab + VmallocUsed + Percpu with the module loaded
+# (replayed) minus the same with it unloaded, caches dropped both times.
+mem_kb() {
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	awk '/^(Slab|VmallocUsed|Percpu):/ { s += $2 } END { print s }' /proc/meminfo
+}
+if want 7; then
+	for nk in 10000 100000 1000000; do
+		nk=$(n $nk)
+		rmmod smap_kbench 2>/dev/null
+		rmmod shared_map
+		rm -rf /var/tmp/shared_map
+		# (not "modprobe shared_map sync=none": setting sync at load
+		# time oopses in smap_sync_set, reported to persist/)
+		modprobe shared_map || { fails=$((fails + 1)); continue; }
+		echo none >$SYNCP
+		t_fill=$(smap-timeit smap-bench --rw=get --ops=1 --keys="$nk" \
+			--key-size=16 --value-size=16 --prefill=1)
+		rmmod shared_map
+		base=$(mem_kb)
+		t_load=$(smap-timeit modprobe shared_map)
+		loaded=$(mem_kb)
+		keys=$(smap stats --json 2>/dev/null | jq -r '.keys // empty')
+		replayed=$(smap stats --json 2>/dev/null | jq -r '.replayed // empty')
+		sync
+		echo 3 >/proc/sys/vm/drop_caches
+		t_cat=$(smap-timeit sh -c 'cat /var/tmp/shared_map/* >/dev/null')
+		log_bytes=$(du -sk /var/tmp/shared_map | awk '{ print $1 * 1024 }')
+		files=$(ls /var/tmp/shared_map | wc -l)
+		kv $R/replay-$nk.json keys_written="$nk" keys="${keys:-0}" \
+			replayed="${replayed:-0}" fill_ns="$t_fill" load_ns="$t_load" \
+			cat_ns="$t_cat" log_bytes="$log_bytes" log_files="$files" \
+			mem_base_kb="$base" mem_loaded_kb="$loaded" key_size=16 \
+			value_size=16
+		log "replay $nk keys: load $((t_load / 1000000)) ms, cat $((t_cat / 1000000)) ms, mem $((loaded - base)) kB, log $log_bytes B"
+	done
+fi
+
+# ---- leave clean: modules unload without complaint -------------------------
+rmmod smap_kbench 2>/dev/null
+rmmod smap_nop || fails=$((fails + 1))
+rmmod shared_map || fails=$((fails + 1))
+kv $R/done.json failures="$fails"
+log "done, $fails failures"
+exit 0
