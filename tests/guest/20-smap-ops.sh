@@ -2,6 +2,7 @@
 # Every smap operation through the CLI, over both transports seeing the same
 # data; exit codes 0/1/2 with exactly one "smap: op: reason" line on stderr;
 # binary values through stdin; key and value limits at and one past.
+# vm: --timeout 1200
 . /with/guest/lib.sh
 T=/tmp/20
 mkdir -p $T
@@ -94,15 +95,16 @@ cp $T/out $T/all-ioctl
 run sh -c 'smap --netlink list | sort'
 check "list everything: both transports agree" cmp -s $T/out $T/all-ioctl
 check "list everything includes other/1" grep -qx other/1 $T/all-ioctl
-# many keys: the ioctl listing comes in pieces of 64 KiB
+# many keys: more than one 64 KiB ioctl LIST piece (100 keys of ~1000 bytes)
+pad=$(head -c 990 /dev/zero | tr '\0' p)
 i=0
-while [ $i -lt 3000 ]; do echo "many/$i-padding-padding-padding-padding"; i=$((i + 1)); done >$T/many
+while [ $i -lt 100 ]; do echo "many/$i-$pad"; i=$((i + 1)); done >$T/many
 while read -r k; do smap set "$k" 1 || break; done <$T/many
 sort $T/many >$T/many.sorted
 run sh -c 'smap list many/ | sort'
-check "3000 keys listed once each (ioctl)" cmp -s $T/out $T/many.sorted
+check "100 long keys (> 64 KiB) listed once each (ioctl)" cmp -s $T/out $T/many.sorted
 run sh -c 'smap --netlink list many/ | sort'
-check "3000 keys listed once each (netlink)" cmp -s $T/out $T/many.sorted
+check "100 long keys listed once each (netlink)" cmp -s $T/out $T/many.sorted
 
 # binary values with NUL bytes through stdin
 printf 'a\000b\000\377\001end' >$T/bin
