@@ -3,10 +3,11 @@
 # acknowledged `smap set <writer>-k<i % 64> r<i>`. For every key, the value
 # found must be the last acknowledged one, or the one write of that writer
 # that was in flight when the power went (never older, never garbage).
+# Values are "r<i>" followed by $PAD when set.
 verify_acks() {
-	awk '$1 == "ACK" { last[$2] = $3; k = $2 "-k" ($3 % 64); v[k] = "r" $3; seen[k] = 1 }
+	awk -v pad="${PAD:-}" '$1 == "ACK" { last[$2] = $3; k = $2 "-k" ($3 % 64); v[k] = "r" $3 pad; seen[k] = 1 }
 	END {
-		for (w in last) { n = last[w] + 1; k = w "-k" (n % 64); alt[k] = "r" n; seen[k] = 1 }
+		for (w in last) { n = last[w] + 1; k = w "-k" (n % 64); alt[k] = "r" n pad; seen[k] = 1 }
 		for (k in seen) print k, (k in v) ? v[k] : "-", (k in alt) ? alt[k] : ""
 	}' "$1" >/tmp/expect
 	_n=0 _bad=0
@@ -28,7 +29,7 @@ writers() {
 			_i=0
 			while :; do
 				_i=$((_i + 1))
-				smap set "w$_w-k$((_i % 64))" "r$_i" && echo "ACK w$_w $_i"
+				smap set "w$_w-k$((_i % 64))" "r$_i${PAD:-}" && echo "ACK w$_w $_i"
 			done
 		) &
 	done

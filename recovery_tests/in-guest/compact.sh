@@ -3,7 +3,8 @@
 # compacted again and again; every last value survives a reinstall.
 . /with/guest/lib.sh
 . /with/in-guest/acked.sh
-load_module compact_min=65536 compact_ratio=2 sync=batch
+load_module compact_min=32768 compact_ratio=1 sync=batch
+PAD=$(printf '%*s' 1500 '' | tr ' ' p)
 writers 2 >/var/tmp/acks.txt
 sleep 6
 kill $(jobs -p) 2>/dev/null
