@@ -25,15 +25,7 @@
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 
-#if __has_include("smap_api.h")
 #include "smap_api.h"
-#else
-/* Before module/smap_api.h lands: the signatures it will export. */
-int smap_set(const void *key, u32 klen, const void *val, u32 vlen,
-	     umode_t mode);
-int smap_get(const void *key, u32 klen, void *buf, u32 *vlen);
-int smap_incr(const void *key, u32 klen, s64 delta, s64 *result);
-#endif
 #include "../bench/kmod/smap_bench.h"
 
 struct kb_api {
