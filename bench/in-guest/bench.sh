@@ -88,7 +88,7 @@ if want 1; then
 		--file_append=1 --output-format=json >$R/durable-fio-append.json \
 		2>/dev/null || rm -f $R/durable-fio-append.json
 	rm -f /var/tmp/fio.dat
-	jq -r '.jobs[0] | "bench: fio: write p50 \(.write.lat_ns.percentile["50.000000"]) + fdatasync p50 \(.sync.lat_ns.percentile["50.000000"]) ns, \(.write.iops|floor) iops"' $R/durable-fio.json >&2
+	jq -r '.jobs[0] | "bench: fio: write p50 \(.write.clat_ns.percentile["50.000000"]) + fdatasync p50 \(.sync.lat_ns.percentile["50.000000"]) ns, \(.write.iops|floor) iops"' $R/durable-fio.json >&2
 fi
 
 # ---- (2) call overhead: get via ioctl/netlink vs the no-op floors ---------
