@@ -466,6 +466,7 @@ int smap_persist_init(void)
 		goto put_seg;
 	}
 	WRITE_ONCE(pl->writer, t);
+	smap_compact_maybe();	/* a clean snapshot right away after repairs */
 	return 0;
 
 put_seg:

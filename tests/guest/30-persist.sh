@@ -1,0 +1,52 @@
+# SPDX-License-Identifier: GPL-2.0
+# Persistence settings: the log directory (created, or the load refused with
+# a clear line), one instance per directory, sync modes at runtime, stats,
+# and a truncated snapshot loading its valid prefix.
+. /with/guest/lib.sh
+P=/sys/module/shared_map/parameters
+
+# path= is created if missing; an impossible one refuses the load loudly
+load_module path=/var/tmp/deep
+check "path= directory created" test -d /var/tmp/deep
+check "LOCK file present" test -e /var/tmp/deep/LOCK
+check "rmmod" rmmod shared_map
+expect_rc 1 "relative path refused" modprobe shared_map path=relative/dir
+check "dmesg says why (relative path)" sh -c 'dmesg | grep -q "must be an absolute path"'
+expect_rc 1 "uncreatable path refused" modprobe shared_map path=/proc/no/such/dir
+check "dmesg says why (cannot create)" sh -c 'dmesg | grep -q "refusing to run without persistence"'
+check "nothing loaded after a refusal" sh -c '! lsmod | grep -q "^shared_map "'
+
+# one instance owns the directory: a held lock refuses the load
+expect_rc 1 "a locked directory is refused" smap-flock /var/tmp/deep/LOCK modprobe shared_map path=/var/tmp/deep
+check "dmesg names the owner problem" sh -c 'dmesg | grep -q "in use by another instance"'
+
+# sync modes switch at runtime; a bad one is refused
+load_module path=/var/tmp/deep
+expect_eq "$(cat $P/sync)" always "sync defaults to always"
+for m in batch none always; do
+	echo $m >$P/sync
+	expect_eq "$(cat $P/sync)" $m "sync=$m at runtime"
+	check "set under sync=$m" smap set "k-$m" "$m"
+done
+check "a bad sync mode is refused" sh -c "! echo sometimes >$P/sync 2>/dev/null"
+expect_eq "$(cat $P/batch_ms)" 10 "batch_ms defaults to 10"
+expect_eq "$(cat $P/read_only)" 0 "not read-only"
+stats=$(smap stats --json)
+check "stats report log fields" sh -c "echo '$stats' | grep -q '\"log_bytes\"'"
+echo 1 >$P/compact_now
+check "compaction on demand wrote a snapshot" test -s /var/tmp/deep/snapshot
+check "rmmod" rmmod shared_map
+
+# a truncated snapshot loads its valid prefix, is copied aside, is rewritten
+D=/var/tmp/deep
+size=$(stat -c %s $D/snapshot)
+truncate -s $((size - 20)) $D/snapshot
+dmesg -c >/dev/null
+load_module path=$D
+check "truncated snapshot reported" sh -c 'dmesg | grep -q "CORRUPTION in .*snapshot"'
+check "snapshot.corrupt made" test -e $D/snapshot.corrupt
+expect_eq "$(smap get k-batch)" batch "keys before the damage are back"
+sleep 1
+check "a clean snapshot was rewritten" smap-log verify $D
+unload_module
+finish
