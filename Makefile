@@ -42,6 +42,7 @@ sparse:
 tools:
 	@$(MAKE) --no-print-directory -s -C tools BUILD=$(BUILD)
 	@$(MAKE) --no-print-directory -s -C tests BUILD=$(BUILD)
+	@$(MAKE) --no-print-directory -s -C bench BUILD=$(BUILD)
 
 check: all
 	@scripts/check
@@ -55,3 +56,4 @@ bench: all
 clean:
 	rm -rf $(BUILD)
 	@$(MAKE) --no-print-directory -s -C tools clean BUILD=$(BUILD)
+	@$(MAKE) --no-print-directory -s -C bench clean BUILD=$(BUILD)

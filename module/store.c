@@ -443,8 +443,11 @@ int smap_store_apply(struct smap_mutation *m)
 	} else if (ne) {
 		err = rhashtable_insert_fast(&smap_ht, &ne->node,
 					     smap_ht_params);
-		if (err)
+		if (err) {
+			/* logged but not published: log it away again */
+			smap_persist_hook(m, ne, NULL);
 			goto unreserve;
+		}
 		xa_store(&smap_ids, ne->id, ne, GFP_KERNEL);
 		atomic64_inc(&smap_nkeys);
 		m->status = SMAP_ST_CREATED;
