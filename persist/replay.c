@@ -58,27 +58,10 @@ static int smap_reader_need(struct smap_reader *r, size_t n)
 
 static bool smap_rec_plausible(const struct smap_rec_hdr *h, u32 kind)
 {
-	u32 k = le32_to_cpu(h->key_len), v = le32_to_cpu(h->val_len);
-
-	if (le32_to_cpu(h->magic) != SMAP_REC_MAGIC)
-		return false;
-	switch (le16_to_cpu(h->op)) {
-	case SMAP_REC_SET:
-		if (!k || k > SMAP_KEY_MAX || v > SMAP_VALUE_MAX)
-			return false;
-		break;
-	case SMAP_REC_DEL:
-		if (!k || k > SMAP_KEY_MAX || v)
-			return false;
-		break;
-	case SMAP_REC_END:
-		if (kind != SMAP_FILE_SNAPSHOT || k || v)
-			return false;
-		break;
-	default:
-		return false;
-	}
-	return le32_to_cpu(h->len) == smap_rec_len(k, v);
+	return le32_to_cpu(h->magic) == SMAP_REC_MAGIC &&
+	       smap_rec_shape_ok(le16_to_cpu(h->op), le32_to_cpu(h->key_len),
+				 le32_to_cpu(h->val_len), le32_to_cpu(h->len),
+				 kind);
 }
 
 static bool smap_file_hdr_ok(const struct smap_file_hdr *h, u32 kind)

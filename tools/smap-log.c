@@ -88,27 +88,9 @@ static int read_file(const char *path, struct buf *b)
 
 static bool rec_plausible(const struct smap_rec_hdr *h, uint32_t kind)
 {
-	uint32_t k = le32toh(h->key_len), v = le32toh(h->val_len);
-
-	if (le32toh(h->magic) != SMAP_REC_MAGIC)
-		return false;
-	switch (le16toh(h->op)) {
-	case SMAP_REC_SET:
-		if (!k || k > SMAP_KEY_MAX || v > SMAP_VALUE_MAX)
-			return false;
-		break;
-	case SMAP_REC_DEL:
-		if (!k || k > SMAP_KEY_MAX || v)
-			return false;
-		break;
-	case SMAP_REC_END:
-		if (kind != SMAP_FILE_SNAPSHOT || k || v)
-			return false;
-		break;
-	default:
-		return false;
-	}
-	return le32toh(h->len) == smap_rec_len(k, v);
+	return le32toh(h->magic) == SMAP_REC_MAGIC &&
+	       smap_rec_shape_ok(le16toh(h->op), le32toh(h->key_len),
+				 le32toh(h->val_len), le32toh(h->len), kind);
 }
 
 static bool rec_valid_at(const struct buf *b, size_t off, uint32_t kind)

@@ -8,6 +8,7 @@
 #define _UAPI_LINUX_SHARED_MAP_LOG_H
 
 #include <linux/types.h>
+#include <linux/shared_map.h>
 
 #define SMAP_LOG_VERSION	1
 #define SMAP_LOG_ALIGN		8
@@ -73,6 +74,32 @@ static inline __u32 smap_rec_len(__u32 key_len, __u32 val_len)
 	__u32 n = sizeof(struct smap_rec_hdr) + key_len + val_len;
 
 	return (n + SMAP_LOG_ALIGN - 1) & ~(__u32)(SMAP_LOG_ALIGN - 1);
+}
+
+/*
+ * Do a record header's fields (already in host byte order) describe a record
+ * that can exist? The module's replay and smap-log share this test.
+ */
+static inline int smap_rec_shape_ok(__u32 op, __u32 key_len, __u32 val_len,
+				    __u32 len, __u32 file_kind)
+{
+	switch (op) {
+	case SMAP_REC_SET:
+		if (!key_len || key_len > SMAP_KEY_MAX || val_len > SMAP_VALUE_MAX)
+			return 0;
+		break;
+	case SMAP_REC_DEL:
+		if (!key_len || key_len > SMAP_KEY_MAX || val_len)
+			return 0;
+		break;
+	case SMAP_REC_END:
+		if (file_kind != SMAP_FILE_SNAPSHOT || key_len || val_len)
+			return 0;
+		break;
+	default:
+		return 0;
+	}
+	return len == smap_rec_len(key_len, val_len);
 }
 
 #endif /* _UAPI_LINUX_SHARED_MAP_LOG_H */
