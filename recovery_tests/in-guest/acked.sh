@@ -1,13 +1,13 @@
 # SPDX-License-Identifier: GPL-2.0
 # verify_acks FILE: FILE holds "ACK <writer> <i>" lines printed after each
-# acknowledged `smap set <writer>-k<i % 64> r<i>`. For every key, the value
+# acknowledged `smap set <writer>-k<i % KEYS> r<i>`. For every key, the value
 # found must be the last acknowledged one, or the one write of that writer
 # that was in flight when the power went (never older, never garbage).
-# Values are "r<i>" followed by $PAD when set.
+# Values are "r<i>" followed by $PAD when set; keys k0..k<$KEYS-1> (64).
 verify_acks() {
-	awk -v pad="${PAD:-}" '$1 == "ACK" { last[$2] = $3; k = $2 "-k" ($3 % 64); v[k] = "r" $3 pad; seen[k] = 1 }
+	awk -v pad="${PAD:-}" -v nk="${KEYS:-64}" '$1 == "ACK" { last[$2] = $3; k = $2 "-k" ($3 % nk); v[k] = "r" $3 pad; seen[k] = 1 }
 	END {
-		for (w in last) { n = last[w] + 1; k = w "-k" (n % 64); alt[k] = "r" n pad; seen[k] = 1 }
+		for (w in last) { n = last[w] + 1; k = w "-k" (n % nk); alt[k] = "r" n pad; seen[k] = 1 }
 		for (k in seen) print k, (k in v) ? v[k] : "-", (k in alt) ? alt[k] : ""
 	}' "$1" >/tmp/expect
 	_n=0 _bad=0
@@ -29,7 +29,7 @@ writers() {
 			_i=0
 			while :; do
 				_i=$((_i + 1))
-				smap set "w$_w-k$((_i % 64))" "r$_i${PAD:-}" && echo "ACK w$_w $_i"
+				smap set "w$_w-k$((_i % ${KEYS:-64}))" "r$_i${PAD:-}" && echo "ACK w$_w $_i"
 			done
 		) &
 	done
