@@ -88,43 +88,11 @@ static void smap_compact_pause(void)
 		msleep(ms);
 }
 
-struct smap_old_segs {
-	u64 below;
-	u64 *segs;
-	int n, cap;
-};
-
-static bool smap_old_actor(void *arg, const char *name, int len)
-{
-	struct smap_old_segs *o = arg;
-	const int plen = strlen(SMAP_LOG_PREFIX);
-	char hex[17];
-	u64 seg;
-
-	if (len != plen + 16 || memcmp(name, SMAP_LOG_PREFIX, plen))
-		return true;
-	memcpy(hex, name + plen, 16);
-	hex[16] = 0;
-	if (kstrtou64(hex, 16, &seg) || seg >= o->below)
-		return true;
-	if (o->n == o->cap) {
-		int cap = o->cap ? o->cap * 2 : 16;
-		u64 *n = krealloc_array(o->segs, cap, sizeof(*n), GFP_KERNEL);
-
-		if (!n)
-			return false;
-		o->segs = n;
-		o->cap = cap;
-	}
-	o->segs[o->n++] = seg;
-	return true;
-}
-
 static int smap_compact_locked(void)
 {
 	struct smap_plog *pl = &smap_plog;
 	struct smap_snap_ctx c = {};
-	struct smap_old_segs old = {};
+	struct smap_dir_scan old = {};
 	struct smap_file_hdr h;
 	struct smap_rec_hdr *end;
 	char name[32];
@@ -176,9 +144,8 @@ static int smap_compact_locked(void)
 	}
 	smap_compact_pause();
 	/* the new snapshot is durable: the segments it covers can go */
-	old.below = base;
-	smap_fs_list(smap_old_actor, &old);
-	for (i = 0; i < old.n; i++) {
+	smap_scan_dir(&old);
+	for (i = 0; i < old.n && old.segs[i] < base; i++) {
 		snprintf(name, sizeof(name), SMAP_LOG_PREFIX "%016llx",
 			 old.segs[i]);
 		smap_fs_unlink(name);
@@ -188,7 +155,7 @@ static int smap_compact_locked(void)
 	atomic64_set(&pl->since_compact, 0);
 	atomic64_inc(&pl->compactions);
 	pr_info("compacted: %llu keys in a %lld-byte snapshot, %d old segments removed\n",
-		c.count, c.pos, old.n);
+		c.count, c.pos, i);
 free:
 	kfree(old.segs);
 	kvfree(c.buf);

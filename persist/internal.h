@@ -92,6 +92,13 @@ int smap_log_open_segment(u64 seg_no);
 int smap_log_control(enum smap_ctl_op op, u64 *seg);
 
 /* replay.c */
+struct smap_dir_scan {
+	u64 *segs;		/* log segment numbers, ascending */
+	int n, cap;
+	bool snapshot, snapshot_tmp;
+	int err;
+};
+int smap_scan_dir(struct smap_dir_scan *s);	/* caller kfree()s segs */
 int smap_replay(u64 *next_seg, u64 *next_seq);
 
 /* compact.c */

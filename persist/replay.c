@@ -249,13 +249,6 @@ static void smap_repair(const char *name, struct file *f, u32 kind,
 		pr_err("%s: cannot truncate to %lld (%d)\n", name, keep, err);
 }
 
-struct smap_dir_scan {
-	u64 *segs;
-	int n, cap;
-	bool snapshot, snapshot_tmp;
-	int err;
-};
-
 static bool smap_scan_actor(void *arg, const char *name, int len)
 {
 	struct smap_dir_scan *s = arg;
@@ -299,6 +292,24 @@ static int smap_cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* List the log directory: segment numbers (sorted), snapshot files seen. */
+int smap_scan_dir(struct smap_dir_scan *s)
+{
+	int err;
+
+	memset(s, 0, sizeof(*s));
+	err = smap_fs_list(smap_scan_actor, s);
+	if (!err)
+		err = s->err;
+	if (err) {
+		kfree(s->segs);
+		s->segs = NULL;
+		return err;
+	}
+	sort(s->segs, s->n, sizeof(*s->segs), smap_cmp_u64, NULL);
+	return 0;
+}
+
 static int smap_replay_one(const char *name, u32 kind, u8 *buf,
 			   struct smap_file_result *res, bool *damaged)
 {
@@ -336,9 +347,7 @@ int smap_replay(u64 *next_seg, u64 *next_seq)
 	buf = kvmalloc(SMAP_RBUF, GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
-	err = smap_fs_list(smap_scan_actor, &s);
-	if (!err)
-		err = s.err;
+	err = smap_scan_dir(&s);
 	if (err) {
 		pr_err("cannot list %s (%d)\n", smap_log_path, err);
 		goto out;
@@ -355,7 +364,6 @@ int smap_replay(u64 *next_seg, u64 *next_seq)
 			max_seq = le64_to_cpu(res.hdr.first_seq);
 		}
 	}
-	sort(s.segs, s.n, sizeof(*s.segs), smap_cmp_u64, NULL);
 	for (i = 0; i < s.n; i++) {
 		snprintf(name, sizeof(name), SMAP_LOG_PREFIX "%016llx",
 			 s.segs[i]);
