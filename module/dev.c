@@ -28,6 +28,9 @@
 
 /* Largest batch buffer; larger is E2BIG. */
 #define SMAP_BATCH_MAX		(16U << 20)
+/* get: keys and values up to these sizes go through the stack. */
+#define SMAP_STACK_KEY		64
+#define SMAP_STACK_VALUE	256
 /* Largest kernel bounce buffer for one LIST call (the user's may be larger). */
 #define SMAP_LIST_BUF_MAX	(256U << 10)
 
@@ -145,12 +148,21 @@ out:
 	return err;
 }
 
+/*
+ * The common get, a short key and a small value, allocates nothing: the key
+ * is copied onto the stack and the value copied out of the entry under RCU
+ * onto the stack, no reference taken. Longer ones take the entry by
+ * reference and copy it out from there.
+ */
 static int smap_ioc_get(void __user *u, unsigned int usize)
 {
-	struct smap_entry *e;
+	u8 kbuf[SMAP_STACK_KEY], vbuf[SMAP_STACK_VALUE];
+	struct smap_entry *e = NULL;
+	struct smap_meta meta;
+	const void *val = vbuf;
 	struct smap_kv kv;
-	void *key;
-	int err, err2;
+	void *key = kbuf;
+	int err, err2, n;
 
 	err = smap_copy_in(&kv, sizeof(kv), u, usize);
 	if (err)
@@ -160,15 +172,33 @@ static int smap_ioc_get(void __user *u, unsigned int usize)
 	err = smap_check_key(kv.key_len);
 	if (err)
 		goto out_stat;
-	key = smap_dup(kv.key, kv.key_len);
+	if (kv.key_len > sizeof(kbuf))
+		key = smap_dup(kv.key, kv.key_len);
+	else if (copy_from_user(kbuf, u64_to_user_ptr(kv.key), kv.key_len))
+		key = ERR_PTR(-EFAULT);
 	if (IS_ERR(key)) {
 		err = PTR_ERR(key);
 		goto out_stat;
 	}
-	e = smap_store_get(key, kv.key_len, &smap_ctx_user);
-	kvfree(key);
-	if (IS_ERR(e)) {
-		err = PTR_ERR(e);
+	n = smap_store_read(key, kv.key_len, &smap_ctx_user, vbuf,
+			    sizeof(vbuf), &meta);
+	if (n == -EAGAIN) {
+		e = smap_store_get(key, kv.key_len, &smap_ctx_user);
+		if (IS_ERR(e)) {
+			n = PTR_ERR(e);
+			e = NULL;
+		} else {
+			val = smap_entry_val(e);
+			n = e->vlen;
+			meta.uid = e->uid;
+			meta.gid = e->gid;
+			meta.mode = e->mode;
+		}
+	}
+	if (key != kbuf)
+		kvfree(key);
+	if (n < 0) {
+		err = n;
 		if (err == -ENOENT) {
 			kv.status = SMAP_ST_NOT_FOUND;
 			err2 = smap_copy_out(u, usize, &kv, sizeof(kv));
@@ -176,19 +206,18 @@ static int smap_ioc_get(void __user *u, unsigned int usize)
 		}
 		goto out_stat;
 	}
-	/* The reference keeps the entry alive and unchanged: no lock held. */
-	kv.mode = e->mode;
-	kv.uid = smap_uid(e->uid);
-	kv.gid = smap_gid(e->gid);
+	/* The copy or the reference is stable: no lock held. */
+	kv.mode = meta.mode;
+	kv.uid = smap_uid(meta.uid);
+	kv.gid = smap_gid(meta.gid);
 	kv.status = SMAP_ST_NONE;
-	if (kv.value_len < e->vlen) {
+	if (kv.value_len < n)
 		err = -ERANGE;
-	} else if (e->vlen && copy_to_user(u64_to_user_ptr(kv.value),
-					   smap_entry_val(e), e->vlen)) {
+	else if (n && copy_to_user(u64_to_user_ptr(kv.value), val, n))
 		err = -EFAULT;
-	}
-	kv.value_len = e->vlen;
-	smap_entry_put(e);
+	kv.value_len = n;
+	if (e)
+		smap_entry_put(e);
 	if (err != -EFAULT) {
 		err2 = smap_copy_out(u, usize, &kv, sizeof(kv));
 		err = err ?: err2;
@@ -302,11 +331,12 @@ struct smap_list_fill {
 static int smap_list_one(void *arg, const struct smap_entry *e)
 {
 	struct smap_list_fill *f = arg;
-	u32 rec = sizeof(u32) + ALIGN(e->klen, 4);
+	u32 klen = e->klen;
+	u32 rec = sizeof(u32) + ALIGN(klen, 4);
 
 	if (rec > f->cap - f->used)
 		return 1;
-	memcpy(f->buf + f->used, &e->klen, sizeof(u32));
+	memcpy(f->buf + f->used, &klen, sizeof(u32));
 	memcpy(f->buf + f->used + sizeof(u32), smap_entry_key(e), e->klen);
 	memset(f->buf + f->used + sizeof(u32) + e->klen, 0,
 	       rec - sizeof(u32) - e->klen);

@@ -38,8 +38,17 @@
 #include "persist.h"
 
 #define SMAP_STRIPES		256
-/* Entries up to this size (header + key + value) come from the kmem_cache. */
-#define SMAP_SMALL_SIZE		192
+/*
+ * Entries up to SMAP_CLASS_MAX bytes (header + key + value) come from a
+ * kmem_cache per SMAP_CLASS_STEP-byte size class, so a small entry wastes
+ * less than a step (kmalloc's classes jump 64 -> 96 -> 128 -> 192 -> 256).
+ * Larger ones from kvmalloc. Either way kvfree() frees them: SLUB (and SLAB)
+ * find an object's cache from its page, and kfree() of a kmem_cache object
+ * is allowed.
+ */
+#define SMAP_CLASS_STEP		16
+#define SMAP_CLASS_MAX		256
+#define SMAP_NCLASS		(SMAP_CLASS_MAX / SMAP_CLASS_STEP)
 /* Room for an s64 in decimal: "-9223372036854775808" plus the NUL. */
 #define SMAP_INCR_CAP		21
 /* Entries looked at per RCU read-side section when walking. */
@@ -59,7 +68,7 @@ static struct rhashtable smap_ht;
 static DEFINE_XARRAY_ALLOC1(smap_ids);
 static struct mutex smap_stripes[SMAP_STRIPES];
 static u32 smap_stripe_seed __read_mostly;
-static struct kmem_cache *smap_cache;
+static struct kmem_cache *smap_cache[SMAP_NCLASS];
 
 static atomic64_t smap_nkeys;
 static atomic64_t smap_nbytes;
@@ -113,16 +122,15 @@ static struct smap_entry *smap_entry_alloc(const void *key, u32 klen,
 	/* klen and vcap are bounded by the limits: no overflow. */
 	size_t size = sizeof(struct smap_entry) + (size_t)klen + vcap;
 	struct smap_entry *e;
-	bool small = size <= SMAP_SMALL_SIZE;
 
-	if (small)
-		e = kmem_cache_alloc(smap_cache, GFP_KERNEL);
+	if (size <= SMAP_CLASS_MAX)
+		e = kmem_cache_alloc(smap_cache[(size - 1) / SMAP_CLASS_STEP],
+				     GFP_KERNEL);
 	else
 		e = kvmalloc(size, GFP_KERNEL_ACCOUNT);
 	if (!e)
 		return NULL;
 	refcount_set(&e->ref, 1);
-	e->small = small;
 	e->id = 0;
 	e->klen = klen;
 	e->vlen = 0;
@@ -132,12 +140,7 @@ static struct smap_entry *smap_entry_alloc(const void *key, u32 klen,
 
 static void smap_entry_free_rcu(struct rcu_head *head)
 {
-	struct smap_entry *e = container_of(head, struct smap_entry, rcu);
-
-	if (e->small)
-		kmem_cache_free(smap_cache, e);
-	else
-		kvfree(e);
+	kvfree(container_of(head, struct smap_entry, rcu));
 }
 
 /* Free an entry that was never published. */
@@ -169,21 +172,26 @@ int smap_check_value(u32 vlen)
 	return vlen > READ_ONCE(smap_value_max) ? -EMSGSIZE : 0;
 }
 
-/* SysV IPC style: owner, group, other; CAP_SYS_ADMIN bypasses. */
-static int smap_perm(const struct smap_entry *e, umode_t want,
-		     const struct smap_ctx *ctx)
+/* SysV IPC style: owner, group, other (no capability asked: RCU-safe). */
+static bool smap_perm_mode(const struct smap_entry *e, umode_t want,
+			   const struct smap_ctx *ctx)
 {
 	umode_t mode = e->mode;
 
 	if (ctx->kernel)
-		return 0;
+		return true;
 	if (uid_eq(current_fsuid(), e->uid))
 		mode >>= 6;
 	else if (in_group_p(e->gid))
 		mode >>= 3;
-	if ((mode & want) == want)
-		return 0;
-	if (capable(CAP_SYS_ADMIN))
+	return (mode & want) == want;
+}
+
+/* The mode bits, or else CAP_SYS_ADMIN (may audit: not under RCU). */
+static int smap_perm(const struct smap_entry *e, umode_t want,
+		     const struct smap_ctx *ctx)
+{
+	if (smap_perm_mode(e, want, ctx) || capable(CAP_SYS_ADMIN))
 		return 0;
 	return -EACCES;
 }
@@ -510,6 +518,34 @@ struct smap_entry *smap_store_get(const void *key, u32 klen,
 	return e;
 }
 
+int smap_store_read(const void *key, u32 klen, const struct smap_ctx *ctx,
+		    void *buf, u32 cap, struct smap_meta *meta)
+{
+	struct smap_key k = { .p = key, .len = klen };
+	struct smap_entry *e;
+	int ret;
+
+	ret = smap_check_key(klen);
+	if (ret)
+		return ret;
+	rcu_read_lock();
+	e = rhashtable_lookup(&smap_ht, &k, smap_ht_params);
+	if (!e) {
+		ret = -ENOENT;
+	} else if (e->vlen > cap || !smap_perm_mode(e, MAY_READ, ctx)) {
+		ret = -EAGAIN;
+	} else {
+		/* An entry never changes once published: a consistent copy. */
+		memcpy(buf, smap_entry_val(e), e->vlen);
+		meta->uid = e->uid;
+		meta->gid = e->gid;
+		meta->mode = e->mode;
+		ret = e->vlen;
+	}
+	rcu_read_unlock();
+	return ret;
+}
+
 enum smap_iter_end smap_store_iter(const void *prefix, u32 plen, u64 *cursor,
 				   smap_iter_fn fn, void *arg)
 {
@@ -567,7 +603,13 @@ void smap_store_stats(struct smap_stats *st)
 
 /* ---- for the log: replay, compaction ----------------------------------- */
 
-/* Publish @ne for its key (replacing any entry), with no checks and no log. */
+/*
+ * Publish @ne for its key (replacing any entry), with no checks and no log.
+ * Only replay calls this, from module init, before any interface exists:
+ * nothing reads the store yet, so a new entry is inserted and numbered in
+ * one step each (the common case at load), not reserved first as
+ * smap_store_apply() must.
+ */
 static int smap_store_load_entry(struct smap_entry *ne)
 {
 	struct smap_key k = { .p = ne->data, .len = ne->klen };
@@ -577,7 +619,13 @@ static int smap_store_load_entry(struct smap_entry *ne)
 	int err = 0;
 
 	mutex_lock(lock);
-	old = rhashtable_lookup_fast(&smap_ht, &k, smap_ht_params);
+	old = rhashtable_lookup_get_insert_key(&smap_ht, &k, &ne->node,
+					       smap_ht_params);
+	if (IS_ERR(old)) {
+		err = PTR_ERR(old);
+		old = NULL;
+		goto unlock;
+	}
 	if (old) {
 		ne->id = old->id;
 		err = rhashtable_replace_fast(&smap_ht, &old->node, &ne->node,
@@ -586,17 +634,13 @@ static int smap_store_load_entry(struct smap_entry *ne)
 			goto unlock;
 		xa_store(&smap_ids, ne->id, ne, GFP_KERNEL);
 	} else {
-		err = xa_alloc(&smap_ids, &id, NULL, xa_limit_32b, GFP_KERNEL);
-		if (err)
-			goto unlock;
-		ne->id = id;
-		err = rhashtable_insert_fast(&smap_ht, &ne->node,
-					     smap_ht_params);
+		err = xa_alloc(&smap_ids, &id, ne, xa_limit_32b, GFP_KERNEL);
 		if (err) {
-			xa_erase(&smap_ids, id);
+			rhashtable_remove_fast(&smap_ht, &ne->node,
+					       smap_ht_params);
 			goto unlock;
 		}
-		xa_store(&smap_ids, ne->id, ne, GFP_KERNEL);
+		ne->id = id;
 		atomic64_inc(&smap_nkeys);
 	}
 	/* replay never refuses what the log holds: no max_bytes check */
@@ -704,29 +748,48 @@ void smap_store_usage(u64 *keys, u64 *bytes)
 
 /* ---- setup -------------------------------------------------------------- */
 
+static void smap_caches_destroy(void)
+{
+	int i;
+
+	for (i = 0; i < SMAP_NCLASS; i++) {
+		kmem_cache_destroy(smap_cache[i]);	/* NULL is fine */
+		smap_cache[i] = NULL;
+	}
+}
+
 int smap_store_init(void)
 {
+	const size_t hdr = offsetof(struct smap_entry, data);
+	char name[24];
 	int i, err;
 
+	BUILD_BUG_ON(sizeof(struct smap_entry) != 48);
+	BUILD_BUG_ON(SMAP_KEY_MAX > U16_MAX);
 	for (i = 0; i < SMAP_STRIPES; i++)
 		mutex_init(&smap_stripes[i]);
 	smap_stripe_seed = get_random_u32();
-	/* Key and value bytes are copied to user space straight from here. */
-	smap_cache = kmem_cache_create_usercopy("smap_entry", SMAP_SMALL_SIZE,
-						0, SLAB_ACCOUNT,
-						offsetof(struct smap_entry, data),
-						SMAP_SMALL_SIZE -
-						offsetof(struct smap_entry, data),
-						NULL);
-	if (!smap_cache)
-		return -ENOMEM;
+	/* Classes that can hold a header and a 1-byte key and up. */
+	for (i = hdr / SMAP_CLASS_STEP; i < SMAP_NCLASS; i++) {
+		size_t size = (i + 1) * SMAP_CLASS_STEP;
+
+		snprintf(name, sizeof(name), "smap_entry-%zu", size);
+		/* Key and value bytes are copied to user space from here. */
+		smap_cache[i] = kmem_cache_create_usercopy(name, size, 0,
+							   SLAB_ACCOUNT, hdr,
+							   size - hdr, NULL);
+		if (!smap_cache[i]) {
+			err = -ENOMEM;
+			goto err_cache;
+		}
+	}
 	err = rhashtable_init(&smap_ht, &smap_ht_params);
 	if (err)
 		goto err_cache;
 	return 0;
 
 err_cache:
-	kmem_cache_destroy(smap_cache);
+	smap_caches_destroy();
 	return err;
 }
 
@@ -743,7 +806,7 @@ void smap_store_exit(void)
 	rhashtable_free_and_destroy(&smap_ht, smap_free_one, NULL);
 	xa_destroy(&smap_ids);
 	rcu_barrier();		/* every call_rcu() free has run */
-	kmem_cache_destroy(smap_cache);
+	smap_caches_destroy();
 	for (i = 0; i < SMAP_STRIPES; i++)
 		mutex_destroy(&smap_stripes[i]);
 }

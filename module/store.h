@@ -22,16 +22,19 @@ extern unsigned int smap_key_max;
 extern unsigned int smap_value_max;
 extern unsigned long long smap_max_bytes;
 
+/*
+ * 48 bytes of header: memory per key is the benchmark's target, so keep it
+ * packed (keys are at most SMAP_KEY_MAX = 1024 bytes, ids 32 bit).
+ */
 struct smap_entry {
 	struct rhash_head node;
 	struct rcu_head rcu;
 	refcount_t ref;		/* 1 while published + 1 per reader */
-	u64 id;			/* stable across overwrite: the list cursor */
+	u32 id;			/* stable across overwrite: the list cursor */
 	kuid_t uid;
 	kgid_t gid;
 	umode_t mode;
-	u8 small;		/* allocated from the kmem_cache */
-	u32 klen;
+	u16 klen;
 	u32 vlen;
 	u8 data[];		/* klen key bytes, then vlen value bytes */
 };
@@ -87,6 +90,20 @@ int smap_check_value(u32 vlen);		/* 0 or -EMSGSIZE */
 struct smap_entry *smap_store_get(const void *key, u32 klen,
 				  const struct smap_ctx *ctx);
 void smap_entry_put(struct smap_entry *e);
+
+/*
+ * The fast path for small values: copy @key's value into @buf under RCU,
+ * taking no reference. Its length (<= @cap) or -ENOENT, -EINVAL,
+ * -ENAMETOOLONG, or -EAGAIN when the value is longer than @cap or only a
+ * capability would grant the read: then use smap_store_get().
+ */
+struct smap_meta {
+	kuid_t uid;
+	kgid_t gid;
+	umode_t mode;
+};
+int smap_store_read(const void *key, u32 klen, const struct smap_ctx *ctx,
+		    void *buf, u32 cap, struct smap_meta *meta);
 
 /*
  * Walk the keys starting with @prefix in id order from *@cursor, under RCU:

@@ -35,9 +35,13 @@ struct smap_plog {
 	loff_t seg_pos;
 	loff_t synced_pos;
 	unsigned long last_sync;	/* jiffies */
+	u64 sync_ns;			/* how long the last fsync took */
+	unsigned int gather;		/* waiters to gather before a round */
+
 
 	spinlock_t qlock;		/* pending, next_seq, ctl_op */
 	struct list_head pending;
+	unsigned int pending_waiters;	/* records in pending with a waiter */
 	u64 next_seq;
 	wait_queue_head_t kick;		/* the writer sleeps here */
 	wait_queue_head_t done;		/* committers sleep here */
