@@ -62,14 +62,21 @@ static void *smap_dup(u64 uptr, u32 len)
 	return vmemdup_user(u64_to_user_ptr(uptr), len);
 }
 
+/* Ids as the caller's user namespace sees them (the initial one: as is). */
 static u32 smap_uid(kuid_t uid)
 {
-	return from_kuid_munged(current_user_ns(), uid);
+	struct user_namespace *ns = current_user_ns();
+
+	return ns == &init_user_ns ? __kuid_val(uid) :
+				     from_kuid_munged(ns, uid);
 }
 
 static u32 smap_gid(kgid_t gid)
 {
-	return from_kgid_munged(current_user_ns(), gid);
+	struct user_namespace *ns = current_user_ns();
+
+	return ns == &init_user_ns ? __kgid_val(gid) :
+				     from_kgid_munged(ns, gid);
 }
 
 static int smap_ioc_version(void __user *u, unsigned int usize)
@@ -156,7 +163,9 @@ out:
  */
 static int smap_ioc_get(void __user *u, unsigned int usize)
 {
-	u8 kbuf[SMAP_STACK_KEY], vbuf[SMAP_STACK_VALUE];
+	/* only the bytes written are read: no need to zero them each call */
+	u8 kbuf[SMAP_STACK_KEY] __uninitialized;
+	u8 vbuf[SMAP_STACK_VALUE] __uninitialized;
 	struct smap_entry *e = NULL;
 	struct smap_meta meta;
 	const void *val = vbuf;
