@@ -70,6 +70,7 @@ static struct mutex smap_stripes[SMAP_STRIPES];
 static u32 smap_stripe_seed __read_mostly;
 static struct kmem_cache *smap_cache[SMAP_NCLASS];
 
+static atomic_t smap_load_ids;		/* last id given out by replay */
 static atomic64_t smap_nkeys;
 static atomic64_t smap_nbytes;
 static atomic64_t smap_nerrors;
@@ -605,10 +606,11 @@ void smap_store_stats(struct smap_stats *st)
 
 /*
  * Publish @ne for its key (replacing any entry), with no checks and no log.
- * Only replay calls this, from module init, before any interface exists:
- * nothing reads the store yet, so a new entry is inserted and numbered in
- * one step each (the common case at load), not reserved first as
- * smap_store_apply() must.
+ * Only replay calls this, from module init, before any interface exists
+ * and into an empty store: nothing reads it yet, so a new entry is inserted
+ * in one step and numbered in order (the common case at load), not reserved
+ * first and found a free id as smap_store_apply() must. Replay may call it
+ * from two threads at once, never for the same key.
  */
 static int smap_store_load_entry(struct smap_entry *ne)
 {
@@ -634,7 +636,10 @@ static int smap_store_load_entry(struct smap_entry *ne)
 			goto unlock;
 		xa_store(&smap_ids, ne->id, ne, GFP_KERNEL);
 	} else {
-		err = xa_alloc(&smap_ids, &id, ne, xa_limit_32b, GFP_KERNEL);
+		/* ids from 1 up to U32_MAX, then full */
+		id = atomic_fetch_add_unless(&smap_load_ids, 1, -1) + 1;
+		err = id ? xa_err(xa_store(&smap_ids, id, ne, GFP_KERNEL)) :
+			   -ENOSPC;
 		if (err) {
 			rhashtable_remove_fast(&smap_ht, &ne->node,
 					       smap_ht_params);
@@ -769,6 +774,7 @@ int smap_store_init(void)
 	for (i = 0; i < SMAP_STRIPES; i++)
 		mutex_init(&smap_stripes[i]);
 	smap_stripe_seed = get_random_u32();
+	atomic_set(&smap_load_ids, 0);
 	/* Classes that can hold a header and a 1-byte key and up. */
 	for (i = hdr / SMAP_CLASS_STEP; i < SMAP_NCLASS; i++) {
 		size_t size = (i + 1) * SMAP_CLASS_STEP;

@@ -162,6 +162,51 @@ static void kstats(struct smap_stats *st)
 
 /* ---- sections ------------------------------------------------------------ */
 
+/*
+ * Round trips across the sizes where the module changes strategy: keys
+ * around 64 bytes and values around 256 (get's stack bounce), entries of
+ * every 16-byte size class up to 256 bytes and past it (the allocator),
+ * each set, overwritten with another size, read back byte for byte, read
+ * into a buffer one byte short, and deleted.
+ */
+static void t_sizes(void)
+{
+	static const uint32_t klens[] = { 1, 63, 64, 65, 300 };
+	static char key[300], val[600], buf[600];
+	int bad = 0, n = 0;
+
+	for (size_t ki = 0; ki < sizeof(klens) / sizeof(klens[0]); ki++) {
+		uint32_t kl = klens[ki];
+
+		for (uint32_t vl = 0; vl <= 300; vl += (vl < 240 ? 7 : 1)) {
+			uint32_t vl2 = 299 - vl;
+			struct smap_kv kv;
+
+			memset(key, 'a' + ki, kl);
+			memcpy(key, &vl, sizeof(vl) < kl ? sizeof(vl) : kl);
+			for (uint32_t i = 0; i < sizeof(val); i++)
+				val[i] = (char)(i * 7 + vl + kl);
+			n++;
+			bad |= kset_mode(key, kl, val, vl, -1, NULL) != 0;
+			bad |= kget(key, kl, buf, sizeof(buf), &kv) != 0 ||
+			       kv.value_len != vl || memcmp(buf, val, vl);
+			if (vl)
+				bad |= kget(key, kl, buf, vl - 1, &kv) != -ERANGE ||
+				       kv.value_len != vl;
+			bad |= kset_mode(key, kl, val + 1, vl2, -1, NULL) != 0;
+			bad |= kget(key, kl, buf, sizeof(buf), &kv) != 0 ||
+			       kv.value_len != vl2 || memcmp(buf, val + 1, vl2);
+			bad |= kdel(key, kl, NULL) != 0;
+			if (bad) {
+				report(0, "sizes: key %u B, value %u then %u B",
+				       kl, vl, vl2);
+				return;
+			}
+		}
+	}
+	report(1, "sizes: %d key/value size pairs round-trip", n);
+}
+
 static void t_basic(void)
 {
 	static const char bkey[] = { 'k', 0, 'e', 'y' };
@@ -207,6 +252,7 @@ static void t_basic(void)
 	       "mode outside 0777");
 	kv = (struct smap_kv){ .key = p2u("m3"), .key_len = 2, .flags = 2 };
 	expect(xioctl(SMAP_IOC_SET, &kv), -EINVAL, "unknown flag");
+	t_sizes();
 }
 
 static void t_limits(void)

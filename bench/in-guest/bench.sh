@@ -178,7 +178,9 @@ fi
 # N keys (16 B key, 16 B value) written once at sync=none, then: rmmod, drop
 # caches, time modprobe (replay); drop caches, time reading the log
 # directory. Memory: Slab + VmallocUsed + Percpu with the module loaded
-# (replayed) minus the same with it unloaded, caches dropped both times.
+# (replayed) minus the same with it unloaded, caches dropped both times;
+# loaded, after 2 s for the hash table's background resize (old bucket
+# array freed after an RCU grace period) to settle.
 mem_kb() {
 	sync
 	echo 3 >/proc/sys/vm/drop_caches
@@ -199,6 +201,7 @@ if want 7; then
 		rmmod shared_map
 		base=$(mem_kb)
 		t_load=$(smap-timeit modprobe shared_map)
+		sleep 2
 		loaded=$(mem_kb)
 		keys=$(smap stats --json 2>/dev/null | jq -r '.keys // empty')
 		replayed=$(smap stats --json 2>/dev/null | jq -r '.replayed // empty')
