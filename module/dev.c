@@ -156,6 +156,35 @@ out:
 }
 
 /*
+ * The common get's reply: a small value from our stack copy, then the
+ * fields a get fills in, each in one user-access window, word by word.
+ */
+static int smap_get_reply(struct smap_kv __user *u, const struct smap_kv *kv,
+			  const void *val, u32 n)
+{
+	void __user *dst = u64_to_user_ptr(kv->value);
+
+	if (n) {
+		if (!user_write_access_begin(dst, n))
+			return -EFAULT;
+		unsafe_copy_to_user(dst, val, n, efault);
+		user_write_access_end();
+	}
+	if (!user_write_access_begin(u, sizeof(*u)))
+		return -EFAULT;
+	unsafe_put_user(kv->value_len, &u->value_len, efault);
+	unsafe_put_user(kv->mode, &u->mode, efault);
+	unsafe_put_user(kv->uid, &u->uid, efault);
+	unsafe_put_user(kv->gid, &u->gid, efault);
+	unsafe_put_user(kv->status, &u->status, efault);
+	user_write_access_end();
+	return 0;
+efault:
+	user_write_access_end();
+	return -EFAULT;
+}
+
+/*
  * The common get, a short key and a small value, allocates nothing: the key
  * is copied onto the stack and the value copied out of the entry under RCU
  * onto the stack, no reference taken. Longer ones take the entry by
@@ -220,6 +249,11 @@ static int smap_ioc_get(void __user *u, unsigned int usize)
 	kv.uid = smap_uid(meta.uid);
 	kv.gid = smap_gid(meta.gid);
 	kv.status = SMAP_ST_NONE;
+	if (!e && kv.value_len >= n && usize == sizeof(kv)) {
+		kv.value_len = n;
+		err = smap_get_reply(u, &kv, val, n);
+		goto out_stat;
+	}
 	if (kv.value_len < n)
 		err = -ERANGE;
 	else if (n && copy_to_user(u64_to_user_ptr(kv.value), val, n))

@@ -179,7 +179,7 @@ static void t_sizes(void)
 		uint32_t kl = klens[ki];
 
 		for (uint32_t vl = 0; vl <= 300; vl += (vl < 240 ? 7 : 1)) {
-			uint32_t vl2 = 299 - vl;
+			uint32_t vl2 = 300 - vl;
 			struct smap_kv kv;
 
 			memset(key, 'a' + ki, kl);
