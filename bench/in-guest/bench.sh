@@ -73,7 +73,7 @@ log "kernel $(uname -r), $(nproc) cpus, scale $S"
 
 # ---- (1) durable write latency: smap sync=always vs fio write+fdatasync ----
 if want 1; then
-	N1=$(n 150)
+	N1=$(n 400)
 	sb durable-smap --rw=set --sync=always --ops="$N1" --key-size=16 \
 		--value-size=4096 --keys=100000
 	fio --name=durable-fio --filename=/var/tmp/fio.dat --rw=write --bs=4k \
