@@ -228,9 +228,7 @@ static int smap_ioc_get(void __user *u, unsigned int usize)
 		} else {
 			val = smap_entry_val(e);
 			n = e->vlen;
-			meta.uid = e->uid;
-			meta.gid = e->gid;
-			meta.mode = e->mode;
+			smap_entry_meta(e, &meta);
 		}
 	}
 	if (key != kbuf)

@@ -538,9 +538,7 @@ int smap_store_read(const void *key, u32 klen, const struct smap_ctx *ctx,
 	} else {
 		/* An entry never changes once published: a consistent copy. */
 		memcpy(buf, smap_entry_val(e), e->vlen);
-		meta->uid = e->uid;
-		meta->gid = e->gid;
-		meta->mode = e->mode;
+		smap_entry_meta(e, meta);
 		ret = e->vlen;
 	}
 	rcu_read_unlock();

@@ -105,6 +105,14 @@ struct smap_meta {
 int smap_store_read(const void *key, u32 klen, const struct smap_ctx *ctx,
 		    void *buf, u32 cap, struct smap_meta *meta);
 
+static inline void smap_entry_meta(const struct smap_entry *e,
+				   struct smap_meta *meta)
+{
+	meta->uid = e->uid;
+	meta->gid = e->gid;
+	meta->mode = e->mode;
+}
+
 /*
  * Walk the keys starting with @prefix in id order from *@cursor, under RCU:
  * @fn must not sleep and returns nonzero to stop, leaving *@cursor at that

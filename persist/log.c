@@ -156,7 +156,8 @@ int smap_persist_commit(struct smap_log_rec *rec)
 	}
 	rec->hdr.seq = cpu_to_le64(++pl->next_seq);
 	rec->waiter = READ_ONCE(smap_sync_mode) == SMAP_SYNC_ALWAYS;
-	pl->pending_waiters += rec->waiter;
+	/* read without the lock by the writer's gather */
+	WRITE_ONCE(pl->pending_waiters, pl->pending_waiters + rec->waiter);
 	list_add_tail(&rec->node, &pl->pending);
 	atomic64_add(len, &smap_queued_bytes);
 	spin_unlock(&pl->qlock);
@@ -382,7 +383,7 @@ static int smap_writer(void *unused)
 		pl->gather = 0;
 		spin_lock(&pl->qlock);
 		list_splice_init(&pl->pending, &batch);
-		pl->pending_waiters = 0;
+		WRITE_ONCE(pl->pending_waiters, 0);
 		op = pl->ctl_op;
 		spin_unlock(&pl->qlock);
 
