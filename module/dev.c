@@ -156,6 +156,33 @@ out:
 }
 
 /*
+ * Read @len (at most a few dozen) user bytes into @dst in one user-access
+ * window, word by word: for get's request, where copy_from_user()'s
+ * per-call checks cost more than the copy (the destinations are ours, on
+ * the stack, of known size).
+ */
+static int smap_read_small(void *dst, const void __user *src, size_t len)
+{
+	u8 *d = dst;
+	u64 w;
+
+	if (!user_read_access_begin(src, len))
+		return -EFAULT;
+	for (; len >= sizeof(w); len -= sizeof(w), d += sizeof(w),
+	     src += sizeof(w)) {
+		unsafe_get_user(w, (const u64 __user *)src, efault);
+		memcpy(d, &w, sizeof(w));
+	}
+	for (; len; len--, d++, src++)
+		unsafe_get_user(*d, (const u8 __user *)src, efault);
+	user_read_access_end();
+	return 0;
+efault:
+	user_read_access_end();
+	return -EFAULT;
+}
+
+/*
  * The common get's reply: a small value from our stack copy, then the
  * fields a get fills in, each in one user-access window, word by word.
  */
@@ -202,7 +229,10 @@ static int smap_ioc_get(void __user *u, unsigned int usize)
 	void *key = kbuf;
 	int err, err2, n;
 
-	err = smap_copy_in(&kv, sizeof(kv), u, usize);
+	if (usize == sizeof(kv))
+		err = smap_read_small(&kv, u, sizeof(kv));
+	else
+		err = smap_copy_in(&kv, sizeof(kv), u, usize);
 	if (err)
 		return err;
 	if (kv.__reserved)
@@ -212,7 +242,7 @@ static int smap_ioc_get(void __user *u, unsigned int usize)
 		goto out_stat;
 	if (kv.key_len > sizeof(kbuf))
 		key = smap_dup(kv.key, kv.key_len);
-	else if (copy_from_user(kbuf, u64_to_user_ptr(kv.key), kv.key_len))
+	else if (smap_read_small(kbuf, u64_to_user_ptr(kv.key), kv.key_len))
 		key = ERR_PTR(-EFAULT);
 	if (IS_ERR(key)) {
 		err = PTR_ERR(key);

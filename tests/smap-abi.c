@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <grp.h>
@@ -303,6 +304,49 @@ static void t_limits(void)
 	free(val);
 }
 
+/*
+ * Buffers that end where a page without access begins: the part that is
+ * readable or writable is not enough, so the call fails with EFAULT and
+ * changes nothing.
+ */
+static void t_efault_edge(void)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	char *p = mmap(NULL, 2 * pg, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *edge = p + pg;
+	struct smap_kv kv;
+	char buf[16];
+
+	if (p == MAP_FAILED || mprotect(edge, pg, PROT_NONE)) {
+		report(0, "mmap/mprotect for the EFAULT edge: %s",
+		       strerror(errno));
+		return;
+	}
+	memcpy(edge - 8, "edgekey-", 8);
+	expect(kset_mode("edgekey-tail1234", 16, "v", 1, -1, NULL), 0,
+	       "set a 16-byte key");
+	expect(kget(edge - 8, 16, buf, sizeof(buf), NULL), -EFAULT,
+	       "get: key running into an unreadable page");
+	expect(kget("edgekey-tail1234", 16, edge - 1, 8, NULL), 0,
+	       "get: 1-byte value into the last byte before the edge");
+	expect(kset_mode("edgekey-tail1234", 16, "0123456789", 10, -1, NULL),
+	       0, "overwrite with 10 bytes");
+	expect(kget("edgekey-tail1234", 16, edge - 4, 10, NULL), -EFAULT,
+	       "get: value running into an unwritable page");
+	/* the struct itself straddling the edge */
+	memcpy(edge - 8, &(struct smap_kv){ .key = p2u("edgekey-tail1234") },
+	       8);
+	expect(xioctl(SMAP_IOC_GET, edge - 8), -EFAULT,
+	       "get: argument struct running into an unreadable page");
+	expect(kget("edgekey-tail1234", 16, buf, sizeof(buf), &kv), 0,
+	       "get after the EFAULTs still works");
+	TRUE(kv.value_len == 10 && !memcmp(buf, "0123456789", 10),
+	     "value intact after the EFAULTs");
+	kdel("edgekey-tail1234", 16, NULL);
+	munmap(p, 2 * pg);
+}
+
 static void t_errors(void)
 {
 	struct smap_kv kv;
@@ -335,6 +379,10 @@ static void t_errors(void)
 	expect(kset("ef", "abc"), 0, "set for get EFAULT");
 	expect(kget("ef", 2, bad, 8, NULL), -EFAULT, "get to bad buffer");
 	expect(kget("ef", 2, buf, 8, NULL), 0, "get after EFAULT still works");
+	expect(xioctl(SMAP_IOC_GET, NULL), -EFAULT, "get: NULL argument");
+	expect(xioctl(SMAP_IOC_GET, bad), -EFAULT, "get: bad argument pointer");
+	expect(kget(bad, 2, buf, 8, NULL), -EFAULT, "get: bad key pointer");
+	t_efault_edge();
 
 	kv = (struct smap_kv){ .key = p2u("ef"), .key_len = 2,
 			       .value = p2u(buf), .value_len = 8 };
