@@ -28,6 +28,7 @@
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/overflow.h>
+#include <linux/percpu.h>
 #include <linux/random.h>
 #include <linux/rhashtable.h>
 #include <linux/sched.h>
@@ -73,8 +74,12 @@ static struct kmem_cache *smap_cache[SMAP_NCLASS];
 static atomic_t smap_load_ids;		/* last id given out by replay */
 static atomic64_t smap_nkeys;
 static atomic64_t smap_nbytes;
-static atomic64_t smap_nerrors;
-static atomic64_t smap_nops[SMAP_OP__COUNT];
+/* Counted per CPU: every get from every CPU counts, so no shared line. */
+struct smap_pcpu_stats {
+	u64 ops[SMAP_OP__COUNT];
+	u64 errors;
+};
+static struct smap_pcpu_stats __percpu *smap_pstats;
 
 /* ---- hashing ------------------------------------------------------------ */
 
@@ -581,22 +586,26 @@ enum smap_iter_end smap_store_iter(const void *prefix, u32 plen, u64 *cursor,
 void smap_stat_op(enum smap_op op, int err)
 {
 	if (op < SMAP_OP__COUNT)
-		atomic64_inc(&smap_nops[op]);
+		this_cpu_inc(smap_pstats->ops[op]);
 	if (err)
-		atomic64_inc(&smap_nerrors);
+		this_cpu_inc(smap_pstats->errors);
 }
 
 void smap_store_stats(struct smap_stats *st)
 {
-	int i;
+	int cpu, i;
 
 	memset(st, 0, sizeof(*st));
 	st->keys = atomic64_read(&smap_nkeys);
 	st->bytes = atomic64_read(&smap_nbytes);
 	st->max_bytes = READ_ONCE(smap_max_bytes);
-	for (i = 0; i < SMAP_OP__COUNT; i++)
-		st->ops[i] = atomic64_read(&smap_nops[i]);
-	st->errors = atomic64_read(&smap_nerrors);
+	for_each_possible_cpu(cpu) {
+		const struct smap_pcpu_stats *p = per_cpu_ptr(smap_pstats, cpu);
+
+		for (i = 0; i < SMAP_OP__COUNT; i++)
+			st->ops[i] += READ_ONCE(p->ops[i]);
+		st->errors += READ_ONCE(p->errors);
+	}
 	smap_persist_fill_stats(st);
 }
 
@@ -773,6 +782,9 @@ int smap_store_init(void)
 		mutex_init(&smap_stripes[i]);
 	smap_stripe_seed = get_random_u32();
 	atomic_set(&smap_load_ids, 0);
+	smap_pstats = alloc_percpu(struct smap_pcpu_stats);
+	if (!smap_pstats)
+		return -ENOMEM;
 	/* Classes that can hold a header and a 1-byte key and up. */
 	for (i = hdr / SMAP_CLASS_STEP; i < SMAP_NCLASS; i++) {
 		size_t size = (i + 1) * SMAP_CLASS_STEP;
@@ -794,6 +806,7 @@ int smap_store_init(void)
 
 err_cache:
 	smap_caches_destroy();
+	free_percpu(smap_pstats);
 	return err;
 }
 
@@ -811,6 +824,7 @@ void smap_store_exit(void)
 	xa_destroy(&smap_ids);
 	rcu_barrier();		/* every call_rcu() free has run */
 	smap_caches_destroy();
+	free_percpu(smap_pstats);
 	for (i = 0; i < SMAP_STRIPES; i++)
 		mutex_destroy(&smap_stripes[i]);
 }
