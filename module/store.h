@@ -91,17 +91,19 @@ struct smap_entry *smap_store_get(const void *key, u32 klen,
 				  const struct smap_ctx *ctx);
 void smap_entry_put(struct smap_entry *e);
 
+/* What a get reports beside the value. */
+struct smap_meta {
+	kuid_t uid;
+	kgid_t gid;
+	umode_t mode;
+};
+
 /*
  * The fast path for small values: copy @key's value into @buf under RCU,
  * taking no reference. Its length (<= @cap) or -ENOENT, -EINVAL,
  * -ENAMETOOLONG, or -EAGAIN when the value is longer than @cap or only a
  * capability would grant the read: then use smap_store_get().
  */
-struct smap_meta {
-	kuid_t uid;
-	kgid_t gid;
-	umode_t mode;
-};
 int smap_store_read(const void *key, u32 klen, const struct smap_ctx *ctx,
 		    void *buf, u32 cap, struct smap_meta *meta);
 

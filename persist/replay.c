@@ -436,6 +436,7 @@ int smap_replay(u64 *next_seg, u64 *next_seq)
 	u8 *buf;
 	int i, err;
 
+	INIT_WORK_ONSTACK(&l.work, smap_lane_work);
 	buf = kvmalloc(SMAP_RBUF, GFP_KERNEL);
 	l.off = kvmalloc_array(SMAP_RBUF_RECS, sizeof(*l.off), GFP_KERNEL);
 	if (!buf || !l.off) {
@@ -443,7 +444,6 @@ int smap_replay(u64 *next_seg, u64 *next_seq)
 		goto out;
 	}
 	l.buf = buf;
-	INIT_WORK(&l.work, smap_lane_work);
 	err = smap_scan_dir(&s);
 	if (err) {
 		pr_err("cannot list %s (%d)\n", smap_log_path, err);
@@ -490,6 +490,7 @@ int smap_replay(u64 *next_seg, u64 *next_seq)
 		smap_plog.compact_asap = true;
 	}
 out:
+	destroy_work_on_stack(&l.work);
 	kfree(s.segs);
 	kvfree(l.off);
 	kvfree(buf);
