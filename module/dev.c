@@ -28,9 +28,10 @@
 
 /* Largest batch buffer; larger is E2BIG. */
 #define SMAP_BATCH_MAX		(16U << 20)
-/* get: keys and values up to these sizes go through the stack. */
+/* get's fast path: keys up to this size through the stack... */
 #define SMAP_STACK_KEY		64
-#define SMAP_STACK_VALUE	256
+/* ... values up to this size straight from the entry under RCU */
+#define SMAP_GET_DIRECT		256
 /* Largest kernel bounce buffer for one LIST call (the user's may be larger). */
 #define SMAP_LIST_BUF_MAX	(256U << 10)
 
@@ -156,144 +157,177 @@ out:
 }
 
 /*
- * Read @len (at most a few dozen) user bytes into @dst in one user-access
- * window, word by word: for get's request, where copy_from_user()'s
- * per-call checks cost more than the copy (the destinations are ours, on
- * the stack, of known size).
+ * Inside an open user-read window: read @len user bytes into @dst (8-byte
+ * aligned) word by word (for get's request, where copy_from_user()'s per-call checks cost
+ * more than the copy). False on a fault.
  */
-static int smap_read_small(void *dst, const void __user *src, size_t len)
+static __always_inline bool smap_get_words(void *dst, const void __user *src,
+					   size_t len)
 {
 	u8 *d = dst;
 	u64 w;
 
-	if (!user_read_access_begin(src, len))
-		return -EFAULT;
 	for (; len >= sizeof(w); len -= sizeof(w), d += sizeof(w),
 	     src += sizeof(w)) {
 		unsafe_get_user(w, (const u64 __user *)src, efault);
-		memcpy(d, &w, sizeof(w));
+		*(u64 *)d = w;	/* @dst is 8-byte aligned */
 	}
 	for (; len; len--, d++, src++)
 		unsafe_get_user(*d, (const u8 __user *)src, efault);
-	user_read_access_end();
-	return 0;
+	return true;
 efault:
-	user_read_access_end();
-	return -EFAULT;
+	return false;
 }
 
 /*
- * The common get's reply: a small value from our stack copy, then the
- * fields a get fills in, each in one user-access window, word by word.
+ * Inside rcu_read_lock() with page faults disabled: write @e's value and
+ * the reply fields (or, for no @e, the status) in one user-access window.
+ * 0, -ENOENT, or -EAGAIN on a fault.
  */
-static int smap_get_reply(struct smap_kv __user *u, const struct smap_kv *kv,
-			  const void *val, u32 n)
+static __always_inline int smap_get_put(struct smap_kv __user *u,
+					const struct smap_kv *kv,
+					const struct smap_entry *e,
+					u32 uid, u32 gid)
 {
 	void __user *dst = u64_to_user_ptr(kv->value);
 
-	if (n) {
-		if (!user_write_access_begin(dst, n))
-			return -EFAULT;
-		unsafe_copy_to_user(dst, val, n, efault);
+	if (!e) {
+		if (!user_write_access_begin(&u->status, sizeof(u->status)))
+			return -EAGAIN;
+		unsafe_put_user(SMAP_ST_NOT_FOUND, &u->status, fault);
 		user_write_access_end();
+		return -ENOENT;
 	}
 	if (!user_write_access_begin(u, sizeof(*u)))
-		return -EFAULT;
-	unsafe_put_user(kv->value_len, &u->value_len, efault);
-	unsafe_put_user(kv->mode, &u->mode, efault);
-	unsafe_put_user(kv->uid, &u->uid, efault);
-	unsafe_put_user(kv->gid, &u->gid, efault);
-	unsafe_put_user(kv->status, &u->status, efault);
+		return -EAGAIN;
+	if (!access_ok(dst, e->vlen))
+		goto fault;
+	unsafe_copy_to_user(dst, smap_entry_val(e), e->vlen, fault);
+	unsafe_put_user(e->vlen, &u->value_len, fault);
+	unsafe_put_user(e->mode, &u->mode, fault);
+	unsafe_put_user(uid, &u->uid, fault);
+	unsafe_put_user(gid, &u->gid, fault);
+	unsafe_put_user(SMAP_ST_NONE, &u->status, fault);
 	user_write_access_end();
 	return 0;
-efault:
+fault:
 	user_write_access_end();
-	return -EFAULT;
+	return -EAGAIN;
 }
 
 /*
- * The common get, a short key and a small value, allocates nothing: the key
- * is copied onto the stack and the value copied out of the entry under RCU
- * onto the stack, no reference taken. Longer ones take the entry by
- * reference and copy it out from there.
+ * The common get, allocating nothing and taking no reference: a struct of
+ * the current size and a key of at most SMAP_STACK_KEY bytes, read in one
+ * user-access window; a value of at most SMAP_GET_DIRECT bytes, copied
+ * straight from the entry under RCU with page faults disabled, with the
+ * reply fields in a second window. -EAGAIN hands anything else to the slow
+ * path, which reads the request again and owns every error: a bad or long
+ * key, a long value, a short buffer, a fault (a page not yet touched
+ * included), a read only a capability would grant.
  */
-static int smap_ioc_get(void __user *u, unsigned int usize)
+static int smap_get_fast(struct smap_kv __user *u)
 {
-	/* only the bytes written are read: no need to zero them each call */
-	u8 kbuf[SMAP_STACK_KEY] __uninitialized;
-	u8 vbuf[SMAP_STACK_VALUE] __uninitialized;
-	struct smap_entry *e = NULL;
-	struct smap_meta meta;
-	const void *val = vbuf;
-	struct smap_kv kv;
-	void *key = kbuf;
-	int err, err2, n;
+	u8 key[SMAP_STACK_KEY] __aligned(8) __uninitialized;
+	struct smap_kv kv __uninitialized;
+	const struct smap_entry *e;
+	const void __user *ukey;
+	u32 uid = 0, gid = 0;
+	int ret = -EAGAIN;
 
-	if (usize == sizeof(kv))
-		err = smap_read_small(&kv, u, sizeof(kv));
-	else
-		err = smap_copy_in(&kv, sizeof(kv), u, usize);
+	if (!user_read_access_begin(u, sizeof(kv)))
+		return -EAGAIN;
+	if (!smap_get_words(&kv, u, sizeof(kv)))
+		goto end_read;
+	if (kv.__reserved || !kv.key_len || kv.key_len > sizeof(key))
+		goto end_read;
+	ukey = u64_to_user_ptr(kv.key);
+	if (!access_ok(ukey, kv.key_len))
+		goto end_read;
+	barrier_nospec();	/* as user_read_access_begin() does */
+	if (!smap_get_words(key, ukey, kv.key_len))
+		goto end_read;
+	user_read_access_end();
+	if (smap_check_key(kv.key_len))
+		return -EAGAIN;
+
+	rcu_read_lock();
+	e = smap_store_peek(key, kv.key_len, &smap_ctx_user);
+	if (IS_ERR(e) || (e && (e->vlen > kv.value_len ||
+				e->vlen > SMAP_GET_DIRECT)))
+		goto unlock;
+	if (e) {
+		/* no calls inside a user-access window */
+		uid = smap_uid(e->uid);
+		gid = smap_gid(e->gid);
+	}
+	pagefault_disable();
+	ret = smap_get_put(u, &kv, e, uid, gid);
+	pagefault_enable();
+unlock:
+	rcu_read_unlock();
+	return ret;
+end_read:
+	user_read_access_end();
+	return -EAGAIN;
+}
+
+/* Any get: the key copied in, the entry held by reference while copied out. */
+static int smap_get_slow(void __user *u, unsigned int usize)
+{
+	struct smap_entry *e;
+	struct smap_kv kv;
+	void *key;
+	int err, err2;
+
+	err = smap_copy_in(&kv, sizeof(kv), u, usize);
 	if (err)
 		return err;
 	if (kv.__reserved)
 		return -EINVAL;
 	err = smap_check_key(kv.key_len);
 	if (err)
-		goto out_stat;
-	if (kv.key_len > sizeof(kbuf))
-		key = smap_dup(kv.key, kv.key_len);
-	else if (smap_read_small(kbuf, u64_to_user_ptr(kv.key), kv.key_len))
-		key = ERR_PTR(-EFAULT);
-	if (IS_ERR(key)) {
-		err = PTR_ERR(key);
-		goto out_stat;
-	}
-	n = smap_store_read(key, kv.key_len, &smap_ctx_user, vbuf,
-			    sizeof(vbuf), &meta);
-	if (n == -EAGAIN) {
-		e = smap_store_get(key, kv.key_len, &smap_ctx_user);
-		if (IS_ERR(e)) {
-			n = PTR_ERR(e);
-			e = NULL;
-		} else {
-			val = smap_entry_val(e);
-			n = e->vlen;
-			smap_entry_meta(e, &meta);
-		}
-	}
-	if (key != kbuf)
-		kvfree(key);
-	if (n < 0) {
-		err = n;
+		return err;
+	key = smap_dup(kv.key, kv.key_len);
+	if (IS_ERR(key))
+		return PTR_ERR(key);
+	e = smap_store_get(key, kv.key_len, &smap_ctx_user);
+	kvfree(key);
+	if (IS_ERR(e)) {
+		err = PTR_ERR(e);
 		if (err == -ENOENT) {
 			kv.status = SMAP_ST_NOT_FOUND;
 			err2 = smap_copy_out(u, usize, &kv, sizeof(kv));
 			err = err2 ?: err;
 		}
-		goto out_stat;
+		return err;
 	}
-	/* The copy or the reference is stable: no lock held. */
-	kv.mode = meta.mode;
-	kv.uid = smap_uid(meta.uid);
-	kv.gid = smap_gid(meta.gid);
+	/* The reference keeps the entry, immutable, alive: no lock held. */
+	kv.mode = e->mode;
+	kv.uid = smap_uid(e->uid);
+	kv.gid = smap_gid(e->gid);
 	kv.status = SMAP_ST_NONE;
-	if (!e && kv.value_len >= n && usize == sizeof(kv)) {
-		kv.value_len = n;
-		err = smap_get_reply(u, &kv, val, n);
-		goto out_stat;
-	}
-	if (kv.value_len < n)
+	if (kv.value_len < e->vlen)
 		err = -ERANGE;
-	else if (n && copy_to_user(u64_to_user_ptr(kv.value), val, n))
+	else if (e->vlen && copy_to_user(u64_to_user_ptr(kv.value),
+					 smap_entry_val(e), e->vlen))
 		err = -EFAULT;
-	kv.value_len = n;
-	if (e)
-		smap_entry_put(e);
+	kv.value_len = e->vlen;
+	smap_entry_put(e);
 	if (err != -EFAULT) {
 		err2 = smap_copy_out(u, usize, &kv, sizeof(kv));
 		err = err ?: err2;
 	}
-out_stat:
+	return err;
+}
+
+static int smap_ioc_get(void __user *u, unsigned int usize)
+{
+	int err = -EAGAIN;
+
+	if (usize == sizeof(struct smap_kv))
+		err = smap_get_fast(u);
+	if (err == -EAGAIN)
+		err = smap_get_slow(u, usize);
 	smap_stat_op(SMAP_OP_GET, err);
 	return err;
 }

@@ -164,20 +164,6 @@ void smap_entry_put(struct smap_entry *e)
 
 /* ---- checks ------------------------------------------------------------- */
 
-int smap_check_key(u32 klen)
-{
-	if (!klen)
-		return -EINVAL;
-	if (klen > READ_ONCE(smap_key_max))
-		return -ENAMETOOLONG;
-	return 0;
-}
-
-int smap_check_value(u32 vlen)
-{
-	return vlen > READ_ONCE(smap_value_max) ? -EMSGSIZE : 0;
-}
-
 /* SysV IPC style: owner, group, other (no capability asked: RCU-safe). */
 static bool smap_perm_mode(const struct smap_entry *e, umode_t want,
 			   const struct smap_ctx *ctx)
@@ -524,30 +510,17 @@ struct smap_entry *smap_store_get(const void *key, u32 klen,
 	return e;
 }
 
-int smap_store_read(const void *key, u32 klen, const struct smap_ctx *ctx,
-		    void *buf, u32 cap, struct smap_meta *meta)
+struct smap_entry *smap_store_peek(const void *key, u32 klen,
+				   const struct smap_ctx *ctx)
 {
 	struct smap_key k = { .p = key, .len = klen };
 	struct smap_entry *e;
-	int ret;
 
-	ret = smap_check_key(klen);
-	if (ret)
-		return ret;
-	rcu_read_lock();
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "smap_store_peek() outside RCU");
 	e = rhashtable_lookup(&smap_ht, &k, smap_ht_params);
-	if (!e) {
-		ret = -ENOENT;
-	} else if (e->vlen > cap || !smap_perm_mode(e, MAY_READ, ctx)) {
-		ret = -EAGAIN;
-	} else {
-		/* An entry never changes once published: a consistent copy. */
-		memcpy(buf, smap_entry_val(e), e->vlen);
-		smap_entry_meta(e, meta);
-		ret = e->vlen;
-	}
-	rcu_read_unlock();
-	return ret;
+	if (e && !smap_perm_mode(e, MAY_READ, ctx))
+		return ERR_PTR(-EAGAIN);
+	return e;
 }
 
 enum smap_iter_end smap_store_iter(const void *prefix, u32 plen, u64 *cursor,

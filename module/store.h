@@ -10,6 +10,7 @@
 #ifndef SMAP_STORE_H
 #define SMAP_STORE_H
 
+#include <linux/compiler.h>
 #include <linux/types.h>
 #include <linux/rhashtable-types.h>
 #include <linux/refcount.h>
@@ -80,8 +81,19 @@ void smap_store_exit(void);
 int smap_store_apply(struct smap_mutation *m);
 
 /* Validate lengths against the limits before anything is allocated. */
-int smap_check_key(u32 klen);		/* 0, -EINVAL or -ENAMETOOLONG */
-int smap_check_value(u32 vlen);		/* 0 or -EMSGSIZE */
+static inline int smap_check_key(u32 klen)	/* 0, -EINVAL or -ENAMETOOLONG */
+{
+	if (!klen)
+		return -EINVAL;
+	if (klen > READ_ONCE(smap_key_max))
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+static inline int smap_check_value(u32 vlen)	/* 0 or -EMSGSIZE */
+{
+	return vlen > READ_ONCE(smap_value_max) ? -EMSGSIZE : 0;
+}
 
 /*
  * Look up @key and take a reference (NULL, ERR_PTR(-ENOENT/-EACCES/...)).
@@ -91,29 +103,15 @@ struct smap_entry *smap_store_get(const void *key, u32 klen,
 				  const struct smap_ctx *ctx);
 void smap_entry_put(struct smap_entry *e);
 
-/* What a get reports beside the value. */
-struct smap_meta {
-	kuid_t uid;
-	kgid_t gid;
-	umode_t mode;
-};
-
 /*
- * The fast path for small values: copy @key's value into @buf under RCU,
- * taking no reference. Its length (<= @cap) or -ENOENT, -EINVAL,
- * -ENAMETOOLONG, or -EAGAIN when the value is longer than @cap or only a
- * capability would grant the read: then use smap_store_get().
+ * The fast path's lookup, for a caller inside rcu_read_lock(): the entry,
+ * valid and unchanged until rcu_read_unlock(), NULL if there is none, or
+ * ERR_PTR(-EAGAIN) when only a capability would grant the read (capable()
+ * may audit: not under RCU; use smap_store_get()). The caller has checked
+ * @klen with smap_check_key().
  */
-int smap_store_read(const void *key, u32 klen, const struct smap_ctx *ctx,
-		    void *buf, u32 cap, struct smap_meta *meta);
-
-static inline void smap_entry_meta(const struct smap_entry *e,
-				   struct smap_meta *meta)
-{
-	meta->uid = e->uid;
-	meta->gid = e->gid;
-	meta->mode = e->mode;
-}
+struct smap_entry *smap_store_peek(const void *key, u32 klen,
+				   const struct smap_ctx *ctx);
 
 /*
  * Walk the keys starting with @prefix in id order from *@cursor, under RCU:

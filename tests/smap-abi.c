@@ -208,6 +208,37 @@ static void t_sizes(void)
 	report(1, "sizes: %d key/value size pairs round-trip", n);
 }
 
+/*
+ * get's fast path copies the value with page faults disabled: a buffer on a
+ * page never touched yet (or dropped since) must still get its value, by
+ * the slow path, not an EFAULT.
+ */
+static void t_fresh_page(void)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	char *p = mmap(NULL, pg, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	struct smap_kv kv;
+
+	if (p == MAP_FAILED) {
+		report(0, "mmap for the fresh-page get: %s", strerror(errno));
+		return;
+	}
+	expect(kset_mode("fresh", 5, "into a new page", 15, -1, NULL), 0,
+	       "set for the fresh-page get");
+	expect(kget("fresh", 5, p, 64, &kv), 0, "get into a page never touched");
+	TRUE(kv.value_len == 15 && !memcmp(p, "into a new page", 15),
+	     "fresh page: value arrived");
+	memset(p, 0, 64);
+	madvise(p, pg, MADV_DONTNEED);
+	expect(kget("fresh", 5, p + 8, 64, &kv), 0,
+	       "get into a page just dropped");
+	TRUE(kv.value_len == 15 && !memcmp(p + 8, "into a new page", 15),
+	     "dropped page: value arrived");
+	kdel("fresh", 5, NULL);
+	munmap(p, pg);
+}
+
 static void t_basic(void)
 {
 	static const char bkey[] = { 'k', 0, 'e', 'y' };
@@ -254,6 +285,7 @@ static void t_basic(void)
 	kv = (struct smap_kv){ .key = p2u("m3"), .key_len = 2, .flags = 2 };
 	expect(xioctl(SMAP_IOC_SET, &kv), -EINVAL, "unknown flag");
 	t_sizes();
+	t_fresh_page();
 }
 
 static void t_limits(void)
