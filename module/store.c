@@ -71,7 +71,7 @@ static struct mutex smap_stripes[SMAP_STRIPES];
 static u32 smap_stripe_seed __read_mostly;
 static struct kmem_cache *smap_cache[SMAP_NCLASS];
 
-static atomic_t smap_load_ids;		/* last id given out by replay */
+static atomic64_t smap_load_ids;	/* last id given out by replay */
 static atomic64_t smap_nkeys;
 static atomic64_t smap_nbytes;
 /* Counted per CPU: every get from every CPU counts, so no shared line. */
@@ -584,20 +584,63 @@ void smap_store_stats(struct smap_stats *st)
 
 /* ---- for the log: replay, compaction ----------------------------------- */
 
+/* Where @id waits in @b, if it is still waiting to enter the id map. */
+static struct smap_entry **smap_load_pending(struct smap_load_batch *b, u32 id)
+{
+	return b->first && id - b->first < b->n ? &b->e[id - b->first] : NULL;
+}
+
+/* Enter the batch's new keys in the id map, under one lock. */
+int smap_store_load_flush(struct smap_load_batch *b)
+{
+	int err = 0;
+	u32 i;
+
+	xa_lock(&smap_ids);
+	for (i = 0; i < b->n && !err; i++)
+		if (b->e[i])	/* may drop the lock to allocate */
+			err = xa_err(__xa_store(&smap_ids, b->first + i,
+						b->e[i], GFP_KERNEL));
+	xa_unlock(&smap_ids);
+	b->first = 0;
+	b->n = 0;
+	return err;
+}
+
+/* The next id for a new key: from @b's block, or a new block. */
+static int smap_load_id(struct smap_load_batch *b, u32 *id)
+{
+	u64 first;
+	int err;
+
+	if (!b->first || b->n == SMAP_LOAD_BATCH) {
+		err = smap_store_load_flush(b);
+		if (err)
+			return err;
+		/* ids from 1 up to U32_MAX, then full */
+		first = atomic64_fetch_add(SMAP_LOAD_BATCH, &smap_load_ids) + 1;
+		if (first + SMAP_LOAD_BATCH - 1 > U32_MAX)
+			return -ENOSPC;
+		b->first = first;
+	}
+	*id = b->first + b->n;
+	return 0;
+}
+
 /*
  * Publish @ne for its key (replacing any entry), with no checks and no log.
  * Only replay calls this, from module init, before any interface exists
  * and into an empty store: nothing reads it yet, so a new entry is inserted
- * in one step and numbered in order (the common case at load), not reserved
- * first and found a free id as smap_store_apply() must. Replay may call it
- * from two threads at once, never for the same key.
+ * in one step and numbered from its thread's block (the common case at
+ * load), not reserved first and found a free id as smap_store_apply() must.
+ * Replay may call it from two threads at once, never for the same key.
  */
-static int smap_store_load_entry(struct smap_entry *ne)
+static int smap_store_load_entry(struct smap_load_batch *b,
+				 struct smap_entry *ne)
 {
 	struct smap_key k = { .p = ne->data, .len = ne->klen };
 	struct mutex *lock = smap_stripe(ne->data, ne->klen);
-	struct smap_entry *old;
-	u32 id;
+	struct smap_entry *old, **slot;
 	int err = 0;
 
 	mutex_lock(lock);
@@ -614,18 +657,19 @@ static int smap_store_load_entry(struct smap_entry *ne)
 					      smap_ht_params);
 		if (err)
 			goto unlock;
-		xa_store(&smap_ids, ne->id, ne, GFP_KERNEL);
+		slot = smap_load_pending(b, ne->id);
+		if (slot)
+			*slot = ne;
+		else
+			xa_store(&smap_ids, ne->id, ne, GFP_KERNEL);
 	} else {
-		/* ids from 1 up to U32_MAX, then full */
-		id = atomic_fetch_add_unless(&smap_load_ids, 1, -1) + 1;
-		err = id ? xa_err(xa_store(&smap_ids, id, ne, GFP_KERNEL)) :
-			   -ENOSPC;
+		err = smap_load_id(b, &ne->id);
 		if (err) {
 			rhashtable_remove_fast(&smap_ht, &ne->node,
 					       smap_ht_params);
 			goto unlock;
 		}
-		ne->id = id;
+		b->e[b->n++] = ne;
 		atomic64_inc(&smap_nkeys);
 	}
 	/* replay never refuses what the log holds: no max_bytes check */
@@ -637,8 +681,9 @@ unlock:
 	return err;
 }
 
-int smap_store_load(const void *key, u32 klen, const void *val, u32 vlen,
-		    kuid_t uid, kgid_t gid, umode_t mode)
+int smap_store_load(struct smap_load_batch *b, const void *key, u32 klen,
+		    const void *val, u32 vlen, kuid_t uid, kgid_t gid,
+		    umode_t mode)
 {
 	struct smap_entry *ne;
 	int err;
@@ -652,23 +697,27 @@ int smap_store_load(const void *key, u32 klen, const void *val, u32 vlen,
 	ne->uid = uid;
 	ne->gid = gid;
 	ne->mode = mode;
-	err = smap_store_load_entry(ne);
+	err = smap_store_load_entry(b, ne);
 	if (err)
 		smap_entry_free(ne);
 	return err;
 }
 
-void smap_store_load_del(const void *key, u32 klen)
+void smap_store_load_del(struct smap_load_batch *b, const void *key, u32 klen)
 {
 	struct smap_key k = { .p = key, .len = klen };
 	struct mutex *lock = smap_stripe(key, klen);
-	struct smap_entry *old;
+	struct smap_entry *old, **slot;
 
 	mutex_lock(lock);
 	old = rhashtable_lookup_fast(&smap_ht, &k, smap_ht_params);
 	if (old) {
 		rhashtable_remove_fast(&smap_ht, &old->node, smap_ht_params);
-		xa_erase(&smap_ids, old->id);
+		slot = smap_load_pending(b, old->id);
+		if (slot)
+			*slot = NULL;
+		else
+			xa_erase(&smap_ids, old->id);
 		atomic64_dec(&smap_nkeys);
 		atomic64_sub(smap_entry_bytes(old), &smap_nbytes);
 	}
@@ -754,7 +803,7 @@ int smap_store_init(void)
 	for (i = 0; i < SMAP_STRIPES; i++)
 		mutex_init(&smap_stripes[i]);
 	smap_stripe_seed = get_random_u32();
-	atomic_set(&smap_load_ids, 0);
+	atomic64_set(&smap_load_ids, 0);
 	smap_pstats = alloc_percpu(struct smap_pcpu_stats);
 	if (!smap_pstats)
 		return -ENOMEM;

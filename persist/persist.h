@@ -41,10 +41,26 @@ void smap_persist_fill_stats(struct smap_stats *st);
 
 /* ---- provided by the store ---------------------------------------------- */
 
-/* Replay: insert or replace without logging or permission checks. */
-int smap_store_load(const void *key, u32 klen, const void *val, u32 vlen,
-		    kuid_t uid, kgid_t gid, umode_t mode);
-void smap_store_load_del(const void *key, u32 klen);
+/*
+ * Replay: insert or replace without logging or permission checks, from
+ * module init, into a store nothing reads yet. Each replay thread brings
+ * its own batch: new keys get ids a block at a time and enter the id map a
+ * block at a time, under one lock, instead of one locked store each with
+ * the other thread contending. smap_store_load_flush() each batch at the
+ * end. A thread's keys are its own: two never load the same key.
+ */
+#define SMAP_LOAD_BATCH	64
+struct smap_entry;
+struct smap_load_batch {
+	u32 first;		/* id of e[0]; 0: no block reserved */
+	u32 n;			/* ids used from the block */
+	struct smap_entry *e[SMAP_LOAD_BATCH];	/* NULL: deleted since */
+};
+int smap_store_load(struct smap_load_batch *b, const void *key, u32 klen,
+		    const void *val, u32 vlen, kuid_t uid, kgid_t gid,
+		    umode_t mode);
+void smap_store_load_del(struct smap_load_batch *b, const void *key, u32 klen);
+int smap_store_load_flush(struct smap_load_batch *b);
 
 /* Compaction: call @fn for every live entry; @fn may sleep. Stops at and
  * returns the first nonzero return of @fn.

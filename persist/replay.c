@@ -88,16 +88,17 @@ struct smap_file_result {
 	u64 max_seq;
 };
 
-static int smap_apply(const struct smap_rec_hdr *h)
+static int smap_apply(struct smap_load_batch *b, const struct smap_rec_hdr *h)
 {
 	const u8 *key = (const u8 *)(h + 1);
 	u32 klen = le32_to_cpu(h->key_len);
 
 	if (le16_to_cpu(h->op) == SMAP_REC_DEL) {
-		smap_store_load_del(key, klen);
+		smap_store_load_del(b, key, klen);
 		return 0;
 	}
-	return smap_store_load(key, klen, key + klen, le32_to_cpu(h->val_len),
+	return smap_store_load(b, key, klen, key + klen,
+			       le32_to_cpu(h->val_len),
 			       make_kuid(&init_user_ns, le32_to_cpu(h->uid)),
 			       make_kgid(&init_user_ns, le32_to_cpu(h->gid)),
 			       le16_to_cpu(h->mode) & 0777);
@@ -110,12 +111,13 @@ static int smap_apply(const struct smap_rec_hdr *h)
  * result is the log's. The records checked in one buffer fill are queued
  * as offsets (lane 0 from the front of @off, lane 1 from the back), then
  * applied, lane 1 by a worker and lane 0 by the loading thread, before the
- * buffer is refilled.
+ * buffer is refilled. Each lane numbers its new keys with its own batch.
  */
 struct smap_lanes {
 	struct work_struct work;
 	u8 *buf;
 	u32 *off;		/* SMAP_RBUF_RECS entries */
+	struct smap_load_batch *batch;	/* one per lane */
 	u32 n[2];
 	int err1;
 };
@@ -128,7 +130,7 @@ static int smap_lane_apply(struct smap_lanes *l, int lane)
 	for (i = 0; i < l->n[lane]; i++) {
 		u32 at = l->off[lane ? SMAP_RBUF_RECS - 1 - i : i];
 
-		err = smap_apply((const void *)(l->buf + at));
+		err = smap_apply(&l->batch[lane], (const void *)(l->buf + at));
 		if (err)
 			return err;
 		if (!(i & 63))
@@ -439,7 +441,8 @@ int smap_replay(u64 *next_seg, u64 *next_seq)
 	INIT_WORK_ONSTACK(&l.work, smap_lane_work);
 	buf = kvmalloc(SMAP_RBUF, GFP_KERNEL);
 	l.off = kvmalloc_array(SMAP_RBUF_RECS, sizeof(*l.off), GFP_KERNEL);
-	if (!buf || !l.off) {
+	l.batch = kcalloc(2, sizeof(*l.batch), GFP_KERNEL);
+	if (!buf || !l.off || !l.batch) {
 		err = -ENOMEM;
 		goto out;
 	}
@@ -475,6 +478,10 @@ int smap_replay(u64 *next_seg, u64 *next_seq)
 			goto out;
 		max_seq = max(max_seq, res.max_seq);
 	}
+	err = smap_store_load_flush(&l.batch[0]) ?:
+	      smap_store_load_flush(&l.batch[1]);
+	if (err)
+		goto out;
 	smap_fs_sync_dir();
 	*next_seg = max3(max_seg + 1, base, 1ULL);
 	*next_seq = max_seq;
@@ -492,6 +499,7 @@ int smap_replay(u64 *next_seg, u64 *next_seq)
 out:
 	destroy_work_on_stack(&l.work);
 	kfree(s.segs);
+	kfree(l.batch);
 	kvfree(l.off);
 	kvfree(buf);
 	return err;
