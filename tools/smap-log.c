@@ -24,7 +24,12 @@
 #include <linux/shared_map.h>
 #include <linux/shared_map_log.h>
 
-static uint32_t crc_table[256];
+/*
+ * CRC32C (Castagnoli, reflected), slicing by 8: eight bytes per step
+ * through eight 256-entry tables, several times faster than a byte at a
+ * time, so verifying a large log costs about what reading it does.
+ */
+static uint32_t crc_table[8][256];
 
 static void crc32c_init(void)
 {
@@ -33,8 +38,12 @@ static void crc32c_init(void)
 
 		for (int k = 0; k < 8; k++)
 			c = c & 1 ? (c >> 1) ^ 0x82f63b78 : c >> 1;
-		crc_table[i] = c;
+		crc_table[0][i] = c;
 	}
+	for (uint32_t i = 0; i < 256; i++)
+		for (int t = 1; t < 8; t++)
+			crc_table[t][i] = (crc_table[t - 1][i] >> 8) ^
+					  crc_table[0][crc_table[t - 1][i] & 0xff];
 }
 
 static uint32_t crc32c(const void *p, size_t n)
@@ -42,8 +51,21 @@ static uint32_t crc32c(const void *p, size_t n)
 	const uint8_t *b = p;
 	uint32_t c = ~0u;
 
+	for (; n >= 8; n -= 8, b += 8) {
+		uint64_t w;
+		uint32_t lo, hi;
+
+		memcpy(&w, b, sizeof(w));
+		w = le64toh(w);
+		lo = (uint32_t)w ^ c;
+		hi = (uint32_t)(w >> 32);
+		c = crc_table[7][lo & 0xff] ^ crc_table[6][(lo >> 8) & 0xff] ^
+		    crc_table[5][(lo >> 16) & 0xff] ^ crc_table[4][lo >> 24] ^
+		    crc_table[3][hi & 0xff] ^ crc_table[2][(hi >> 8) & 0xff] ^
+		    crc_table[1][(hi >> 16) & 0xff] ^ crc_table[0][hi >> 24];
+	}
 	while (n--)
-		c = crc_table[(c ^ *b++) & 0xff] ^ (c >> 8);
+		c = crc_table[0][(c ^ *b++) & 0xff] ^ (c >> 8);
 	return ~c;
 }
 

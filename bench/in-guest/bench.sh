@@ -211,12 +211,18 @@ if want 7; then
 		sync
 		echo 3 >/proc/sys/vm/drop_caches
 		t_cat=$(smap-timeit sh -c 'cat /var/tmp/shared_map/* >/dev/null')
+		# reading and checking every record, nothing stored: the floor
+		# of any replay that trusts no byte unchecked
+		sync
+		echo 3 >/proc/sys/vm/drop_caches
+		t_verify=$(smap-timeit sh -c 'smap-log verify /var/tmp/shared_map >/dev/null')
 		log_bytes=$(du -sk /var/tmp/shared_map | awk '{ print $1 * 1024 }')
 		files=$(ls /var/tmp/shared_map | wc -l)
 		kv $R/replay-$nk.json keys_written="$nk" keys="${keys:-0}" \
 			replayed="${replayed:-0}" fill_ns="$t_fill" load_ns="$t_load" \
 			replay_ms="${replay_ms:-0}" \
-			cat_ns="$t_cat" log_bytes="$log_bytes" log_files="$files" \
+			cat_ns="$t_cat" verify_ns="$t_verify" log_bytes="$log_bytes" \
+			log_files="$files" \
 			mem_base_kb="$base" mem_loaded_kb="$loaded" key_size=16 \
 			value_size=16
 		log "replay $nk keys: load $((t_load / 1000000)) ms, cat $((t_cat / 1000000)) ms, mem $((loaded - base)) kB, log $log_bytes B"
