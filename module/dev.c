@@ -158,8 +158,8 @@ out:
 
 /*
  * Inside an open user-read window: read @len user bytes into @dst (8-byte
- * aligned) word by word (for get's request, where copy_from_user()'s per-call checks cost
- * more than the copy). False on a fault.
+ * aligned) word by word, for get's request, where copy_from_user()'s
+ * per-call checks cost more than the copy. False on a fault.
  */
 static __always_inline bool smap_get_words(void *dst, const void __user *src,
 					   size_t len)
