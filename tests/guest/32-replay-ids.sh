@@ -49,6 +49,15 @@ verify() {
 		"$(($(wc -l </tmp/keys.want) + $2))" "$1: stats count the live keys"
 }
 
+# set_each K V N: set K0..K(N-1) to V0..V(N-1)
+set_each() {
+	_i=0
+	while [ $_i -lt "$3" ]; do
+		smap set "$1$_i" "$2$_i"
+		_i=$((_i + 1))
+	done
+}
+
 load_module path=/var/tmp/ids
 i=0
 while [ $i -lt $N ]; do
@@ -58,21 +67,13 @@ while [ $i -lt $N ]; do
 	[ $((i % 10)) -eq 0 ] && smap set "k$i" "r$i"
 	i=$((i + 1))
 done
-i=0
-while [ $i -lt 20 ]; do
-	smap set "k$i" "x$i"
-	i=$((i + 1))
-done
+set_each k x 20
 verify "before reload" 0
 unload_module
 
 load_module path=/var/tmp/ids
 verify "after reload" 0
-i=0
-while [ $i -lt 50 ]; do
-	smap set "n$i" "y$i"
-	i=$((i + 1))
-done
+set_each n y 50
 verify "new keys after reload" 50
 unload_module
 
