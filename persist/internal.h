@@ -38,7 +38,6 @@ struct smap_plog {
 	u64 sync_ns;			/* how long the last fsync took */
 	unsigned int gather;		/* waiters to gather before a round */
 
-
 	spinlock_t qlock;		/* pending, next_seq, ctl_op */
 	struct list_head pending;
 	unsigned int pending_waiters;	/* records in pending with a waiter */

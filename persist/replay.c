@@ -435,18 +435,16 @@ int smap_replay(u64 *next_seg, u64 *next_seq)
 	u64 base = 0, max_seq = 0, max_seg = 0;
 	struct smap_lanes l = {};
 	char name[32];
-	u8 *buf;
 	int i, err;
 
 	INIT_WORK_ONSTACK(&l.work, smap_lane_work);
-	buf = kvmalloc(SMAP_RBUF, GFP_KERNEL);
+	l.buf = kvmalloc(SMAP_RBUF, GFP_KERNEL);
 	l.off = kvmalloc_array(SMAP_RBUF_RECS, sizeof(*l.off), GFP_KERNEL);
 	l.batch = kcalloc(2, sizeof(*l.batch), GFP_KERNEL);
-	if (!buf || !l.off || !l.batch) {
+	if (!l.buf || !l.off || !l.batch) {
 		err = -ENOMEM;
 		goto out;
 	}
-	l.buf = buf;
 	err = smap_scan_dir(&s);
 	if (err) {
 		pr_err("cannot list %s (%d)\n", smap_log_path, err);
@@ -501,6 +499,6 @@ out:
 	kfree(s.segs);
 	kfree(l.batch);
 	kvfree(l.off);
-	kvfree(buf);
+	kvfree(l.buf);
 	return err;
 }

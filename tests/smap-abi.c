@@ -165,10 +165,11 @@ static void kstats(struct smap_stats *st)
 
 /*
  * Round trips across the sizes where the module changes strategy: keys
- * around 64 bytes and values around 256 (get's stack bounce), entries of
- * every 16-byte size class up to 256 bytes and past it (the allocator),
- * each set, overwritten with another size, read back byte for byte, read
- * into a buffer one byte short, and deleted.
+ * around 64 bytes and values around 256 (get's fast path: key on the
+ * stack, value straight from the entry), entries of every 16-byte size
+ * class up to 256 bytes and past it (the allocator), each set, overwritten
+ * with another size, read back byte for byte, read into a buffer one byte
+ * short, and deleted.
  */
 static void t_sizes(void)
 {
