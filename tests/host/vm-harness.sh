@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # The guest harness itself: a failing command, a kernel warning, a timeout, a
-# guest reset, a panic and a missing module must each be reported, never
-# passed; output streams binary-safe; the disk persists unless --fresh-disk.
+# boot stuck before the command (booted again, then a timeout), a guest
+# reset, a panic and a missing module must each be reported, never passed;
+# output streams binary-safe; the disk persists unless --fresh-disk.
 # Several properties share a boot where distinct exit codes keep them apart.
 set -u
 fails=0
@@ -39,6 +40,19 @@ expect 3 "--fresh-disk starts empty; a kernel WARNING fails the run" \
 expect 3 "Objects remaining fails the run" \
 	vm -- 'echo "kmem_cache_destroy x: Slab cache still has objects; Objects remaining" >/dev/kmsg'
 expect 124 "--timeout stops a hung command" vm --timeout 12 -- 'sleep 600'
+# A boot that cannot reach the command in time is booted again, twice, then
+# reported as a timeout; the command never ran (it would leave a marker).
+expect 124 "a boot stuck before the command is retried, then a timeout" \
+	vm --boot-timeout 1 -- 'echo ran >/var/tmp/ran'
+if [ "$(grep -c 'booting again' "$SMAP_WORK/err")" = 2 ] &&
+   grep -q 'did not reach the command in 1s, 3 times' "$SMAP_WORK/err" &&
+   vm -- 'test ! -e /var/tmp/ran' >/dev/null 2>&1; then
+	echo "ok   a stuck boot is booted again twice and said so"
+else
+	echo "FAIL stuck boot retries:"
+	sed 's/^/     /' "$SMAP_WORK/err"
+	fails=$((fails + 1))
+fi
 expect 125 "sysrq b is reported as a reset" vm -- 'echo b >/proc/sysrq-trigger; sleep 10'
 expect 126 "a guest panic is reported" vm -- 'echo c >/proc/sysrq-trigger; sleep 10'
 [ "$fails" -eq 0 ]
