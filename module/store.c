@@ -590,21 +590,38 @@ static struct smap_entry **smap_load_pending(struct smap_load_batch *b, u32 id)
 	return b->first && id - b->first < b->n ? &b->e[id - b->first] : NULL;
 }
 
-/* Enter the batch's new keys in the id map, under one lock. */
+/*
+ * Enter the batch's new keys in the id map, under one lock, walking the
+ * block's consecutive ids with one cursor; add the batch's counts.
+ */
 int smap_store_load_flush(struct smap_load_batch *b)
 {
-	int err = 0;
-	u32 i;
+	XA_STATE(xas, &smap_ids, b->first);
+	u32 i = 0;
 
-	xa_lock(&smap_ids);
-	for (i = 0; i < b->n && !err; i++)
-		if (b->e[i])	/* may drop the lock to allocate */
-			err = xa_err(__xa_store(&smap_ids, b->first + i,
-						b->e[i], GFP_KERNEL));
-	xa_unlock(&smap_ids);
+	atomic64_add(b->keys, &smap_nkeys);
+	atomic64_add(b->bytes, &smap_nbytes);
+	b->keys = 0;
+	b->bytes = 0;
+	do {
+		xas_lock(&xas);
+		for (; i < b->n; i++) {
+			if (!b->e[i]) {	/* deleted since: skip its id */
+				xas_set(&xas, b->first + i + 1);
+				continue;
+			}
+			xas_store(&xas, b->e[i]);
+			if (xas_error(&xas))
+				break;	/* retried at i once memory is found */
+			/* taken, for xa_alloc() (__xa_store() does this) */
+			xas_clear_mark(&xas, XA_FREE_MARK);
+			xas_next(&xas);
+		}
+		xas_unlock(&xas);
+	} while (xas_nomem(&xas, GFP_KERNEL));
 	b->first = 0;
 	b->n = 0;
-	return err;
+	return xas_error(&xas);
 }
 
 /* The next id for a new key: from @b's block, or a new block. */
@@ -633,30 +650,27 @@ static int smap_load_id(struct smap_load_batch *b, u32 *id)
  * and into an empty store: nothing reads it yet, so a new entry is inserted
  * in one step and numbered from its thread's block (the common case at
  * load), not reserved first and found a free id as smap_store_apply() must.
- * Replay may call it from two threads at once, never for the same key.
+ * Replay may call it from two threads at once, never for the same key: so
+ * no stripe lock is needed (the hash table and the id map lock their own),
+ * and the key and byte counts wait in @b until smap_store_load_flush().
  */
 static int smap_store_load_entry(struct smap_load_batch *b,
 				 struct smap_entry *ne)
 {
 	struct smap_key k = { .p = ne->data, .len = ne->klen };
-	struct mutex *lock = smap_stripe(ne->data, ne->klen);
 	struct smap_entry *old, **slot;
-	int err = 0;
+	int err;
 
-	mutex_lock(lock);
 	old = rhashtable_lookup_get_insert_key(&smap_ht, &k, &ne->node,
 					       smap_ht_params);
-	if (IS_ERR(old)) {
-		err = PTR_ERR(old);
-		old = NULL;
-		goto unlock;
-	}
+	if (IS_ERR(old))
+		return PTR_ERR(old);
 	if (old) {
 		ne->id = old->id;
 		err = rhashtable_replace_fast(&smap_ht, &old->node, &ne->node,
 					      smap_ht_params);
 		if (err)
-			goto unlock;
+			return err;
 		slot = smap_load_pending(b, ne->id);
 		if (slot)
 			*slot = ne;
@@ -667,18 +681,16 @@ static int smap_store_load_entry(struct smap_load_batch *b,
 		if (err) {
 			rhashtable_remove_fast(&smap_ht, &ne->node,
 					       smap_ht_params);
-			goto unlock;
+			return err;
 		}
 		b->e[b->n++] = ne;
-		atomic64_inc(&smap_nkeys);
+		b->keys++;
 	}
 	/* replay never refuses what the log holds: no max_bytes check */
-	atomic64_add(smap_entry_bytes(ne) - smap_entry_bytes(old), &smap_nbytes);
-unlock:
-	mutex_unlock(lock);
-	if (old && !err)
+	b->bytes += smap_entry_bytes(ne) - smap_entry_bytes(old);
+	if (old)
 		smap_entry_put(old);
-	return err;
+	return 0;
 }
 
 int smap_store_load(struct smap_load_batch *b, const void *key, u32 klen,
@@ -703,27 +715,24 @@ int smap_store_load(struct smap_load_batch *b, const void *key, u32 klen,
 	return err;
 }
 
+/* Drop @key's entry, if any: like smap_store_load_entry(), replay only. */
 void smap_store_load_del(struct smap_load_batch *b, const void *key, u32 klen)
 {
 	struct smap_key k = { .p = key, .len = klen };
-	struct mutex *lock = smap_stripe(key, klen);
 	struct smap_entry *old, **slot;
 
-	mutex_lock(lock);
 	old = rhashtable_lookup_fast(&smap_ht, &k, smap_ht_params);
-	if (old) {
-		rhashtable_remove_fast(&smap_ht, &old->node, smap_ht_params);
-		slot = smap_load_pending(b, old->id);
-		if (slot)
-			*slot = NULL;
-		else
-			xa_erase(&smap_ids, old->id);
-		atomic64_dec(&smap_nkeys);
-		atomic64_sub(smap_entry_bytes(old), &smap_nbytes);
-	}
-	mutex_unlock(lock);
-	if (old)
-		smap_entry_put(old);
+	if (!old)
+		return;
+	rhashtable_remove_fast(&smap_ht, &old->node, smap_ht_params);
+	slot = smap_load_pending(b, old->id);
+	if (slot)
+		*slot = NULL;
+	else
+		xa_erase(&smap_ids, old->id);
+	b->keys--;
+	b->bytes -= smap_entry_bytes(old);
+	smap_entry_put(old);
 }
 
 /*

@@ -54,6 +54,7 @@ struct smap_entry;
 struct smap_load_batch {
 	u32 first;		/* id of e[0]; 0: no block reserved */
 	u32 n;			/* ids used from the block */
+	s64 keys, bytes;	/* changes not yet added to the store's counts */
 	struct smap_entry *e[SMAP_LOAD_BATCH];	/* NULL: deleted since */
 };
 int smap_store_load(struct smap_load_batch *b, const void *key, u32 klen,
