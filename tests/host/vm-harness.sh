@@ -2,7 +2,8 @@
 # The guest harness itself: a failing command, a kernel warning, a timeout, a
 # boot stuck before the command (booted again, then a timeout), a guest
 # reset, a panic and a missing module must each be reported, never passed;
-# output streams binary-safe; the disk persists unless --fresh-disk.
+# output streams binary-safe; the disk persists unless --fresh-disk;
+# --icount gives repeatable guest times.
 # Several properties share a boot where distinct exit codes keep them apart.
 set -u
 fails=0
@@ -51,6 +52,21 @@ if [ "$(grep -c 'booting again' "$SMAP_WORK/err")" = 2 ] &&
 else
 	echo "FAIL stuck boot retries:"
 	sed 's/^/     /' "$SMAP_WORK/err"
+	fails=$((fails + 1))
+fi
+# --icount: one CPU, a clock that counts instructions: the same loop, once
+# the boot's background work is done, takes the same guest time to 0.5%.
+expect 2 "--icount refuses more than one CPU" vm --icount --cpus 2 -- true
+expect 0 "--icount boots one CPU" vm --icount --cpus 1 -- '
+	[ "$(nproc)" = 1 ] || exit 5
+	for r in 1 2 3 4; do
+		smap-timeit sh -c "i=0; while [ \$i -lt 5000 ]; do i=\$((i+1)); done"
+	done'
+if tail -n 2 "$SMAP_WORK/out" |
+   awk 'NR == 1 { a = $1 } NR == 2 { b = $1 } END { d = (a - b) / b; exit !(NR == 2 && d < 0.005 && d > -0.005) }'; then
+	echo "ok   --icount: the same work takes the same guest time ($(tail -n 2 "$SMAP_WORK/out" | paste -sd' ') ns)"
+else
+	echo "FAIL --icount times differ: $(paste -sd' ' "$SMAP_WORK/out")"
 	fails=$((fails + 1))
 fi
 expect 125 "sysrq b is reported as a reset" vm -- 'echo b >/proc/sysrq-trigger; sleep 10'
