@@ -29,7 +29,7 @@
  * The read buffer: as large as the largest file read, at most SMAP_RBUF.
  * A file's records fit in its size, and SMAP_RBUF holds the largest record.
  * Sizing it to the log matters for small logs: init_on_alloc zeroes every
- * byte of it, about 16 ms for 4 MiB under TCG, half of a 10k-key replay.
+ * byte of it at each load.
  */
 #define SMAP_RBUF	(4 << 20)
 
