@@ -27,7 +27,7 @@
 /*
  * CRC32C (Castagnoli, reflected), slicing by 8: eight bytes per step
  * through eight 256-entry tables, several times faster than a byte at a
- * time, so verifying a large log costs about what reading it does.
+ * time.
  */
 static uint32_t crc_table[8][256];
 
