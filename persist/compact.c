@@ -33,7 +33,7 @@ MODULE_PARM_DESC(compact_ratio, "... and the log is this many times the live set
 
 static unsigned int smap_compact_pause_ms;
 module_param_named(compact_pause_ms, smap_compact_pause_ms, uint, 0644);
-MODULE_PARM_DESC(compact_pause_ms, "testing: pause this long at each compaction step (crash tests)");
+MODULE_PARM_DESC(compact_pause_ms, "testing: pause this long before each compaction step (crash and unload tests)");
 
 static int smap_compact_set(const char *val, const struct kernel_param *kp)
 {
@@ -102,6 +102,7 @@ static int smap_compact_locked(void)
 	err = smap_persist_writable();
 	if (err)
 		return err;
+	smap_compact_pause();
 	err = smap_log_control(SMAP_CTL_SWITCH, &base);
 	if (err)
 		return err;
@@ -165,14 +166,20 @@ free:
 	return err;
 }
 
+/*
+ * Also reached from a write to compact_now, which can come while rmmod runs
+ * the exit path (the module's sysfs files outlive it). smap_persist_exit()
+ * sets stopping under compact_lock: a compaction already running finishes
+ * first, with the writer still there to switch segments, and any later one
+ * returns -ENODEV before touching the log or the store.
+ */
 int smap_compact_now(void)
 {
-	int err;
+	int err = -ENODEV;
 
-	if (!READ_ONCE(smap_plog.writer))
-		return -ENODEV;
 	mutex_lock(&smap_plog.compact_lock);
-	err = smap_compact_locked();
+	if (READ_ONCE(smap_plog.writer) && !smap_plog.stopping)
+		err = smap_compact_locked();
 	mutex_unlock(&smap_plog.compact_lock);
 	return err;
 }

@@ -405,6 +405,10 @@ int smap_log_control(enum smap_ctl_op op, u64 *seg)
 	int err;
 
 	mutex_lock(&pl->ctl_lock);
+	if (pl->stopping) {	/* the writer is going or gone */
+		mutex_unlock(&pl->ctl_lock);
+		return -ENODEV;
+	}
 	pl->ctl_done = false;
 	spin_lock(&pl->qlock);
 	pl->ctl_op = op;
@@ -522,9 +526,19 @@ void smap_persist_exit(void)
 {
 	struct smap_plog *pl = &smap_plog;
 
+	/*
+	 * Wait for a running compaction or control request (either can come
+	 * from a sysfs write racing rmmod), and refuse new ones: both need the
+	 * writer, which is stopped next.
+	 */
+	mutex_lock(&pl->compact_lock);
+	mutex_lock(&pl->ctl_lock);
 	WRITE_ONCE(pl->stopping, true);
-	cancel_work_sync(&pl->compact_work);
+	mutex_unlock(&pl->ctl_lock);
+	mutex_unlock(&pl->compact_lock);
 	kthread_stop(pl->writer);
+	/* after the writer, the only one to queue it; it would now do nothing */
+	cancel_work_sync(&pl->compact_work);
 	WRITE_ONCE(pl->writer, NULL);
 	fput(pl->seg);
 	pl->seg = NULL;

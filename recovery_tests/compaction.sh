@@ -5,7 +5,7 @@
 gvm --fresh-disk -- sh /with/in-guest/compact.sh
 expect_status 0 "compaction under load" $?
 for r in 1 2; do
-	cut_ms=$((RANDOM % 3000 + 100))
+	cut_ms=$((RANDOM % 3000 + 1100))	# past the pause before the switch
 	gvm --fresh-disk -- ". /with/guest/lib.sh
 		modprobe shared_map compact_pause_ms=1000 || exit 9
 		i=0; while [ \$i -lt 100 ]; do i=\$((i + 1)); smap set k\$i v\$i; smap set k\$i w\$i; done
