@@ -119,7 +119,9 @@ int smap_recover(struct smap *h);
  * smap_batch_exec() returns 0 when every entry succeeded; -1 when the
  * batch could not be run (errno) or when some entries failed (errno is the
  * first failed entry's error, *failed their count; read each entry's outcome
- * with smap_batch_result()). Over netlink the entries are sent one by one.
+ * with smap_batch_result()). Over netlink up to 32 entries go in one
+ * datagram, each its own request, in order; the store applies each
+ * atomically, never the batch as a whole.
  */
 struct smap_batch_builder;
 struct smap_batch_builder *smap_batch_new(void);
@@ -130,6 +132,9 @@ int smap_batch_set(struct smap_batch_builder *b, const void *key, size_t klen,
 int smap_batch_del(struct smap_batch_builder *b, const void *key, size_t klen);
 int smap_batch_incr(struct smap_batch_builder *b, const void *key, size_t klen,
 		    int64_t delta);
+/* ... with the mode a key it creates gets (0: the default) */
+int smap_batch_incr_mode(struct smap_batch_builder *b, const void *key,
+			 size_t klen, int64_t delta, unsigned int mode);
 size_t smap_batch_count(const struct smap_batch_builder *b);
 /* The encoded buffer (struct smap_batch_op entries, SMAP_BATCH_ALIGN). */
 const void *smap_batch_data(const struct smap_batch_builder *b, size_t *len);

@@ -20,6 +20,7 @@ static const struct {
 	{ "cas", CLI_CAS, 3, 3, "cas [--mode MODE] KEY OLD NEW" },
 	{ "list", CLI_LIST, 0, 1, "list [PREFIX]" },
 	{ "stats", CLI_STATS, 0, 0, "stats [--json]" },
+	{ "batch", CLI_BATCH, 0, 1, "batch [--mode MODE] [FILE]" },
 	{ "help", CLI_HELP, 0, 1, "help" },
 };
 
@@ -33,6 +34,8 @@ void smap_cli_usage(FILE *f)
 	      "  cas [--mode MODE] KEY OLD NEW set NEW if the value is OLD\n"
 	      "  list [PREFIX]                 keys starting with PREFIX, one a line\n"
 	      "  stats [--json]                store statistics\n"
+	      "  batch [--mode MODE] [FILE]    lines 'set KEY VALUE', 'del KEY',\n"
+	      "                                'incr KEY [DELTA]' from FILE or stdin\n"
 	      "  help, --help                  this text\n"
 	      "  --version                     print the version\n"
 	      "Options: --netlink uses the generic netlink family instead of\n"
@@ -125,7 +128,8 @@ int smap_cli_parse(int argc, char **argv, struct smap_cli *c,
 				return bad(err, errlen, "%s: unknown option '%s' (usage: smap %s)",
 					   c->name, a, cmds[k].usage);
 			}
-			if (c->cmd != CLI_SET && c->cmd != CLI_INCR && c->cmd != CLI_CAS)
+			if (c->cmd != CLI_SET && c->cmd != CLI_INCR &&
+			    c->cmd != CLI_CAS && c->cmd != CLI_BATCH)
 				return bad(err, errlen, "%s: unknown option '--mode' (usage: smap %s)",
 					   c->name, cmds[k].usage);
 			if (smap_parse_mode(mv, &c->mode) < 0 || c->mode == 0)
@@ -164,11 +168,82 @@ int smap_cli_parse(int argc, char **argv, struct smap_cli *c,
 	case CLI_LIST:
 		c->prefix = npos ? pos[0] : "";
 		break;
+	case CLI_BATCH:
+		c->file = npos ? pos[0] : NULL;
+		break;
 	default:
 		break;
 	}
 	if (c->key && !*c->key)
 		return bad(err, errlen, "%s: empty KEY", c->name);
+	return 0;
+}
+
+static bool blank(char ch)
+{
+	return ch == ' ' || ch == '\t';
+}
+
+/* the next word of line[*i..len), skipping blanks before it */
+static size_t word(const char *line, size_t len, size_t *i, const char **w)
+{
+	size_t n = 0;
+
+	while (*i < len && blank(line[*i]))
+		++*i;
+	*w = line + *i;
+	while (*i < len && !blank(line[*i])) {
+		++*i;
+		n++;
+	}
+	return n;
+}
+
+int smap_cli_batch_line(const char *line, size_t len, struct smap_cli_line *l,
+			char *err, size_t errlen)
+{
+	const char *w;
+	size_t i = 0, n = word(line, len, &i, &w), rest;
+	char num[32];
+
+	memset(l, 0, sizeof(*l));
+	l->op = -1;
+	l->delta = 1;
+	if (!n || w[0] == '#')
+		return 0;
+	if (n == 3 && !memcmp(w, "set", 3))
+		l->op = SMAP_OP_SET;
+	else if (n == 3 && !memcmp(w, "del", 3))
+		l->op = SMAP_OP_DEL;
+	else if (n == 4 && !memcmp(w, "incr", 4))
+		l->op = SMAP_OP_INCR;
+	else
+		return bad(err, errlen, "unknown command '%.*s' (set, del or incr)",
+			   (int)(n > 32 ? 32 : n), w);
+	l->klen = word(line, len, &i, &l->key);
+	if (!l->klen)
+		return bad(err, errlen, "%s: missing KEY", smap_op_name(l->op));
+	if (l->op == SMAP_OP_SET) {
+		/* VALUE: the rest of the line after one blank, byte for byte */
+		if (i == len)
+			return bad(err, errlen, "set: missing VALUE (set KEY VALUE)");
+		l->value = line + i + 1;
+		l->vlen = len - i - 1;
+		return 0;
+	}
+	rest = word(line, len, &i, &w);
+	if (rest && l->op == SMAP_OP_INCR) {
+		if (rest >= sizeof(num))
+			return bad(err, errlen, "incr: bad DELTA (a 64-bit decimal integer)");
+		memcpy(num, w, rest);
+		num[rest] = 0;
+		if (smap_parse_i64(num, &l->delta) < 0)
+			return bad(err, errlen, "incr: bad DELTA '%s' (a 64-bit decimal integer)",
+				   num);
+		rest = word(line, len, &i, &w);
+	}
+	if (rest)
+		return bad(err, errlen, "%s: too many words", smap_op_name(l->op));
 	return 0;
 }
 

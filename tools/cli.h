@@ -9,7 +9,7 @@
 
 enum cli_cmd {
 	CLI_NONE, CLI_SET, CLI_GET, CLI_DEL, CLI_INCR, CLI_CAS, CLI_LIST,
-	CLI_STATS, CLI_HELP, CLI_VERSION,
+	CLI_STATS, CLI_BATCH, CLI_HELP, CLI_VERSION,
 };
 
 struct smap_cli {
@@ -19,6 +19,7 @@ struct smap_cli {
 	unsigned int mode;	/* 0: default */
 	bool json;
 	const char *key, *value, *old, *prefix;
+	const char *file;	/* batch: NULL or "-" for stdin */
 	int64_t delta;
 };
 
@@ -28,6 +29,17 @@ int smap_cli_parse(int argc, char **argv, struct smap_cli *c,
 /* The enum smap_op of a command, for smap_errmsg(). */
 int smap_cli_op(enum cli_cmd cmd);
 void smap_cli_usage(FILE *f);
+
+/* One line of `smap batch` input (see smap(1)), pointing into the line. */
+struct smap_cli_line {
+	int op;			/* SMAP_OP_SET, _DEL or _INCR; -1: blank, comment */
+	const char *key, *value;
+	size_t klen, vlen;
+	int64_t delta;
+};
+/* Parse line (len bytes, no newline): 0, or -1 with a reason in err. */
+int smap_cli_batch_line(const char *line, size_t len, struct smap_cli_line *l,
+			char *err, size_t errlen);
 void smap_cli_print_stats(FILE *f, const struct smap_stats *st, bool json);
 
 #endif

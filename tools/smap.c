@@ -93,6 +93,140 @@ static int print_key(const void *key, size_t klen, void *arg)
 	return 0;
 }
 
+/* ---- batch -------------------------------------------------------------- */
+
+#define BATCH_ENTRIES 1024		/* entries per smap_batch_exec() */
+#define BATCH_BYTES ((size_t)4 << 20)	/* and at most about this much */
+
+struct batch_run {
+	struct smap_batch_builder **bs;	/* in order, each a chunk */
+	size_t nb, cap;
+	struct { size_t line; int op; } *ent;	/* every entry's input line */
+	size_t n, entcap;
+};
+
+static void *grow(void *p, size_t *cap, size_t need, size_t size)
+{
+	if (need <= *cap)
+		return p;
+	*cap = *cap ? *cap * 2 : 64;
+	if (*cap < need)
+		*cap = need;
+	p = realloc(p, *cap * size);
+	if (!p)
+		die(2, "batch: out of memory");
+	return p;
+}
+
+/* Read and check every line first: a bad one applies nothing. */
+static void batch_parse(const struct smap_cli *c, FILE *in, struct batch_run *r)
+{
+	struct smap_batch_builder *b = NULL;
+	struct smap_limits lim, *lp = smap_limits(h, &lim) == 0 ? &lim : NULL;
+	char *line = NULL, err[256];
+	size_t cap = 0, lineno = 0;
+	ssize_t n;
+
+	while ((n = getline(&line, &cap, in)) >= 0) {
+		struct smap_cli_line l;
+		size_t len = (size_t)n, dlen = 0;
+		int e;
+
+		lineno++;
+		if (len && line[len - 1] == '\n')
+			len--;
+		if (smap_cli_batch_line(line, len, &l, err, sizeof(err)) < 0)
+			die(2, "batch: line %zu: %s; nothing was applied", lineno, err);
+		if (l.op < 0)
+			continue;
+		if (b)
+			smap_batch_data(b, &dlen);
+		if (!b || smap_batch_count(b) >= BATCH_ENTRIES || dlen >= BATCH_BYTES) {
+			r->bs = grow(r->bs, &r->cap, r->nb + 1, sizeof(*r->bs));
+			b = r->bs[r->nb++] = smap_batch_new();
+			if (!b)
+				die(2, "batch: out of memory");
+		}
+		if (l.op == SMAP_OP_SET)
+			e = smap_batch_set(b, l.key, l.klen, l.value, l.vlen, c->mode);
+		else if (l.op == SMAP_OP_DEL)
+			e = smap_batch_del(b, l.key, l.klen);
+		else if (c->mode)
+			e = smap_batch_incr_mode(b, l.key, l.klen, l.delta, c->mode);
+		else
+			e = smap_batch_incr(b, l.key, l.klen, l.delta);
+		if (e < 0)
+			die(2, "batch: line %zu: %s; nothing was applied", lineno,
+			    smap_errmsg(l.op, errno, lp, err, sizeof(err)));
+		r->ent = grow(r->ent, &r->entcap, r->n + 1, sizeof(*r->ent));
+		r->ent[r->n].line = lineno;
+		r->ent[r->n++].op = l.op;
+	}
+	if (ferror(in))
+		die(2, "batch: reading %s: %s", c->file ? c->file : "stdin",
+		    strerror(errno));
+	free(line);
+}
+
+/* Run it chunk by chunk; print incr results; the exit status. */
+static int batch_exec(struct batch_run *r)
+{
+	struct smap_limits lim, *lp = smap_limits(h, &lim) == 0 ? &lim : NULL;
+	size_t k = 0, nfail = 0, nmissing = 0;
+	char msg[256];
+
+	for (size_t j = 0; j < r->nb; j++) {
+		struct smap_batch_builder *b = r->bs[j];
+		size_t failed, count = smap_batch_count(b);
+
+		if (smap_batch_exec(h, b, &failed) < 0 && failed == 0) {
+			smap_errmsg(SMAP_OP_BATCH, errno, lp, msg, sizeof(msg));
+			die(2, "batch: %s; lines %zu and after may not be applied",
+			    msg, r->ent[k].line);
+		}
+		for (size_t i = 0; i < count; i++, k++) {
+			int e, st, op = r->ent[k].op;
+			int64_t arg;
+
+			smap_batch_result(b, i, &e, &st, &arg);
+			if (!e) {
+				if (op == SMAP_OP_INCR)
+					printf("%" PRId64 "\n", arg);
+				continue;
+			}
+			nfail++;
+			if (e == ENOENT && op == SMAP_OP_DEL)
+				nmissing++;
+			fflush(stdout);
+			fprintf(stderr, "smap: batch: line %zu: %s: %s\n", r->ent[k].line,
+				smap_op_name(op), smap_errmsg(op, e, lp, msg, sizeof(msg)));
+		}
+	}
+	return !nfail ? 0 : nfail == nmissing ? 1 : 2;
+}
+
+static int run_batch(const struct smap_cli *c)
+{
+	struct batch_run r = { 0 };
+	FILE *in = stdin;
+	int status;
+
+	if (c->file && strcmp(c->file, "-")) {
+		in = fopen(c->file, "r");
+		if (!in)
+			die(2, "batch: %s: %s", c->file, strerror(errno));
+	}
+	batch_parse(c, in, &r);
+	if (in != stdin)
+		fclose(in);
+	status = batch_exec(&r);
+	for (size_t j = 0; j < r.nb; j++)
+		smap_batch_free(r.bs[j]);
+	free(r.bs);
+	free(r.ent);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	struct smap_cli c;
@@ -157,6 +291,12 @@ int main(int argc, char **argv)
 		if (smap_list(h, c.prefix, strlen(c.prefix), print_key, &c) < 0)
 			fail_op(&c, SMAP_OP_LIST);
 		break;
+	case CLI_BATCH:
+		st = run_batch(&c);
+		smap_close(h);
+		if (fflush(stdout) != 0 || ferror(stdout))
+			die(2, "batch: writing stdout: %s", strerror(errno));
+		return st;
 	case CLI_STATS: {
 		struct smap_stats s;
 

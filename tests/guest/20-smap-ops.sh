@@ -7,37 +7,6 @@
 T=/tmp/20
 mkdir -p $T
 
-# run CMD...: stdout to $T/out, stderr to $T/err, status in $RC
-run() {
-	"$@" >$T/out 2>$T/err
-	RC=$?
-}
-
-# fails DESC WANT_RC WANT_STDERR_LINE CMD...: exit WANT_RC, stderr exactly one line
-fails() {
-	_d=$1 _w=$2 _m=$3
-	shift 3
-	run "$@"
-	_n=$(wc -l <$T/err)
-	if [ "$RC" -eq "$_w" ] && [ "$_n" -eq 1 ] && [ "$(cat $T/err)" = "$_m" ]; then
-		ok "$_d"
-	else
-		not_ok "$_d: status $RC (want $_w), stderr ($_n lines): $(cat $T/err) (want: $_m)"
-	fi
-}
-
-# same DESC WANT CMD...: exit 0, stdout exactly WANT, stderr empty
-same() {
-	_d=$1 _w=$2
-	shift 2
-	run "$@"
-	if [ "$RC" -eq 0 ] && [ "$(cat $T/out)" = "$_w" ] && [ ! -s $T/err ]; then
-		ok "$_d"
-	else
-		not_ok "$_d: status $RC, out '$(cat $T/out)', want '$_w', err '$(cat $T/err)'"
-	fi
-}
-
 fails "smap without the module: exit 2, hint" 2 \
 	"smap: open: /dev/shared_map: No such file or directory (is the module loaded? try: modprobe shared_map)" \
 	smap get k

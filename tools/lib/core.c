@@ -581,44 +581,6 @@ static struct smap_batch_op *batch_hdr(struct smap_batch_builder *b, size_t i)
 	return (struct smap_batch_op *)(void *)(b->buf + b->offs[i]);
 }
 
-/* Netlink has no batch command: apply the entries one by one. */
-static void batch_exec_nl(struct smap *h, struct smap_batch_builder *b)
-{
-	for (size_t i = 0; i < b->count; i++) {
-		struct smap_batch_op *op = batch_hdr(b, i);
-		const char *key = (const char *)(op + 1);
-		const char *val = key + op->key_len;
-		int st = 0, r;
-		int64_t res = 0;
-
-		switch (op->op) {
-		case SMAP_OP_SET:
-			r = smap_set(h, key, op->key_len, val, op->value_len,
-				     op->flags & SMAP_F_MODE ? op->mode : 0, &st);
-			break;
-		case SMAP_OP_DEL:
-			r = smap_del(h, key, op->key_len);
-			if (r == 0)
-				st = SMAP_ST_DELETED;
-			else if (errno == ENOENT)
-				st = SMAP_ST_NOT_FOUND;
-			break;
-		case SMAP_OP_INCR:
-			r = smap_incr_mode(h, key, op->key_len, op->arg,
-					   op->flags & SMAP_F_MODE ? op->mode : 0,
-					   &res);
-			if (r == 0)
-				op->arg = res;
-			break;
-		default:
-			r = fail(EINVAL);
-			break;
-		}
-		op->error = r < 0 ? -errno : 0;
-		op->status = (__u32)st;
-	}
-}
-
 SMAP_EXPORT int smap_batch_exec(struct smap *h, struct smap_batch_builder *b,
 				size_t *failed)
 {
@@ -636,7 +598,9 @@ SMAP_EXPORT int smap_batch_exec(struct smap *h, struct smap_batch_builder *b,
 		batch_hdr(b, i)->status = 0;
 	}
 	if (is_nl(h)) {
-		batch_exec_nl(h, b);
+		/* entries answered before a socket failure keep their results */
+		if (smap_nl_batch(h, b) < 0)
+			return -1;
 	} else {
 		struct smap_batch bt = {
 			.ops = uptr(b->buf), .len = (__u32)b->len,

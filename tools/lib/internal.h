@@ -60,6 +60,9 @@ int smap_nl_open(struct smap *h);
 void smap_nl_close(struct smap *h);
 int smap_nl_call(struct smap *h, int cmd, const struct smap_nl_req *req,
 		 struct smap_nl_reply *rep);
+struct smap_batch_builder;
+/* Every entry's outcome in its header; -1 with errno if the socket failed. */
+int smap_nl_batch(struct smap *h, struct smap_batch_builder *b);
 
 /* batch builder internals used by exec */
 struct smap_batch_builder {

@@ -4,9 +4,12 @@
  * libnl-3 / libnl-genl-3. One request, then its reply (a message with the
  * result attributes, or a dump of one message per key) and the ACK/DONE.
  * The kernel's errno is taken from the NLMSG_ERROR message itself, since
- * libnl's own error codes lose it.
+ * libnl's own error codes lose it. A batch sends many requests in one
+ * datagram and matches the replies by sequence number.
  */
 #include <errno.h>
+#include <sys/socket.h>
+#include <linux/netlink.h>
 #include <stdlib.h>
 #include <string.h>
 #include <netlink/netlink.h>
@@ -193,6 +196,9 @@ int smap_nl_open(struct smap *h)
 	if (e < 0)
 		goto fail;
 	nl_socket_disable_auto_ack(h->sk);
+	/* failed requests are not echoed back whole in their error ack */
+	setsockopt(nl_socket_get_fd(h->sk), SOL_NETLINK, NETLINK_CAP_ACK,
+		   &(int){ 1 }, sizeof(int));
 	nl_socket_enable_msg_peek(h->sk);
 	nl_socket_set_msg_buf_size(h->sk, NL_BUF);
 	e = nl_socket_set_buffer_size(h->sk, NL_BUF, NL_BUF);
@@ -314,4 +320,215 @@ int smap_nl_call(struct smap *h, int cmd, const struct smap_nl_req *rq,
 		return -1;
 	}
 	return 0;
+}
+
+/* ---- batch --------------------------------------------------------------- */
+
+/*
+ * At most this many requests per datagram: the replies and acks of one
+ * datagram (about 1.5 KiB of receive buffer each) must fit the socket's
+ * receive buffer, or the kernel drops them. The requests themselves must
+ * fit the send buffer (wmem_default, 208 KiB on most systems).
+ */
+#define NL_BATCH_OPS 32
+#define NL_BATCH_BYTES (128 * 1024)
+
+struct batch_ctx {
+	struct smap_batch_builder *b;
+	size_t idx[NL_BATCH_OPS];	/* the entries in flight, in order */
+	bool answered[NL_BATCH_OPS];
+	size_t n;
+	unsigned int seq0;		/* the first one's sequence number */
+	size_t acked;
+};
+
+static struct smap_batch_op *entry(struct smap_batch_builder *b, size_t i)
+{
+	return (struct smap_batch_op *)(void *)(b->buf + b->offs[i]);
+}
+
+/* The entry a message answers (seq), NULL if none; ack: it is answered. */
+static struct smap_batch_op *in_flight(struct batch_ctx *c, unsigned int seq,
+				       bool ack)
+{
+	size_t k = (size_t)(seq - c->seq0);
+
+	if (k >= c->n || c->answered[k])
+		return NULL;
+	if (ack) {
+		c->answered[k] = true;
+		c->acked++;
+	}
+	return entry(c->b, c->idx[k]);
+}
+
+static int batch_on_valid(struct nl_msg *msg, void *arg)
+{
+	struct batch_ctx *c = arg;
+	struct smap_batch_op *op = in_flight(c, nlmsg_hdr(msg)->nlmsg_seq, false);
+	struct smap_nl_reply rp = { 0 };
+
+	if (op && smap_nl_parse(msg, &rp) == 0) {
+		op->status = rp.status;
+		if (rp.has_result)
+			op->arg = rp.result;
+	}
+	smap_nl_reply_free(&rp);
+	return NL_OK;
+}
+
+static int batch_on_ack(struct nl_msg *msg, void *arg)
+{
+	struct batch_ctx *c = arg;
+	struct nlmsgerr *e = nlmsg_data(nlmsg_hdr(msg));
+
+	in_flight(c, e->msg.nlmsg_seq, true);
+	return NL_OK;
+}
+
+static int batch_on_error(struct sockaddr_nl *nla, struct nlmsgerr *err,
+			  void *arg)
+{
+	struct batch_ctx *c = arg;
+	struct smap_batch_op *op = in_flight(c, err->msg.nlmsg_seq, true);
+
+	(void)nla;
+	if (op) {
+		op->error = err->error;
+		if (op->op == SMAP_OP_DEL && err->error == -ENOENT)
+			op->status = SMAP_ST_NOT_FOUND;
+	}
+	return NL_SKIP;
+}
+
+static int batch_cmd(int op)
+{
+	switch (op) {
+	case SMAP_OP_SET: return SMAP_CMD_SET;
+	case SMAP_OP_DEL: return SMAP_CMD_DEL;
+	case SMAP_OP_INCR: return SMAP_CMD_INCR;
+	default: return -1;
+	}
+}
+
+/*
+ * Put an entry's request at out (cap bytes free): its aligned size, 0 if
+ * it does not fit, -1 if it cannot be sent at all (op->error says why).
+ */
+static long batch_put(struct smap *h, struct smap_batch_op *op, char *out,
+		      size_t cap)
+{
+	const char *key = (const char *)(op + 1);
+	struct smap_nl_req rq = { .key = key, .klen = op->key_len };
+	int cmd = batch_cmd(op->op);
+	struct nl_msg *msg;
+	struct nlmsghdr *nh;
+	size_t len;
+
+	if (cmd < 0) {
+		op->error = -EINVAL;
+		return -1;
+	}
+	if (op->op != SMAP_OP_DEL && (op->flags & SMAP_F_MODE)) {
+		rq.mode = op->mode;
+		rq.has_mode = true;
+	}
+	if (op->op == SMAP_OP_SET) {
+		rq.val = key + op->key_len;
+		rq.vlen = op->value_len;
+		rq.has_val = true;
+	} else if (op->op == SMAP_OP_INCR) {
+		rq.delta = op->arg;
+		rq.has_delta = true;
+	}
+	msg = smap_nl_build(h->family, cmd, NLM_F_ACK, &rq);
+	if (!msg) {
+		op->error = -errno;
+		return -1;
+	}
+	nh = nlmsg_hdr(msg);
+	len = NLMSG_ALIGN(nh->nlmsg_len);
+	if (len > cap) {
+		nlmsg_free(msg);
+		return 0;
+	}
+	nl_complete_msg(h->sk, msg);	/* our port, the next sequence number */
+	memcpy(out, nh, nh->nlmsg_len);
+	memset(out + nh->nlmsg_len, 0, len - nh->nlmsg_len);
+	nlmsg_free(msg);
+	return (long)len;
+}
+
+/*
+ * Run entries from *next on: one datagram of requests, then their replies.
+ * *next moves past what was sent. 0, or -1 with errno when the socket
+ * failed (the entries in flight without an answer get that error).
+ */
+static int batch_round(struct smap *h, struct batch_ctx *c, struct nl_cb *cb,
+		       char *buf, size_t *next)
+{
+	size_t used = 0;
+	int e;
+
+	c->n = 0;
+	c->acked = 0;
+	memset(c->answered, 0, sizeof(c->answered));
+	while (*next < c->b->count && c->n < NL_BATCH_OPS) {
+		long r = batch_put(h, entry(c->b, *next), buf + used,
+				   NL_BATCH_BYTES - used);
+
+		if (r == 0)
+			break;
+		if (r > 0) {
+			if (!c->n)
+				c->seq0 = ((struct nlmsghdr *)(void *)buf)->nlmsg_seq;
+			c->idx[c->n++] = *next;
+			used += (size_t)r;
+		}
+		++*next;
+	}
+	if (!c->n)
+		return 0;
+	e = nl_sendto(h->sk, buf, used);
+	while (e >= 0 && c->acked < c->n) {
+		e = nl_recvmsgs(h->sk, cb);
+		if (e == -NLE_INTR || e == -NLE_AGAIN)
+			e = 0;
+	}
+	if (e >= 0)
+		return 0;
+	errno = nlerr2errno(e);
+	for (size_t k = 0; k < c->n; k++)
+		if (!c->answered[k])
+			entry(c->b, c->idx[k])->error = -errno;
+	return -1;
+}
+
+int smap_nl_batch(struct smap *h, struct smap_batch_builder *b)
+{
+	struct batch_ctx c = { .b = b };
+	size_t next = 0;
+	struct nl_cb *cb;
+	char *buf;
+	int r = 0;
+
+	buf = malloc(NL_BATCH_BYTES);
+	cb = nl_cb_alloc(NL_CB_DEFAULT);
+	if (!buf || !cb) {
+		free(buf);
+		if (cb)
+			nl_cb_put(cb);
+		errno = ENOMEM;
+		return -1;
+	}
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, batch_on_valid, &c);
+	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, batch_on_ack, &c);
+	nl_cb_err(cb, NL_CB_CUSTOM, batch_on_error, &c);
+	while (next < b->count && r == 0)
+		r = batch_round(h, &c, cb, buf, &next);
+	for (int e = errno; r < 0 && next < b->count; next++)
+		entry(b, next)->error = -e;	/* never sent */
+	nl_cb_put(cb);
+	free(buf);
+	return r;
 }

@@ -334,6 +334,13 @@ SMAP_EXPORT int smap_batch_incr(struct smap_batch_builder *b, const void *key,
 	return batch_add(b, SMAP_OP_INCR, key, klen, NULL, 0, 0, delta);
 }
 
+SMAP_EXPORT int smap_batch_incr_mode(struct smap_batch_builder *b,
+				     const void *key, size_t klen,
+				     int64_t delta, unsigned int mode)
+{
+	return batch_add(b, SMAP_OP_INCR, key, klen, NULL, 0, mode, delta);
+}
+
 SMAP_EXPORT size_t smap_batch_count(const struct smap_batch_builder *b)
 {
 	return b ? b->count : 0;

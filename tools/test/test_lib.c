@@ -4,6 +4,7 @@
  * parser: no kernel needed. Prints one line per failed check; exit 1 if any.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -215,6 +216,13 @@ static void test_batch(void)
 	op = (const void *)(p + 999 * 48);	/* 32 + 4..5 + 10 -> 48 */
 	CHECK(len == 10 * 48 + 90 * 48 + 900 * 48);
 	CHECK(op->key_len == 4 && !memcmp(op + 1, "k999", 4));
+	/* incr with the mode of a key it creates */
+	smap_batch_reset(b);
+	CHECK(smap_batch_incr_mode(b, "c", 1, 5, 0640) == 0);
+	CHECK(smap_batch_incr_mode(b, "c", 1, 5, 01000) < 0 && errno == EINVAL);
+	op = smap_batch_data(b, &len);
+	CHECK(smap_batch_count(b) == 1 && op->op == SMAP_OP_INCR && op->arg == 5 &&
+	      op->flags == SMAP_F_MODE && op->mode == 0640);
 	smap_batch_free(b);
 }
 
@@ -394,6 +402,52 @@ static void test_cli(void)
 	free(out);
 }
 
+#define LINE(l, s) smap_cli_batch_line((s), strlen(s), (l), err, sizeof(err))
+
+static bool is(const char *p, size_t n, const char *want)
+{
+	return n == strlen(want) && !memcmp(p, want, n);
+}
+
+static void test_batch_lines(void)
+{
+	struct smap_cli_line l;
+	struct smap_cli c;
+
+	CHECK(PARSE(&c, "batch") == 0 && c.cmd == CLI_BATCH && !c.file);
+	CHECK(PARSE(&c, "batch", "--mode", "600", "ops.txt") == 0 &&
+	      c.mode == 0600 && !strcmp(c.file, "ops.txt"));
+	CHECK(PARSE(&c, "batch", "a", "b") < 0 && strstr(err, "too many"));
+
+	CHECK(LINE(&l, "") == 0 && l.op == -1);
+	CHECK(LINE(&l, "  \t ") == 0 && l.op == -1);
+	CHECK(LINE(&l, "# set a b") == 0 && l.op == -1);
+	CHECK(LINE(&l, "  #x") == 0 && l.op == -1);
+	CHECK(LINE(&l, "set k v") == 0 && l.op == SMAP_OP_SET &&
+	      is(l.key, l.klen, "k") && is(l.value, l.vlen, "v"));
+	/* the value: everything after the one blank that follows KEY */
+	CHECK(LINE(&l, "  set\tkey  two words ") == 0 && is(l.key, l.klen, "key") &&
+	      is(l.value, l.vlen, " two words "));
+	CHECK(LINE(&l, "set k ") == 0 && l.vlen == 0);
+	CHECK(LINE(&l, "set k") < 0 && strstr(err, "missing VALUE"));
+	CHECK(LINE(&l, "set") < 0 && strstr(err, "missing KEY"));
+	CHECK(LINE(&l, "del k") == 0 && l.op == SMAP_OP_DEL && is(l.key, l.klen, "k"));
+	CHECK(LINE(&l, "del k  ") == 0 && l.op == SMAP_OP_DEL);
+	CHECK(LINE(&l, "del k x") < 0 && !strcmp(err, "del: too many words"));
+	CHECK(LINE(&l, "incr n") == 0 && l.op == SMAP_OP_INCR && l.delta == 1);
+	CHECK(LINE(&l, "incr n -7") == 0 && l.delta == -7);
+	CHECK(LINE(&l, "incr n 7x") < 0 && strstr(err, "bad DELTA '7x'"));
+	CHECK(LINE(&l, "incr n 99999999999999999999999999999999999") < 0 &&
+	      strstr(err, "bad DELTA"));
+	CHECK(LINE(&l, "incr n 1 2") < 0 && strstr(err, "too many"));
+	CHECK(LINE(&l, "sett k v") < 0 &&
+	      !strcmp(err, "unknown command 'sett' (set, del or incr)"));
+	CHECK(LINE(&l, "get k") < 0 && strstr(err, "unknown command 'get'"));
+	/* not NUL-terminated: only len bytes count */
+	CHECK(smap_cli_batch_line("del kXYZ", 5, &l, err, sizeof(err)) == 0 &&
+	      is(l.key, l.klen, "k"));
+}
+
 static void test_handle_errors(void)
 {
 	/* with no module loaded (the host) or not: bad flags are EINVAL */
@@ -411,6 +465,7 @@ int main(void)
 	test_batch();
 	test_netlink();
 	test_cli();
+	test_batch_lines();
 	test_handle_errors();
 	printf("%d checks, %d failed\n", checks, fails);
 	return fails ? 1 : 0;
