@@ -196,6 +196,10 @@ mem_kb() {
 	echo 3 >/proc/sys/vm/drop_caches
 	awk '/^(Slab|VmallocUsed|Percpu):/ { s += $2 } END { print s }' /proc/meminfo
 }
+# busy and all jiffies of every CPU so far (/proc/stat's "cpu" line)
+cpu_ticks() {
+	awk '/^cpu / { b = $2 + $3 + $4 + $7 + $8 + $9; print b, b + $5 + $6 }' /proc/stat
+}
 if want 7; then
 	for nk in 10000 100000 1000000; do
 		nk=$(n $nk)
@@ -207,7 +211,12 @@ if want 7; then
 			--key-size=16 --value-size=16 --prefill=1)
 		rmmod shared_map
 		base=$(mem_kb)
+		set -- $(cpu_ticks)
 		t_load=$(smap-timeit modprobe shared_map)
+		set -- $(cpu_ticks) "$@"
+		# how busy the vCPUs were during the load, all of them together
+		busy=$(($1 - $3)) all=$(($2 - $4))
+		cpu_busy_pct=$(( all > 0 ? 100 * busy / all : 0 ))
 		# the module's own measure of smap_replay(), the rest is loading
 		replay_ms=$(dmesg | sed -n 's/.*shared_map: replayed .* in \([0-9]*\) ms$/\1/p' | tail -1)
 		sleep 2
@@ -228,7 +237,7 @@ if want 7; then
 			replayed="${replayed:-0}" fill_ns="$t_fill" load_ns="$t_load" \
 			replay_ms="${replay_ms:-0}" \
 			cat_ns="$t_cat" verify_ns="$t_verify" log_bytes="$log_bytes" \
-			log_files="$files" \
+			log_files="$files" cpu_busy_pct="$cpu_busy_pct" \
 			mem_base_kb="$base" mem_loaded_kb="$loaded" key_size=16 \
 			value_size=16
 		log "replay $nk keys: load $((t_load / 1000000)) ms, cat $((t_cat / 1000000)) ms, mem $((loaded - base)) kB, log $log_bytes B"
