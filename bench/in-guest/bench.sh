@@ -73,11 +73,11 @@ log "kernel $(uname -r), $(nproc) cpus, scale $S"
 
 # ---- (1) durable write latency: smap sync=always vs fio write+fdatasync ----
 if want 1; then
-	# Three rounds, each shared_map run right beside fio's: the host's
-	# fsync time drifts by milliseconds within a boot, moving both alike;
-	# the report takes the median round's ratio.
+	# Five rounds, each shared_map run right beside fio's: the host's
+	# fsync time drifts by milliseconds within a boot, moving both alike
+	# but not always evenly; the report takes the median round's ratio.
 	N1=$(n 200)
-	for r in "" -r2 -r3; do
+	for r in "" -r2 -r3 -r4 -r5; do
 		sb durable-smap$r --rw=set --sync=always --ops="$N1" \
 			--key-size=16 --value-size=4096 --keys=100000
 		fio --name=durable-fio$r --filename=/var/tmp/fio.dat --rw=write \

@@ -9,12 +9,13 @@
 . /with/guest/lib.sh
 P=/sys/module/shared_map/parameters
 
-load_module compact_pause_ms=700
+load_module compact_pause_ms=1000
 i=0; while [ $i -lt 50 ]; do i=$((i + 1)); smap set k$i v$i; done
 dmesg -c >/dev/null
-# the compaction pauses 700 ms before its segment switch, and twice more
+# the compaction pauses 1 s before its segment switch, and twice more;
+# rmmod comes 0.4 s into the first pause
 (echo 1 >$P/compact_now; echo "status $?" >/tmp/compact.rc) &
-usleep 300000
+usleep 400000
 t0=$(date +%s)
 check "rmmod during a compaction on demand" rmmod shared_map
 t1=$(date +%s)
