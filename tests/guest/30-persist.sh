@@ -49,4 +49,23 @@ expect_eq "$(smap get k-batch)" batch "keys before the damage are back"
 sleep 1
 check "a clean snapshot was rewritten" smap-log verify $D
 unload_module
+
+# each load starts a segment; 16 of them after replay bring a compaction
+R=/var/tmp/reloads
+i=0
+while [ $i -lt 20 ]; do
+	i=$((i + 1))
+	modprobe shared_map path=$R && smap set "r$i" "$i" && rmmod shared_map ||
+		not_ok "reload $i"
+	n=$(ls $R | grep -c '^log\.')
+	[ "$n" -le 17 ] || { not_ok "reload $i: $n segments"; break; }
+done
+echo "info $(ls $R | grep -c '^log\.') segments after 20 reloads"
+check "reloads never left more than 17 segments" test "$n" -le 17
+check "... and a snapshot took them in" test -s $R/snapshot
+load_module path=$R
+bad=0 i=0
+while [ $i -lt 20 ]; do i=$((i + 1)); [ "$(smap get r$i)" = "$i" ] || bad=$((bad + 1)); done
+expect_eq "$bad" 0 "every reload's key is there"
+unload_module
 finish
