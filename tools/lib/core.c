@@ -576,11 +576,6 @@ SMAP_EXPORT int smap_recover(struct smap *h)
 	return xioctl(h, SMAP_IOC_RECOVER, NULL);
 }
 
-static struct smap_batch_op *batch_hdr(struct smap_batch_builder *b, size_t i)
-{
-	return (struct smap_batch_op *)(void *)(b->buf + b->offs[i]);
-}
-
 SMAP_EXPORT int smap_batch_exec(struct smap *h, struct smap_batch_builder *b,
 				size_t *failed)
 {
@@ -594,8 +589,8 @@ SMAP_EXPORT int smap_batch_exec(struct smap *h, struct smap_batch_builder *b,
 	if (b->count == 0)
 		return 0;
 	for (size_t i = 0; i < b->count; i++) {
-		batch_hdr(b, i)->error = 0;
-		batch_hdr(b, i)->status = 0;
+		smap_batch_entry(b, i)->error = 0;
+		smap_batch_entry(b, i)->status = 0;
 	}
 	if (is_nl(h)) {
 		/* entries answered before a socket failure keep their results */
@@ -612,7 +607,7 @@ SMAP_EXPORT int smap_batch_exec(struct smap *h, struct smap_batch_builder *b,
 			return -1;
 	}
 	for (size_t i = 0; i < b->count; i++) {
-		int e = -batch_hdr(b, i)->error;
+		int e = -smap_batch_entry(b, i)->error;
 
 		if (e) {
 			nfail++;

@@ -73,4 +73,11 @@ struct smap_batch_builder {
 	size_t offcap;
 };
 
+/* Entry i's header (its results are written back there). */
+static inline struct smap_batch_op *smap_batch_entry(struct smap_batch_builder *b,
+						     size_t i)
+{
+	return (struct smap_batch_op *)(void *)(b->buf + b->offs[i]);
+}
+
 #endif

@@ -342,11 +342,6 @@ struct batch_ctx {
 	size_t acked;
 };
 
-static struct smap_batch_op *entry(struct smap_batch_builder *b, size_t i)
-{
-	return (struct smap_batch_op *)(void *)(b->buf + b->offs[i]);
-}
-
 /* The entry a message answers (seq), NULL if none; ack: it is answered. */
 static struct smap_batch_op *in_flight(struct batch_ctx *c, unsigned int seq,
 				       bool ack)
@@ -359,7 +354,7 @@ static struct smap_batch_op *in_flight(struct batch_ctx *c, unsigned int seq,
 		c->answered[k] = true;
 		c->acked++;
 	}
-	return entry(c->b, c->idx[k]);
+	return smap_batch_entry(c->b, c->idx[k]);
 }
 
 static int batch_on_valid(struct nl_msg *msg, void *arg)
@@ -474,8 +469,8 @@ static int batch_round(struct smap *h, struct batch_ctx *c, struct nl_cb *cb,
 	c->acked = 0;
 	memset(c->answered, 0, sizeof(c->answered));
 	while (*next < c->b->count && c->n < NL_BATCH_OPS) {
-		long r = batch_put(h, entry(c->b, *next), buf + used,
-				   NL_BATCH_BYTES - used);
+		struct smap_batch_op *op = smap_batch_entry(c->b, *next);
+		long r = batch_put(h, op, buf + used, NL_BATCH_BYTES - used);
 
 		if (r == 0)
 			break;
@@ -500,7 +495,7 @@ static int batch_round(struct smap *h, struct batch_ctx *c, struct nl_cb *cb,
 	errno = nlerr2errno(e);
 	for (size_t k = 0; k < c->n; k++)
 		if (!c->answered[k])
-			entry(c->b, c->idx[k])->error = -errno;
+			smap_batch_entry(c->b, c->idx[k])->error = -errno;
 	return -1;
 }
 
@@ -527,7 +522,7 @@ int smap_nl_batch(struct smap *h, struct smap_batch_builder *b)
 	while (next < b->count && r == 0)
 		r = batch_round(h, &c, cb, buf, &next);
 	for (int e = errno; r < 0 && next < b->count; next++)
-		entry(b, next)->error = -e;	/* never sent */
+		smap_batch_entry(b, next)->error = -e;	/* never sent */
 	nl_cb_put(cb);
 	free(buf);
 	return r;
