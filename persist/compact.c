@@ -17,6 +17,7 @@
 #include <linux/delay.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/kstrtox.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <uapi/linux/shared_map.h>
@@ -35,9 +36,16 @@ static unsigned int smap_compact_pause_ms;
 module_param_named(compact_pause_ms, smap_compact_pause_ms, uint, 0644);
 MODULE_PARM_DESC(compact_pause_ms, "testing: pause this long before each compaction step (crash and unload tests)");
 
+/* compact_now=1 before the writer ran: compact as soon as it does */
+bool smap_compact_at_load;
+
 static int smap_compact_set(const char *val, const struct kernel_param *kp)
 {
-	return smap_compact_now();
+	bool on;
+
+	if (kstrtobool(val, &on))
+		return -EINVAL;
+	return on ? smap_compact_now() : 0;
 }
 
 static const struct kernel_param_ops smap_compact_ops = {
@@ -167,20 +175,32 @@ free:
 }
 
 /*
- * Also reached from a write to compact_now, which can come while rmmod runs
- * the exit path (the module's sysfs files outlive it). smap_persist_exit()
- * sets stopping under compact_lock: a compaction already running finishes
- * first, with the writer still there to switch segments, and any later one
- * returns -ENODEV before touching the log or the store.
+ * Also reached from compact_now, whenever it is written:
+ * - as a modprobe argument, before smap_persist_init() made the locks, and
+ *   while the log is replayed: the compaction runs once the writer does;
+ * - while rmmod runs the exit path (the module's sysfs files outlive it):
+ *   smap_persist_exit() sets stopping under compact_lock, so a compaction
+ *   already running finishes first, with the writer still there to switch
+ *   segments, and any later one returns -ENODEV before touching the log
+ *   or the store.
  */
 int smap_compact_now(void)
 {
-	int err = -ENODEV;
+	struct smap_plog *pl = &smap_plog;
+	int err = 0;
 
-	mutex_lock(&smap_plog.compact_lock);
-	if (READ_ONCE(smap_plog.writer) && !smap_plog.stopping)
+	if (!smp_load_acquire(&pl->ready)) {
+		smap_compact_at_load = true;
+		return 0;
+	}
+	mutex_lock(&pl->compact_lock);
+	if (pl->stopping)
+		err = -ENODEV;
+	else if (!pl->writer)
+		smap_compact_at_load = true;
+	else
 		err = smap_compact_locked();
-	mutex_unlock(&smap_plog.compact_lock);
+	mutex_unlock(&pl->compact_lock);
 	return err;
 }
 

@@ -53,6 +53,7 @@ struct smap_plog {
 	u64 ctl_seg;
 
 	int io_err;			/* nonzero: read-only */
+	bool ready;			/* the locks below are initialized */
 	bool stopping;			/* unloading: no new compaction */
 	bool compact_asap;		/* replay repaired damage: rewrite */
 
@@ -108,5 +109,6 @@ int smap_replay(u64 *next_seg, u64 *next_seq);
 void smap_compact_work(struct work_struct *work);
 void smap_compact_maybe(void);
 int smap_compact_now(void);
+extern bool smap_compact_at_load;
 
 #endif /* SMAP_PERSIST_INTERNAL_H */

@@ -13,6 +13,7 @@
 
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/kstrtox.h>
 #include <linux/jiffies.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
@@ -72,6 +73,14 @@ MODULE_PARM_DESC(queue_max, "bytes queued for the writer before committers wait"
 
 static int smap_recover_set(const char *val, const struct kernel_param *kp)
 {
+	bool on;
+
+	if (kstrtobool(val, &on))
+		return -EINVAL;
+	/* before the writer runs (a modprobe argument) nothing is read-only */
+	if (!on || (!READ_ONCE(smap_plog.writer) &&
+		    !READ_ONCE(smap_plog.stopping)))
+		return 0;
 	return smap_persist_recover();
 }
 
@@ -458,6 +467,7 @@ int smap_persist_init(void)
 	mutex_init(&pl->ctl_lock);
 	mutex_init(&pl->compact_lock);
 	INIT_WORK(&pl->compact_work, smap_compact_work);
+	smp_store_release(&pl->ready, true);	/* the locks can be taken */
 
 	if (!smap_log_path || smap_log_path[0] != '/') {
 		pr_err("path=%s: the log directory must be an absolute path\n",
@@ -507,8 +517,13 @@ int smap_persist_init(void)
 		err = PTR_ERR(t);
 		goto put_seg;
 	}
+	mutex_lock(&pl->compact_lock);
 	WRITE_ONCE(pl->writer, t);
-	smap_compact_maybe();	/* a clean snapshot right away after repairs */
+	if (smap_compact_at_load)
+		pl->compact_asap = true;
+	mutex_unlock(&pl->compact_lock);
+	/* a clean snapshot right away after repairs, or if asked for */
+	smap_compact_maybe();
 	return 0;
 
 put_seg:

@@ -67,5 +67,23 @@ load_module path=$R
 bad=0 i=0
 while [ $i -lt 20 ]; do i=$((i + 1)); [ "$(smap get r$i)" = "$i" ] || bad=$((bad + 1)); done
 expect_eq "$bad" 0 "every reload's key is there"
+
+# compact_now and recover as modprobe arguments; what they accept
+c=$(smap stats | awk '$1 == "compactions" { print $2 }')
+echo 0 >$P/compact_now
+expect_eq "$(smap stats | awk '$1 == "compactions" { print $2 }')" "$c" "compact_now=0 compacts nothing"
+check "compact_now=2 is refused" sh -c "! echo 2 >$P/compact_now 2>/dev/null"
+check "recover=x is refused" sh -c "! echo x >$P/recover 2>/dev/null"
+check "recover=1 when not read-only is fine" sh -c "echo 1 >$P/recover"
+unload_module
+rm -rf $R
+load_module path=$R recover=1
+check "smap set" smap set at-load yes
+unload_module
+load_module path=$R compact_now=1
+i=0
+while [ ! -s $R/snapshot ] && [ $i -lt 50 ]; do usleep 100000; i=$((i + 1)); done
+check "modprobe compact_now=1 compacts once loaded" test -s $R/snapshot
+expect_eq "$(smap get at-load)" yes "the key is kept"
 unload_module
 finish
