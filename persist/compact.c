@@ -190,14 +190,14 @@ int smap_compact_now(void)
 	int err = 0;
 
 	if (!smp_load_acquire(&pl->ready)) {
-		smap_compact_at_load = true;
+		WRITE_ONCE(smap_compact_at_load, true);
 		return 0;
 	}
 	mutex_lock(&pl->compact_lock);
 	if (pl->stopping)
 		err = -ENODEV;
 	else if (!pl->writer)
-		smap_compact_at_load = true;
+		WRITE_ONCE(smap_compact_at_load, true);
 	else
 		err = smap_compact_locked();
 	mutex_unlock(&pl->compact_lock);

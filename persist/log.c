@@ -519,8 +519,8 @@ int smap_persist_init(void)
 	}
 	mutex_lock(&pl->compact_lock);
 	WRITE_ONCE(pl->writer, t);
-	if (smap_compact_at_load)
-		pl->compact_asap = true;
+	if (READ_ONCE(smap_compact_at_load))
+		WRITE_ONCE(pl->compact_asap, true);
 	mutex_unlock(&pl->compact_lock);
 	/* a clean snapshot right away after repairs, or if asked for */
 	smap_compact_maybe();
