@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # The guest harness itself: a failing command, a kernel warning, a timeout, a
-# boot stuck before the command (booted again, then a timeout), a guest
+# boot stuck before the command (booted again, then a timeout), QEMU
+# crashing before the command (booted again, then a failure), a guest
 # reset, a panic and a missing module must each be reported, never passed;
 # output streams binary-safe; the disk persists unless --fresh-disk;
 # --icount gives repeatable guest times.
@@ -51,6 +52,42 @@ if [ "$(grep -c 'booting again' "$SMAP_WORK/err")" = 2 ] &&
 	echo "ok   a stuck boot is booted again twice and said so"
 else
 	echo "FAIL stuck boot retries:"
+	sed 's/^/     /' "$SMAP_WORK/err"
+	fails=$((fails + 1))
+fi
+# QEMU crashing before the command started is booted again too: a stand-in
+# qemu that dies of SIGSEGV the first CRASHES times, then runs the real one.
+real_qemu=$(command -v qemu-system-x86_64)
+mkdir -p "$SMAP_WORK/crashy"
+printf '%s\n' '#!/bin/sh' \
+	"c=$SMAP_WORK/crashy/count" \
+	'n=$(cat "$c" 2>/dev/null || echo 0)' \
+	'echo $((n + 1)) >"$c"' \
+	"[ \"\$n\" -ge \"\$CRASHES\" ] && exec $real_qemu \"\$@\"" \
+	'kill -SEGV $$' >"$SMAP_WORK/crashy/qemu-system-x86_64"
+chmod +x "$SMAP_WORK/crashy/qemu-system-x86_64"
+rm -f "$SMAP_WORK/crashy/count"
+expect 0 "a qemu crash before the command is booted again" \
+	env PATH="$SMAP_WORK/crashy:$PATH" CRASHES=1 "$VM" --quiet --fresh-disk \
+	--kernel "$SMAP_KERNEL" --disk "$d" -- 'echo once >>/var/tmp/runs'
+if [ "$(grep -c 'qemu crashed (status 139) before the command started; booting again' "$SMAP_WORK/err")" = 1 ] &&
+   [ "$(cat "$SMAP_WORK/crashy/count")" = 2 ] &&
+   vm -- 'test "$(cat /var/tmp/runs)" = once' >/dev/null 2>&1; then
+	echo "ok   the crash was said, the command ran once"
+else
+	echo "FAIL qemu crash retry:"
+	sed 's/^/     /' "$SMAP_WORK/err"
+	fails=$((fails + 1))
+fi
+rm -f "$SMAP_WORK/crashy/count"
+expect 2 "qemu crashing at every boot: three boots, then a failure" \
+	env PATH="$SMAP_WORK/crashy:$PATH" CRASHES=9 "$VM" --quiet \
+	--kernel "$SMAP_KERNEL" --disk "$d" -- true
+if [ "$(cat "$SMAP_WORK/crashy/count")" = 3 ] &&
+   grep -q 'qemu failed with status 139' "$SMAP_WORK/err"; then
+	echo "ok   three boots, the status said"
+else
+	echo "FAIL qemu crashing every time: $(cat "$SMAP_WORK/crashy/count") boots"
 	sed 's/^/     /' "$SMAP_WORK/err"
 	fails=$((fails + 1))
 fi
