@@ -25,6 +25,19 @@ expect() {
 	fi
 }
 
+# holds DESC CMD...: CMD must succeed; if not, show the last run's stderr
+holds() {
+	local desc=$1
+	shift
+	if "$@"; then
+		echo "ok   $desc"
+	else
+		echo "FAIL $desc:"
+		sed 's/^/     /' "$SMAP_WORK/err"
+		fails=$((fails + 1))
+	fi
+}
+
 mkdir -p "$SMAP_WORK/withdir" && echo payload >"$SMAP_WORK/withdir/f"
 expect 7 "status passes through; --with DIR appears at /with/<name>" \
 	vm --fresh-disk --with "$SMAP_WORK/withdir" -- \
@@ -46,15 +59,12 @@ expect 124 "--timeout stops a hung command" vm --timeout 12 -- 'sleep 600'
 # reported as a timeout; the command never ran (it would leave a marker).
 expect 124 "a boot stuck before the command is retried, then a timeout" \
 	vm --boot-timeout 1 -- 'echo ran >/var/tmp/ran'
-if [ "$(grep -c 'booting again' "$SMAP_WORK/err")" = 2 ] &&
-   grep -q 'did not reach the command in 1s, 3 times' "$SMAP_WORK/err" &&
-   vm -- 'test ! -e /var/tmp/ran' >/dev/null 2>&1; then
-	echo "ok   a stuck boot is booted again twice and said so"
-else
-	echo "FAIL stuck boot retries:"
-	sed 's/^/     /' "$SMAP_WORK/err"
-	fails=$((fails + 1))
-fi
+stuck_retried() {
+	[ "$(grep -c 'booting again' "$SMAP_WORK/err")" = 2 ] &&
+		grep -q 'did not reach the command in 1s, 3 times' "$SMAP_WORK/err" &&
+		vm -- 'test ! -e /var/tmp/ran' >/dev/null 2>&1
+}
+holds "a stuck boot is booted again twice and said so" stuck_retried
 # QEMU crashing before the command started is booted again too: a stand-in
 # qemu that dies of SIGSEGV the first CRASHES times, then runs the real one.
 real_qemu=$(command -v qemu-system-x86_64)
@@ -70,27 +80,21 @@ rm -f "$SMAP_WORK/crashy/count"
 expect 0 "a qemu crash before the command is booted again" \
 	env PATH="$SMAP_WORK/crashy:$PATH" CRASHES=1 "$VM" --quiet --fresh-disk \
 	--kernel "$SMAP_KERNEL" --disk "$d" -- 'echo once >>/var/tmp/runs'
-if [ "$(grep -c 'qemu crashed (status 139) before the command started; booting again' "$SMAP_WORK/err")" = 1 ] &&
-   [ "$(cat "$SMAP_WORK/crashy/count")" = 2 ] &&
-   vm -- 'test "$(cat /var/tmp/runs)" = once' >/dev/null 2>&1; then
-	echo "ok   the crash was said, the command ran once"
-else
-	echo "FAIL qemu crash retry:"
-	sed 's/^/     /' "$SMAP_WORK/err"
-	fails=$((fails + 1))
-fi
+crash_retried() {
+	[ "$(grep -c 'qemu crashed (status 139) before the command started; booting again' "$SMAP_WORK/err")" = 1 ] &&
+		[ "$(cat "$SMAP_WORK/crashy/count")" = 2 ] &&
+		vm -- 'test "$(cat /var/tmp/runs)" = once' >/dev/null 2>&1
+}
+holds "the crash was said, the command ran once" crash_retried
 rm -f "$SMAP_WORK/crashy/count"
 expect 2 "qemu crashing at every boot: three boots, then a failure" \
 	env PATH="$SMAP_WORK/crashy:$PATH" CRASHES=9 "$VM" --quiet \
 	--kernel "$SMAP_KERNEL" --disk "$d" -- true
-if [ "$(cat "$SMAP_WORK/crashy/count")" = 3 ] &&
-   grep -q 'qemu failed with status 139' "$SMAP_WORK/err"; then
-	echo "ok   three boots, the status said"
-else
-	echo "FAIL qemu crashing every time: $(cat "$SMAP_WORK/crashy/count") boots"
-	sed 's/^/     /' "$SMAP_WORK/err"
-	fails=$((fails + 1))
-fi
+crash_given_up() {
+	[ "$(cat "$SMAP_WORK/crashy/count")" = 3 ] &&
+		grep -q 'qemu failed with status 139' "$SMAP_WORK/err"
+}
+holds "three boots, the status said" crash_given_up
 # --icount: one CPU, a clock that counts instructions: the same loop, once
 # the boot's background work is done, takes the same guest time to 0.5%.
 expect 2 "--icount refuses more than one CPU" vm --icount --cpus 2 -- true
