@@ -509,43 +509,84 @@ out:
 	return err;
 }
 
-/* One batch entry; its header and bytes are in the kernel copy already. */
-static int smap_batch_one(struct smap_batch_op *op)
+/*
+ * One batch entry, its header and bytes in the kernel copy already, as a
+ * mutation: 0, or -EINVAL for an op a batch cannot carry.
+ */
+static int smap_batch_mutation(struct smap_batch_op *op,
+			       struct smap_mutation *m)
 {
 	const u8 *key = (const u8 *)(op + 1);
-	struct smap_mutation m = {
+
+	*m = (struct smap_mutation) {
+		.op = op->op,
 		.key = key,
 		.klen = op->key_len,
 		.flags = op->flags,
 		.mode = op->mode,
 		.ctx = &smap_ctx_user,
 	};
-	int err;
-
 	switch (op->op) {
 	case SMAP_OP_SET:
-		m.val = key + op->key_len;
-		m.vlen = op->value_len;
-		break;
+		m->val = key + op->key_len;
+		m->vlen = op->value_len;
+		return 0;
 	case SMAP_OP_DEL:
-		break;
+		return 0;
 	case SMAP_OP_INCR:
-		m.delta = op->arg;
-		break;
+		m->delta = op->arg;
+		return 0;
 	default:
-		smap_stat_op(SMAP_OP__COUNT, -EINVAL);
 		return -EINVAL;
 	}
-	m.op = op->op;
-	err = smap_store_apply(&m);
-	op->status = m.status;
-	if (op->op == SMAP_OP_INCR && !err)
-		op->arg = m.result;
+}
+
+/* Entries applied with one durability wait (see smap_store_apply_many()). */
+#define SMAP_BATCH_GROUP	64
+
+struct smap_batch_group {
+	struct smap_mutation m[SMAP_BATCH_GROUP];
+	struct smap_batch_op *op[SMAP_BATCH_GROUP];
+	size_t off[SMAP_BATCH_GROUP];
+	int err[SMAP_BATCH_GROUP];
+	unsigned int n;
+};
+
+/* Apply the group's entries and copy their results out; 0 or -EFAULT. */
+static int smap_batch_run(struct smap_batch_group *g, struct smap_batch *b,
+			  u8 __user *uops)
+{
+	unsigned int i;
+	int err = 0;
+
+	if (smap_store_apply_many(g->m, g->n, g->err))
+		for (i = 0; i < g->n; i++)
+			g->err[i] = -ENOMEM;
+	for (i = 0; i < g->n; i++) {
+		struct smap_batch_op *op = g->op[i];
+
+		op->error = g->err[i];
+		op->status = g->m[i].status;
+		if (op->op == SMAP_OP_INCR && !op->error)
+			op->arg = g->m[i].result;
+		if (op->error)
+			b->failed++;
+		/* arg, error and status: the header's last 16 bytes */
+		if (!err && copy_to_user(uops + g->off[i] +
+					 offsetof(struct smap_batch_op, arg),
+					 &op->arg, sizeof(*op) -
+					 offsetof(struct smap_batch_op, arg)))
+			err = -EFAULT;
+		if (!err)
+			b->done++;
+	}
+	g->n = 0;
 	return err;
 }
 
 static int smap_ioc_batch(void __user *u, unsigned int usize)
 {
+	struct smap_batch_group *g = NULL;
 	struct smap_batch b;
 	u8 __user *uops;
 	size_t off = 0;
@@ -568,6 +609,12 @@ static int smap_ioc_batch(void __user *u, unsigned int usize)
 	}
 	uops = u64_to_user_ptr(b.ops);
 	if (b.count) {
+		g = kmalloc(sizeof(*g), GFP_KERNEL_ACCOUNT);
+		if (!g) {
+			err = -ENOMEM;
+			goto out;
+		}
+		g->n = 0;
 		buf = vmemdup_user(uops, b.len);
 		if (IS_ERR(buf)) {
 			err = PTR_ERR(buf);
@@ -589,18 +636,39 @@ static int smap_ioc_batch(void __user *u, unsigned int usize)
 			err = -EINVAL;
 			break;
 		}
-		op->error = smap_batch_one(op);
-		if (op->error)
+		if (smap_batch_mutation(op, &g->m[g->n])) {
+			/* no mutation: fails alone, in its place */
+			err = smap_batch_run(g, &b, uops);
+			if (err)
+				break;
+			smap_stat_op(SMAP_OP__COUNT, -EINVAL);
+			op->error = -EINVAL;
+			op->status = SMAP_ST_NONE;
 			b.failed++;
-		/* arg, error and status: the header's last 16 bytes */
-		if (copy_to_user(uops + off + offsetof(struct smap_batch_op, arg),
-				 &op->arg, sizeof(*op) -
-				 offsetof(struct smap_batch_op, arg))) {
-			err = -EFAULT;
-			break;
+			if (copy_to_user(uops + off +
+					 offsetof(struct smap_batch_op, arg),
+					 &op->arg, sizeof(*op) -
+					 offsetof(struct smap_batch_op, arg))) {
+				err = -EFAULT;
+				break;
+			}
+			b.done++;
+			off += size;
+			continue;
 		}
-		b.done++;
+		g->op[g->n] = op;
+		g->off[g->n] = off;
+		if (++g->n == SMAP_BATCH_GROUP) {
+			err = smap_batch_run(g, &b, uops);
+			if (err)
+				break;
+		}
 		off += size;
+	}
+	if (g && g->n) {
+		int err2 = smap_batch_run(g, &b, uops);
+
+		err = err ?: err2;
 	}
 	if (!err || err == -EINVAL) {
 		int err2 = smap_copy_out(u, usize, &b, sizeof(b));
@@ -608,6 +676,7 @@ static int smap_ioc_batch(void __user *u, unsigned int usize)
 		err = err ?: err2;
 	}
 out:
+	kfree(g);
 	kvfree(buf);
 	smap_stat_op(SMAP_OP_BATCH, err);
 	return err;

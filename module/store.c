@@ -114,10 +114,9 @@ static const struct rhashtable_params smap_ht_params = {
 	.automatic_shrinking = true,
 };
 
-static struct mutex *smap_stripe(const void *key, u32 klen)
+static unsigned int smap_stripe_idx(const void *key, u32 klen)
 {
-	return &smap_stripes[jhash(key, klen, smap_stripe_seed) %
-			     SMAP_STRIPES];
+	return jhash(key, klen, smap_stripe_seed) % SMAP_STRIPES;
 }
 
 /* ---- entries ------------------------------------------------------------ */
@@ -257,31 +256,25 @@ static bool smap_bytes_reserve(s64 n)
 /* ---- persistence ------------------------------------------------------- */
 
 /*
- * smap_persist_hook() sees every mutation exactly once, with the key's
- * stripe mutex held, after every check passed and every resource (memory,
- * byte budget, id) is reserved, and before the change becomes visible:
- * @old is the current entry (NULL if the key is new), @ne the entry about to
- * replace it (NULL for a delete). It appends the record (incr and cas as the
- * SET of their result) and, with sync=always, waits until it is durable: a
- * reader never sees a value whose set could still fail, and a failed write
- * or fsync aborts the mutation with nothing changed.
+ * The record of a mutation: every mutation is logged exactly once, with the
+ * key's stripe mutex held, after every check passed and every resource
+ * (memory, byte budget, id) is reserved, and before the change becomes
+ * visible: @old is the current entry (NULL if the key is new), @ne the entry
+ * about to replace it (NULL for a delete); incr and cas are logged as the
+ * SET of their result. With sync=always the mutation waits, still holding
+ * the stripe mutex, until the record is durable: a reader never sees a
+ * value whose set could still fail, and a failed write or fsync aborts the
+ * mutation with nothing changed.
  */
-static int smap_persist_hook(const struct smap_mutation *m,
-			     const struct smap_entry *old,
-			     const struct smap_entry *ne)
+static struct smap_log_rec *smap_record(const struct smap_entry *old,
+					const struct smap_entry *ne)
 {
-	struct smap_log_rec *rec;
-
 	if (ne)
-		rec = smap_log_rec_alloc(SMAP_REC_SET, ne->data, ne->klen,
-					 smap_entry_val(ne), ne->vlen, ne->uid,
-					 ne->gid, ne->mode);
-	else
-		rec = smap_log_rec_alloc(SMAP_REC_DEL, old->data, old->klen,
-					 NULL, 0, old->uid, old->gid, old->mode);
-	if (!rec)
-		return -ENOMEM;
-	return smap_persist_commit(rec);
+		return smap_log_rec_alloc(SMAP_REC_SET, ne->data, ne->klen,
+					  smap_entry_val(ne), ne->vlen, ne->uid,
+					  ne->gid, ne->mode);
+	return smap_log_rec_alloc(SMAP_REC_DEL, old->data, old->klen, NULL, 0,
+				  old->uid, old->gid, old->mode);
 }
 
 /* ---- the mutation funnel ------------------------------------------------ */
@@ -384,60 +377,88 @@ static s64 smap_entry_bytes(const struct smap_entry *e)
 	return e ? (s64)e->klen + e->vlen : 0;
 }
 
-int smap_store_apply(struct smap_mutation *m)
+/*
+ * One mutation between its checks and its publication: staged under its
+ * stripe mutex (decided, reserved, its record queued), then finished once
+ * the record's verdict is in (published, or undone).
+ */
+struct smap_txn {
+	struct smap_mutation *m;
+	unsigned int stripe;
+	struct smap_entry *old, *ne;
+	struct smap_log_rec *rec;	/* to wait for, or NULL */
+	s64 delta;			/* reserved bytes, if > 0 */
+	bool new_id;
+};
+
+/* Before any lock: check the mutation and allocate what it may publish. */
+static int smap_txn_prepare(struct smap_txn *t, struct smap_mutation *m)
 {
-	struct smap_key k = { .p = m->key, .len = m->klen };
-	struct smap_entry *old, *ne = NULL;
-	struct mutex *lock;
-	bool new_id = false;
-	s64 delta = 0;
-	u32 id = 0;
 	int err;
 
+	memset(t, 0, sizeof(*t));
+	t->m = m;
 	m->status = SMAP_ST_NONE;
 	err = smap_mutation_check(m);
 	if (err)
-		goto out;
-	err = smap_prepare(m, &ne);
-	if (err)
-		goto out;
+		return err;
+	t->stripe = smap_stripe_idx(m->key, m->klen);
+	return smap_prepare(m, &t->ne);
+}
 
-	lock = smap_stripe(m->key, m->klen);
-	mutex_lock(lock);
+/* Under the stripe mutex: decide, reserve, queue the record. */
+static int smap_txn_stage(struct smap_txn *t)
+{
+	struct smap_mutation *m = t->m;
+	struct smap_key k = { .p = m->key, .len = m->klen };
+	struct smap_log_rec *rec;
+	s64 delta;
+	u32 id;
+	int err;
+
 	/* Stable: only holders of this stripe change this key. */
-	old = rhashtable_lookup_fast(&smap_ht, &k, smap_ht_params);
-
-	err = smap_decide(m, old, ne);
+	t->old = rhashtable_lookup_fast(&smap_ht, &k, smap_ht_params);
+	err = smap_decide(m, t->old, t->ne);
 	if (err)
-		goto unlock;
+		return err;
 
-	delta = smap_entry_bytes(ne) - smap_entry_bytes(old);
-	if (delta > 0 && !smap_bytes_reserve(delta)) {
-		err = -ENOSPC;
-		goto unlock;
-	}
-	if (ne && !old) {
+	delta = smap_entry_bytes(t->ne) - smap_entry_bytes(t->old);
+	if (delta > 0 && !smap_bytes_reserve(delta))
+		return -ENOSPC;
+	t->delta = delta;
+	if (t->ne && !t->old) {
 		/* Reserve the id (a NULL entry): publishing cannot fail on it. */
 		err = xa_alloc(&smap_ids, &id, NULL, xa_limit_32b, GFP_KERNEL);
-		if (err) {
-			err = err == -EBUSY ? -ENOSPC : err;
-			goto unreserve;
-		}
-		ne->id = id;
-		new_id = true;
+		if (err)
+			return err == -EBUSY ? -ENOSPC : err;
+		t->ne->id = id;
+		t->new_id = true;
 	}
 
-	/* ---- persistence: the log appends its record here ---- */
-	err = smap_persist_hook(m, old, ne);
-	if (err)
-		goto unreserve;
+	/* ---- persistence: the log queues its record here ---- */
+	rec = smap_record(t->old, t->ne);
+	if (!rec)
+		return -ENOMEM;
+	err = smap_persist_queue(rec);
+	if (err < 0)
+		return err;
+	t->rec = err ? rec : NULL;
+	return 0;
+}
 
-	/* ---- publish ---- */
+/* Under the stripe mutex: publish if @err is 0, else undo; 0 or -errno. */
+static int smap_txn_finish(struct smap_txn *t, int err)
+{
+	struct smap_mutation *m = t->m;
+	struct smap_entry *old = t->old, *ne = t->ne;
+
+	if (err)
+		goto undo;
 	if (ne && old) {
 		err = rhashtable_replace_fast(&smap_ht, &old->node, &ne->node,
 					      smap_ht_params);
 		if (WARN_ON_ONCE(err))
-			goto unreserve;
+			goto undo;
 		xa_store(&smap_ids, ne->id, ne, GFP_KERNEL);
 		m->status = SMAP_ST_UPDATED;
 	} else if (ne) {
@@ -445,8 +466,11 @@ int smap_store_apply(struct smap_mutation *m)
 					     smap_ht_params);
 		if (err) {
 			/* logged but not published: log it away again */
-			smap_persist_hook(m, ne, NULL);
-			goto unreserve;
+			struct smap_log_rec *rec = smap_record(ne, NULL);
+
+			if (rec)
+				smap_persist_commit(rec);
+			goto undo;
 		}
 		xa_store(&smap_ids, ne->id, ne, GFP_KERNEL);
 		atomic64_inc(&smap_nkeys);
@@ -457,26 +481,154 @@ int smap_store_apply(struct smap_mutation *m)
 		atomic64_dec(&smap_nkeys);
 		m->status = SMAP_ST_DELETED;
 	}
-	if (delta < 0)
-		atomic64_add(delta, &smap_nbytes);
-	mutex_unlock(lock);
-
+	if (t->delta < 0)
+		atomic64_add(t->delta, &smap_nbytes);
 	if (old)
 		smap_entry_put(old);	/* the table's reference */
-	goto out;
+	return 0;
 
-unreserve:
-	if (new_id)
-		xa_erase(&smap_ids, id);
-	if (delta > 0)
-		atomic64_sub(delta, &smap_nbytes);
-unlock:
-	mutex_unlock(lock);
+undo:
+	if (t->new_id)
+		xa_erase(&smap_ids, ne->id);
+	if (t->delta > 0)
+		atomic64_sub(t->delta, &smap_nbytes);
 	if (ne)
 		smap_entry_free(ne);
+	return err;
+}
+
+int smap_store_apply(struct smap_mutation *m)
+{
+	struct mutex *lock;
+	struct smap_txn t;
+	int err;
+
+	err = smap_txn_prepare(&t, m);
+	if (err)
+		goto out;
+	lock = &smap_stripes[t.stripe];
+	mutex_lock(lock);
+	err = smap_txn_stage(&t);
+	if (!err && t.rec)
+		err = smap_persist_wait(t.rec);
+	err = smap_txn_finish(&t, err);
+	mutex_unlock(lock);
 out:
 	smap_stat_op(m->op, err);
 	return err;
+}
+
+/* ---- many mutations, one wait ------------------------------------------- */
+
+/* Mutations staged before their records are waited for together. */
+#define SMAP_GROUP_MAX	64
+
+struct smap_group {
+	struct smap_txn t[SMAP_GROUP_MAX];
+	int *errs[SMAP_GROUP_MAX];
+	unsigned int n;
+	DECLARE_BITMAP(held, SMAP_STRIPES);
+};
+
+/*
+ * Wait for every staged record (their fsync is shared: the writer takes
+ * them in one round or few), then finish each in order and drop every
+ * stripe mutex held. A failed round fails its record and every later one.
+ */
+static void smap_group_flush(struct smap_group *g)
+{
+	unsigned int i;
+
+	for (i = 0; i < g->n; i++) {
+		struct smap_txn *t = &g->t[i];
+		int err = t->rec ? smap_persist_wait(t->rec) : 0;
+
+		err = smap_txn_finish(t, err);
+		*g->errs[i] = err;
+		smap_stat_op(t->m->op, err);
+	}
+	g->n = 0;
+	for_each_set_bit(i, g->held, SMAP_STRIPES)
+		mutex_unlock(&smap_stripes[i]);
+	bitmap_zero(g->held, SMAP_STRIPES);
+}
+
+/* Is @t's key staged in @g already (a second change must see the first)? */
+static bool smap_group_has(const struct smap_group *g,
+			   const struct smap_txn *t)
+{
+	unsigned int i;
+
+	for (i = 0; i < g->n; i++)
+		if (g->t[i].stripe == t->stripe &&
+		    g->t[i].m->klen == t->m->klen &&
+		    !memcmp(g->t[i].m->key, t->m->key, t->m->klen))
+			return true;
+	return false;
+}
+
+/*
+ * Hold @t's stripe mutex. Waiting for a mutex while holding others could
+ * deadlock with another group: only trylock then, and if that fails, flush
+ * (which drops them all) before waiting.
+ */
+static void smap_group_lock(struct smap_group *g, const struct smap_txn *t)
+{
+	struct mutex *lock = &smap_stripes[t->stripe];
+
+	if (test_bit(t->stripe, g->held)) {
+		if (!smap_group_has(g, t) && g->n < SMAP_GROUP_MAX)
+			return;
+		smap_group_flush(g);
+	} else if (g->n == SMAP_GROUP_MAX ||
+		   (!bitmap_empty(g->held, SMAP_STRIPES) && !mutex_trylock(lock))) {
+		smap_group_flush(g);
+	} else if (!bitmap_empty(g->held, SMAP_STRIPES)) {
+		__set_bit(t->stripe, g->held);	/* the trylock took it */
+		return;
+	}
+	mutex_lock(lock);
+	__set_bit(t->stripe, g->held);
+}
+
+/*
+ * Apply @n mutations in order, as smap_store_apply() would one after the
+ * other, each atomic and its error in @errs[i], but with one wait for the
+ * records of up to SMAP_GROUP_MAX of them: under sync=always a batch pays
+ * one fsync per group, not one per entry. Each entry's stripe mutex is held
+ * from its decision until its record is durable, as in smap_store_apply().
+ */
+int smap_store_apply_many(struct smap_mutation *ms, unsigned int n, int *errs)
+{
+	struct smap_group *g;
+	unsigned int i;
+
+	g = kmalloc(sizeof(*g), GFP_KERNEL_ACCOUNT);
+	if (!g)
+		return -ENOMEM;
+	g->n = 0;
+	bitmap_zero(g->held, SMAP_STRIPES);
+	for (i = 0; i < n; i++) {
+		struct smap_txn cur, *t;
+		int err = smap_txn_prepare(&cur, &ms[i]);
+
+		if (!err) {
+			smap_group_lock(g, &cur);	/* may flush the group */
+			t = &g->t[g->n];
+			*t = cur;
+			err = smap_txn_stage(t);
+			if (!err) {
+				g->errs[g->n++] = &errs[i];
+				continue;
+			}
+			err = smap_txn_finish(t, err);
+		}
+		errs[i] = err;
+		smap_stat_op(ms[i].op, err);
+	}
+	smap_group_flush(g);
+	kfree(g);
+	return 0;
 }
 
 /* ---- reads -------------------------------------------------------------- */
@@ -661,28 +813,29 @@ static int smap_store_load_entry(struct smap_load_batch *b,
 	struct smap_entry *old, **slot;
 	int err;
 
+	/*
+	 * The id a new key would take, found before the entry is visible:
+	 * once inserted, the other lane may walk past it under RCU, so no
+	 * error may free it after that. It is used only if the key is new.
+	 */
+	err = smap_load_id(b, &ne->id);
+	if (err)
+		return err;
 	old = rhashtable_lookup_get_insert_key(&smap_ht, &k, &ne->node,
 					       smap_ht_params);
 	if (IS_ERR(old))
 		return PTR_ERR(old);
 	if (old) {
 		ne->id = old->id;
-		err = rhashtable_replace_fast(&smap_ht, &old->node, &ne->node,
-					      smap_ht_params);
-		if (err)
-			return err;
+		/* cannot fail: only this lane changes this key */
+		rhashtable_replace_fast(&smap_ht, &old->node, &ne->node,
+					smap_ht_params);
 		slot = smap_load_pending(b, ne->id);
 		if (slot)
 			*slot = ne;
 		else
 			xa_store(&smap_ids, ne->id, ne, GFP_KERNEL);
 	} else {
-		err = smap_load_id(b, &ne->id);
-		if (err) {
-			rhashtable_remove_fast(&smap_ht, &ne->node,
-					       smap_ht_params);
-			return err;
-		}
 		b->e[b->n++] = ne;
 		b->keys++;
 	}

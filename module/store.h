@@ -80,6 +80,13 @@ void smap_store_exit(void);
 /* The single mutation funnel. 0 or -errno; m->status always set. */
 int smap_store_apply(struct smap_mutation *m);
 
+/*
+ * Apply @n mutations in order, each as smap_store_apply() would (its result
+ * in @errs[i]), waiting for their records' durability together. 0, or
+ * -ENOMEM if nothing was applied.
+ */
+int smap_store_apply_many(struct smap_mutation *ms, unsigned int n, int *errs);
+
 /* Validate lengths against the limits before anything is allocated. */
 static inline int smap_check_key(u32 klen)	/* 0, -EINVAL or -ENAMETOOLONG */
 {

@@ -125,7 +125,7 @@ static int smap_compact_locked(void)
 		goto free;
 	}
 	smap_file_hdr_init(&h, SMAP_FILE_SNAPSHOT, 0, base,
-			   READ_ONCE(pl->next_seq));
+			   READ_ONCE(pl->next_seq), 0, false);
 	err = smap_fs_write_all(c.f, &h, sizeof(h), &c.pos);
 	if (!err)
 		err = smap_store_walk(smap_snap_emit, &c);

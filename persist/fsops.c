@@ -29,7 +29,7 @@ u32 smap_file_hdr_crc(const struct smap_file_hdr *h)
 }
 
 void smap_file_hdr_init(struct smap_file_hdr *h, u32 kind, u64 segment,
-			u64 base, u64 first_seq)
+			u64 base, u64 first_seq, loff_t prev_end, bool has_prev)
 {
 	memset(h, 0, sizeof(*h));
 	h->magic = cpu_to_le32(SMAP_FILE_MAGIC);
@@ -40,6 +40,10 @@ void smap_file_hdr_init(struct smap_file_hdr *h, u32 kind, u64 segment,
 	h->base_segment = cpu_to_le64(base);
 	h->created_ns = cpu_to_le64(ktime_get_real_ns());
 	h->first_seq = cpu_to_le64(first_seq);
+	if (has_prev) {
+		h->prev_end = cpu_to_le64(prev_end);
+		h->flags = cpu_to_le32(SMAP_HDR_PREV);
+	}
 	h->crc = cpu_to_le32(smap_file_hdr_crc(h));
 }
 

@@ -4,6 +4,7 @@
 #define SMAP_PERSIST_INTERNAL_H
 
 #include <linux/atomic.h>
+#include <linux/completion.h>
 #include <linux/fs.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
@@ -17,8 +18,8 @@ enum smap_sync_mode { SMAP_SYNC_ALWAYS, SMAP_SYNC_BATCH, SMAP_SYNC_NONE };
 struct smap_log_rec {
 	struct list_head node;
 	bool waiter;		/* a committer waits for it and frees it */
-	bool done;
 	int err;
+	struct completion done;	/* waiter: the writer's verdict is in err */
 	struct smap_rec_hdr hdr;	/* written to the file from here... */
 	u8 payload[];			/* ...through key, value, padding */
 };
@@ -53,6 +54,16 @@ struct smap_plog {
 	u64 ctl_seg;
 
 	int io_err;			/* nonzero: read-only */
+	/*
+	 * A failed round left records past synced_pos that must never be
+	 * replayed: the segment is cut back to cut_pos. Until that (or a new
+	 * segment recording prev_end = cut_pos) is durable, cut_pending holds
+	 * a module reference, so rmmod cannot bring them back.
+	 */
+	bool cut_pending;
+	loff_t cut_pos;
+	u64 skipped_records;		/* replay: damaged records passed over */
+	u64 skipped_bytes;
 	bool ready;			/* the locks below are initialized */
 	bool stopping;			/* unloading: no new compaction */
 	bool compact_asap;		/* replay repaired damage: rewrite */
@@ -87,12 +98,12 @@ int smap_fs_list(smap_dir_actor actor, void *ctx);
 int smap_fs_write_all(struct file *f, const void *buf, size_t len,
 		      loff_t *pos);
 void smap_file_hdr_init(struct smap_file_hdr *h, u32 kind, u64 segment,
-			u64 base, u64 first_seq);
+			u64 base, u64 first_seq, loff_t prev_end, bool has_prev);
 u32 smap_rec_crc(const struct smap_rec_hdr *h);
 u32 smap_file_hdr_crc(const struct smap_file_hdr *h);
 
 /* log.c */
-int smap_log_open_segment(u64 seg_no);
+int smap_log_open_segment(u64 seg_no, loff_t prev_end, bool has_prev);
 int smap_log_control(enum smap_ctl_op op, u64 *seg);
 
 /* replay.c */
@@ -103,7 +114,8 @@ struct smap_dir_scan {
 	int err;
 };
 int smap_scan_dir(struct smap_dir_scan *s);	/* caller kfree()s segs */
-int smap_replay(u64 *next_seg, u64 *next_seq);
+int smap_replay(u64 *next_seg, u64 *next_seq, loff_t *prev_end,
+		bool *has_prev);
 
 /* compact.c */
 void smap_compact_work(struct work_struct *work);

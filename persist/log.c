@@ -116,7 +116,6 @@ struct smap_log_rec *smap_log_rec_alloc(int op, const void *key, u32 klen,
 	if (!rec)
 		return NULL;
 	rec->waiter = false;
-	rec->done = false;
 	rec->err = 0;
 	rec->hdr.magic = cpu_to_le32(SMAP_REC_MAGIC);
 	rec->hdr.crc = 0;
@@ -148,11 +147,10 @@ int smap_persist_writable(void)
 	return READ_ONCE(smap_plog.io_err) ? -EROFS : 0;
 }
 
-int smap_persist_commit(struct smap_log_rec *rec)
+int smap_persist_queue(struct smap_log_rec *rec)
 {
 	struct smap_plog *pl = &smap_plog;
 	u32 len = le32_to_cpu(rec->hdr.len);
-	int err;
 
 	/* backpressure: never queue without bound when the disk is slow */
 	wait_event(pl->done, atomic64_read(&smap_queued_bytes) <
@@ -165,18 +163,32 @@ int smap_persist_commit(struct smap_log_rec *rec)
 	}
 	rec->hdr.seq = cpu_to_le64(++pl->next_seq);
 	rec->waiter = READ_ONCE(smap_sync_mode) == SMAP_SYNC_ALWAYS;
+	if (rec->waiter)
+		init_completion(&rec->done);
 	/* read without the lock by the writer's gather */
 	WRITE_ONCE(pl->pending_waiters, pl->pending_waiters + rec->waiter);
 	list_add_tail(&rec->node, &pl->pending);
 	atomic64_add(len, &smap_queued_bytes);
 	spin_unlock(&pl->qlock);
 	wake_up(&pl->kick);
-	if (!rec->waiter)
-		return 0;
-	wait_event(pl->done, smp_load_acquire(&rec->done));
+	return rec->waiter ? 1 : 0;
+}
+
+int smap_persist_wait(struct smap_log_rec *rec)
+{
+	int err;
+
+	wait_for_completion(&rec->done);
 	err = rec->err;
 	smap_log_rec_free(rec);
 	return err;
+}
+
+int smap_persist_commit(struct smap_log_rec *rec)
+{
+	int ret = smap_persist_queue(rec);
+
+	return ret > 0 ? smap_persist_wait(rec) : ret;
 }
 
 /* ---- the writer thread -------------------------------------------------- */
@@ -211,6 +223,39 @@ static int smap_log_sync(void)
 	return err;
 }
 
+/*
+ * A round failed: the records past the last durable position were refused
+ * (or, at batch and none, were never promised durable) and must never be
+ * replayed. Cut the segment back to synced_pos and make that durable before
+ * any committer hears of the failure. If the cut fails too, hold a module
+ * reference until recover cuts it or records the cut in the next segment's
+ * header, so that no reload can replay what was refused.
+ */
+static int smap_log_cut(void)
+{
+	struct smap_plog *pl = &smap_plog;
+	int err;
+
+	if (!pl->cut_pending) {
+		pl->cut_pending = true;
+		pl->cut_pos = pl->synced_pos;
+		__module_get(THIS_MODULE);
+	}
+	err = vfs_truncate(&pl->seg->f_path, pl->cut_pos);
+	if (!err)
+		err = vfs_fsync(pl->seg, 0);
+	if (err) {
+		pr_err("cannot cut log.%016llx back to %lld (%d): refused records stay until recover; rmmod is refused until then\n",
+		       pl->seg_no, pl->cut_pos, err);
+		return err;
+	}
+	atomic64_sub(pl->seg_pos - pl->cut_pos, &pl->log_bytes);
+	pl->seg_pos = pl->cut_pos;
+	pl->cut_pending = false;
+	module_put(THIS_MODULE);
+	return 0;
+}
+
 /* Write one round of records; fsync if any committer waits or batch_ms is up. */
 static void smap_writer_round(struct list_head *batch)
 {
@@ -241,8 +286,10 @@ static void smap_writer_round(struct list_head *batch)
 		need_sync = true;
 	if (!err && need_sync)
 		err = smap_log_sync();
-	if (err && err != -EROFS)
+	if (err && err != -EROFS) {
 		smap_set_io_error(err);
+		smap_log_cut();
+	}
 
 	/* who waits now, before the acked committers can come back */
 	spin_lock(&pl->qlock);
@@ -257,10 +304,10 @@ static void smap_writer_round(struct list_head *batch)
 		}
 		rec->err = err;
 		acked++;
-		smp_store_release(&rec->done, true);
+		complete(&rec->done);	/* its committer only */
 	}
 	pl->gather += acked;
-	wake_up_all(&pl->done);
+	wake_up_all(&pl->done);	/* backpressure: the queue shrank */
 }
 
 /*
@@ -286,7 +333,12 @@ static void smap_writer_gather(void)
 		kthread_should_stop(), ns_to_ktime(wait_ns));
 }
 
-int smap_log_open_segment(u64 seg_no)
+/*
+ * Start segment @seg_no. With @has_prev, its header records that segment
+ * seg_no - 1 ends at @prev_end (a durable position): replay checks the
+ * chain with it and never applies what lies past it.
+ */
+int smap_log_open_segment(u64 seg_no, loff_t prev_end, bool has_prev)
 {
 	struct smap_plog *pl = &smap_plog;
 	struct smap_file_hdr h;
@@ -299,7 +351,8 @@ int smap_log_open_segment(u64 seg_no)
 	f = smap_fs_open(name, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	if (IS_ERR(f))
 		return PTR_ERR(f);
-	smap_file_hdr_init(&h, SMAP_FILE_LOG, seg_no, 0, pl->next_seq + 1);
+	smap_file_hdr_init(&h, SMAP_FILE_LOG, seg_no, 0, pl->next_seq + 1,
+			   prev_end, has_prev);
 	err = smap_fs_write_all(f, &h, sizeof(h), &pos);
 	if (!err)
 		err = vfs_fsync(f, 0);
@@ -329,13 +382,22 @@ static void smap_writer_control(enum smap_ctl_op op)
 	case SMAP_CTL_SWITCH:
 		err = READ_ONCE(pl->io_err) ? -EROFS : smap_log_sync();
 		if (!err)
-			err = smap_log_open_segment(pl->seg_no + 1);
+			err = smap_log_open_segment(pl->seg_no + 1,
+						    pl->synced_pos, true);
 		if (err && err != -EROFS)
 			smap_set_io_error(err);
 		break;
 	case SMAP_CTL_RECOVER:
-		smap_log_sync();	/* best effort: the old segment may be bad */
-		err = smap_log_open_segment(pl->seg_no + 1);
+		if (pl->cut_pending)
+			smap_log_cut();	/* else the new header records it */
+		err = smap_log_open_segment(pl->seg_no + 1,
+					    pl->cut_pending ? pl->cut_pos :
+							      pl->synced_pos,
+					    true);
+		if (!err && pl->cut_pending) {
+			pl->cut_pending = false;
+			module_put(THIS_MODULE);
+		}
 		if (!err) {
 			spin_lock(&pl->qlock);
 			pl->io_err = 0;
@@ -456,6 +518,8 @@ int smap_persist_init(void)
 {
 	struct smap_plog *pl = &smap_plog;
 	u64 next_seg = 1, next_seq = 0;
+	loff_t prev_end = 0;
+	bool has_prev = false;
 	struct task_struct *t;
 	int err;
 
@@ -502,11 +566,11 @@ int smap_persist_init(void)
 		err = -EBUSY;
 		goto put_lock;
 	}
-	err = smap_replay(&next_seg, &next_seq);
+	err = smap_replay(&next_seg, &next_seq, &prev_end, &has_prev);
 	if (err)
 		goto put_lock;
 	pl->next_seq = next_seq;
-	err = smap_log_open_segment(next_seg);
+	err = smap_log_open_segment(next_seg, prev_end, has_prev);
 	if (err) {
 		pr_err("cannot create log segment in %s (%d)\n", smap_log_path,
 		       err);
@@ -572,6 +636,8 @@ void smap_persist_fill_stats(struct smap_stats *st)
 	st->replayed = pl->replayed;
 	st->truncated_bytes = pl->truncated;
 	st->corrupt_files = pl->corrupt;
+	st->skipped_records = pl->skipped_records;
+	st->skipped_bytes = pl->skipped_bytes;
 	st->compactions = atomic64_read(&pl->compactions);
 	st->fsyncs = atomic64_read(&pl->fsyncs);
 	st->read_only = READ_ONCE(pl->io_err) ? 1 : 0;

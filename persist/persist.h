@@ -31,6 +31,15 @@ void smap_log_rec_free(struct smap_log_rec *rec);
  */
 int smap_persist_commit(struct smap_log_rec *rec);
 
+/*
+ * The two halves of smap_persist_commit(), for a caller that commits
+ * several records and waits for them together (one fsync for them all):
+ * queue returns 1 if the caller must smap_persist_wait() for @rec (which
+ * then consumes it), 0 if it was consumed already, or -errno.
+ */
+int smap_persist_queue(struct smap_log_rec *rec);
+int smap_persist_wait(struct smap_log_rec *rec);
+
 /* 0, or -EROFS after an I/O error until smap_persist_recover() succeeds. */
 int smap_persist_writable(void);
 int smap_persist_recover(void);

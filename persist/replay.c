@@ -2,13 +2,23 @@
 /*
  * shared_map persistence: replay at load.
  *
- * The snapshot (if any) is applied first, then every log segment from the
- * snapshot's base_segment on, in order. A file is read up to its first bad
- * record. If no valid record follows the bad spot, it is a torn tail (a
- * crash mid-append): the file is truncated there. If a valid record does
- * follow, the middle of the file is damaged: the file is copied aside as
- * <name>.corrupt, truncated to its valid prefix, and dmesg and the stats say
- * so. Replay never refuses to start over damage and never loops.
+ * Every file's header is read first and the chain checked: segments are
+ * numbered consecutively from the snapshot's base_segment (or from 1), and
+ * a v2 segment's header says where its predecessor ends. A missing file,
+ * or a predecessor shorter than that, loads the store read-only with a loud
+ * message until `recover` accepts the loss.
+ *
+ * Then segments below the snapshot's base (left by a crash mid-compaction),
+ * the snapshot, and the segments from base on are applied in that order.
+ * Within a file, a bad record does not end the file: replay resynchronises
+ * at the next valid record (8-aligned magic, sane lengths, CRC, sequence
+ * above the last applied and below the next file's first), and applies
+ * every later one; records are whole values, so passing one over is safe.
+ * Damage that no valid record follows is a torn tail (a crash mid-append)
+ * and is cut off. A file with damage in its middle is copied aside as
+ * <name>.corrupt for a human and kept; the compaction that runs after any
+ * repair writes every key to a new snapshot before a damaged file goes.
+ * Bytes past a successor's prev_end are refused writes: cut, never applied.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -75,23 +85,49 @@ static bool smap_rec_plausible(const struct smap_rec_hdr *h, u32 kind)
 
 static bool smap_file_hdr_ok(const struct smap_file_hdr *h, u32 kind)
 {
+	u32 v = le32_to_cpu(h->version);
+
 	return le32_to_cpu(h->magic) == SMAP_FILE_MAGIC &&
-	       le32_to_cpu(h->version) == SMAP_LOG_VERSION &&
+	       v >= SMAP_LOG_VERSION_MIN && v <= SMAP_LOG_VERSION &&
 	       le32_to_cpu(h->kind) == kind &&
 	       le32_to_cpu(h->hdr_len) == sizeof(*h) &&
 	       le32_to_cpu(h->crc) == smap_file_hdr_crc(h);
 }
 
+/* Where the file's successor says it ends: -1 if it does not say. */
+static loff_t smap_hdr_prev_end(const struct smap_file_hdr *h)
+{
+	if (le32_to_cpu(h->version) < 2 ||
+	    !(le32_to_cpu(h->flags) & SMAP_HDR_PREV))
+		return -1;
+	return le64_to_cpu(h->prev_end);
+}
+
 struct smap_file_result {
 	struct smap_file_hdr hdr;
 	bool hdr_ok;
-	bool bad;		/* stopped before the end of the file */
 	bool end_seen;		/* snapshot: trailer found */
 	loff_t size;
 	loff_t valid_end;	/* offset after the last good record */
+	loff_t tail;		/* start of damage no valid record follows */
+	loff_t refused;		/* bytes at and past the limit, not applied */
 	u64 records;
 	u64 max_seq;
+	u64 skipped_records;	/* damaged records passed over */
+	u64 skipped_bytes;
+	u32 regions;		/* damaged stretches with valid records after */
 };
+
+/*
+ * Whether @res describes damage, not a torn tail: a file whose header was
+ * torn as it was created holds no record, and is no loss.
+ */
+static bool smap_res_damaged(const struct smap_file_result *res, u32 kind)
+{
+	if (kind == SMAP_FILE_SNAPSHOT)
+		return !res->hdr_ok || res->regions || !res->end_seen;
+	return res->regions || (!res->hdr_ok && res->records);
+}
 
 static int smap_apply(struct smap_load_batch *b, const struct smap_rec_hdr *h)
 {
@@ -223,15 +259,35 @@ static int smap_lanes_need(struct smap_reader *r, struct smap_lanes *l,
 	return smap_reader_need(r, n);
 }
 
-/* Read and apply one file; damage is reported in @res, not as an error. */
-static int smap_replay_file(struct file *f, u32 kind, struct smap_lanes *l,
+/* Name a key of a damaged record in dmesg (rate-limited), if readable. */
+static void smap_name_damaged(const char *name, loff_t at,
+			      const struct smap_rec_hdr *h, size_t avail)
+{
+	u32 klen = le32_to_cpu(h->key_len);
+
+	if (sizeof(*h) + klen > avail)
+		return;
+	pr_warn_ratelimited("%s: damaged record at offset %lld, key \"%*pE\"%s\n",
+			    name, at, min_t(u32, klen, 64), h + 1,
+			    klen > 64 ? "..." : "");
+}
+
+/*
+ * Read and apply one file, up to @limit if it is not negative, with
+ * sequence numbers below @seq_end if it is not 0; damage is reported in
+ * @res, not as an error.
+ */
+static int smap_replay_file(const char *name, struct file *f, u32 kind,
+			    struct smap_lanes *l, loff_t limit, u64 seq_end,
 			    struct smap_file_result *res)
 {
 	struct smap_reader r = { .f = f };
-	u64 prev_seq = 0;
+	loff_t bad_from = -1;
+	u64 prev_seq = 0, bad_recs = 0;
 	int rc, err = 0;
 
 	memset(res, 0, sizeof(*res));
+	res->tail = -1;
 	res->size = i_size_read(file_inode(f));
 	err = smap_lanes_fit(l, res->size);
 	if (err)
@@ -242,54 +298,68 @@ static int smap_replay_file(struct file *f, u32 kind, struct smap_lanes *l,
 	if (rc < 0)
 		return rc;
 	if (rc == 0) {
-		res->bad = true;
+		res->tail = 0;
 		return 0;
 	}
 	memcpy(&res->hdr, r.buf, sizeof(res->hdr));
-	if (!smap_file_hdr_ok(&res->hdr, kind)) {
-		res->bad = true;
-		return 0;
-	}
-	res->hdr_ok = true;
+	/* a bad header is damage too: scan the records after it all the same */
+	res->hdr_ok = smap_file_hdr_ok(&res->hdr, kind);
 	r.off = sizeof(res->hdr);
 	res->valid_end = sizeof(res->hdr);
 
 	for (;;) {
 		const struct smap_rec_hdr *h;
+		loff_t at = r.base + r.off;
 		u32 len;
 		u64 seq;
 
+		if (limit >= 0 && at >= limit) {
+			res->refused = res->size - at;
+			break;
+		}
 		rc = smap_lanes_need(&r, l, sizeof(*h));
 		if (rc < 0)
 			return rc;
 		if (rc == 0) {
 			/* clean end only where the last record ended */
-			res->bad = r.base + r.have != res->valid_end;
+			if (bad_from >= 0)
+				res->tail = bad_from;
+			else if (r.base + r.have != at)
+				res->tail = at;
 			break;
 		}
 		h = (const void *)(r.buf + r.off);
-		if (!smap_rec_plausible(h, kind)) {
-			res->bad = true;
-			break;
-		}
+		if (!smap_rec_plausible(h, kind))
+			goto bad;
 		len = le32_to_cpu(h->len);
+		if (limit >= 0 && at + len > limit)
+			goto bad;
 		rc = smap_lanes_need(&r, l, len);
 		if (rc < 0)
 			return rc;
 		h = (const void *)(r.buf + r.off);
-		if (rc == 0 || le32_to_cpu(h->crc) != smap_rec_crc(h)) {
-			res->bad = true;
-			break;
-		}
+		if (rc == 0 || le32_to_cpu(h->crc) != smap_rec_crc(h))
+			goto bad_rec;
 		seq = le64_to_cpu(h->seq);
-		if (seq <= prev_seq) {
-			res->bad = true;
-			break;
+		if (seq <= prev_seq || (seq_end && seq >= seq_end))
+			goto bad_rec;
+		if (bad_from >= 0) {
+			/* resynchronised: sequence numbers say how many were lost */
+			res->regions++;
+			res->skipped_bytes += at - max_t(loff_t, bad_from,
+							  sizeof(res->hdr));
+			res->skipped_records += prev_seq && seq - prev_seq > 1 ?
+						seq - prev_seq - 1 :
+						max_t(u64, bad_recs, 1);
+			pr_err_ratelimited("%s: damage at offsets %lld..%lld passed over, replay resumes at sequence %llu\n",
+					   name, bad_from, at, seq);
+			bad_from = -1;
+			bad_recs = 0;
 		}
 		prev_seq = seq;
 		if (le16_to_cpu(h->op) == SMAP_REC_END) {
 			res->end_seen = true;
-			res->valid_end += len;
+			res->valid_end = at + len;
 			break;
 		}
 		err = smap_lanes_queue(l, h);
@@ -297,97 +367,65 @@ static int smap_replay_file(struct file *f, u32 kind, struct smap_lanes *l,
 			return err;
 		res->records++;
 		r.off += len;
-		res->valid_end += len;
+		res->valid_end = at + len;
+		continue;
+bad_rec:
+		/* a whole record that looked right: its key may be readable */
+		bad_recs++;
+		if (rc)
+			smap_name_damaged(name, at, h, r.have - r.off);
+bad:
+		if (bad_from < 0)
+			bad_from = at;
+		r.off += SMAP_LOG_ALIGN;
 	}
 	res->max_seq = prev_seq;
 	return smap_lanes_flush(l);
 }
 
 /*
- * Is there any valid record at or after @from (8-aligned) in @f? Without
- * memory to look, say yes: the file is then kept aside, not cut.
+ * After replaying @name: cut a torn tail or refused writes off, copy a file
+ * with damage in its middle aside. Nothing here unlinks a file that holds
+ * a valid record.
  */
-static bool smap_valid_after(struct file *f, loff_t from, loff_t size, u32 kind)
-{
-	const size_t chunk = 1 << 20;
-	loff_t pos = round_up(from, SMAP_LOG_ALIGN);
-	bool found = false;
-	u8 *buf, *rec;
-
-	/* a chunk, then room for the largest record */
-	buf = kvmalloc(chunk + smap_rec_len(SMAP_KEY_MAX, SMAP_VALUE_MAX),
-		       GFP_KERNEL);
-	if (!buf)
-		return true;
-	rec = buf + chunk;
-	while (pos + (loff_t)sizeof(struct smap_rec_hdr) <= size) {
-		loff_t rp = pos;
-		ssize_t n = kernel_read(f, buf, chunk, &rp);
-		ssize_t i;
-
-		if (n < (ssize_t)sizeof(struct smap_rec_hdr))
-			break;
-		for (i = 0; i + (ssize_t)sizeof(struct smap_rec_hdr) <= n;
-		     i += SMAP_LOG_ALIGN) {
-			const struct smap_rec_hdr *h = (const void *)(buf + i);
-			loff_t at = pos + i;
-			u32 len;
-
-			if (!smap_rec_plausible(h, kind))
-				continue;
-			len = le32_to_cpu(h->len);
-			if (at + len > size)
-				continue;
-			rp = at;
-			if (kernel_read(f, rec, len, &rp) != len)
-				continue;
-			if (le32_to_cpu(((struct smap_rec_hdr *)rec)->crc) ==
-			    smap_rec_crc((const void *)rec)) {
-				found = true;
-				goto out;
-			}
-		}
-		pos += n - (n % SMAP_LOG_ALIGN);
-		cond_resched();
-	}
-out:
-	kvfree(buf);
-	return found;
-}
-
-/* Cut @name back to its valid prefix; copy it aside first if corrupt. */
 static void smap_repair(const char *name, struct file *f, u32 kind,
 			struct smap_file_result *res)
 {
 	struct smap_plog *pl = &smap_plog;
-	loff_t keep = res->hdr_ok ? res->valid_end : 0;
-	loff_t lost = res->size - keep;
+	loff_t keep = res->size;
 	char aside[48];
 	int err;
 
-	if (kind == SMAP_FILE_LOG && !smap_valid_after(f, keep, res->size, kind)) {
-		pl->truncated += lost;
+	if (res->refused) {
+		keep = res->size - res->refused;
+		pr_warn("%s: %lld bytes of refused writes past offset %lld dropped\n",
+			name, res->refused, keep);
+	} else if (res->tail >= 0) {
+		keep = res->tail;
+		pl->truncated += res->size - keep;
 		pr_warn("%s: torn tail: truncated %lld bytes at offset %lld (%llu records kept)\n",
-			name, lost, keep, res->records);
-	} else {
+			name, res->size - keep, keep, res->records);
+	}
+	if (smap_res_damaged(res, kind)) {
 		pl->corrupt++;
+		pl->skipped_records += res->skipped_records;
+		pl->skipped_bytes += res->skipped_bytes;
 		snprintf(aside, sizeof(aside), "%s" SMAP_CORRUPT_SUFFIX, name);
 		err = smap_fs_copy(name, aside);
-		pr_err("CORRUPTION in %s/%s at offset %lld: kept the %llu valid records before it, dropped %lld bytes; copy of the damaged file: %s (%s)\n",
-		       smap_log_path, name, keep, res->records, lost, aside,
-		       err ? "copy FAILED" : "ok");
+		pr_err("CORRUPTION in %s/%s: %s%llu records applied, %llu damaged records (%llu bytes) passed over in %u places; copy of the damaged file: %s (%s)\n",
+		       smap_log_path, name, res->hdr_ok ? "" : "bad header, ",
+		       res->records, res->skipped_records, res->skipped_bytes,
+		       res->regions, aside, err ? "copy FAILED" : "ok");
 	}
-	if (kind == SMAP_FILE_SNAPSHOT)
-		return;		/* rewritten by the compaction that follows */
-	if (keep == 0) {
-		smap_fs_unlink(name);
-		return;
-	}
+	if (kind == SMAP_FILE_SNAPSHOT || keep == res->size)
+		return;		/* a snapshot is rewritten by the compaction */
 	err = vfs_truncate(&f->f_path, keep);
 	if (!err)
 		err = vfs_fsync(f, 0);
 	if (err)
 		pr_err("%s: cannot truncate to %lld (%d)\n", name, keep, err);
+	else
+		res->size = keep;
 }
 
 static bool smap_scan_actor(void *arg, const char *name, int len)
@@ -452,6 +490,7 @@ int smap_scan_dir(struct smap_dir_scan *s)
 }
 
 static int smap_replay_one(const char *name, u32 kind, struct smap_lanes *l,
+			   loff_t limit, u64 seq_end,
 			   struct smap_file_result *res, bool *damaged)
 {
 	struct file *f;
@@ -463,24 +502,83 @@ static int smap_replay_one(const char *name, u32 kind, struct smap_lanes *l,
 		       PTR_ERR(f));
 		return PTR_ERR(f);
 	}
-	err = smap_replay_file(f, kind, l, res);
-	if (!err && (res->bad || (kind == SMAP_FILE_SNAPSHOT && !res->end_seen))) {
+	err = smap_replay_file(name, f, kind, l, limit, seq_end, res);
+	if (!err && (res->tail >= 0 || res->refused ||
+		     smap_res_damaged(res, kind))) {
 		smap_repair(name, f, kind, res);
 		*damaged = true;
 	}
 	smap_plog.replayed += res->records;
-	atomic64_add(res->hdr_ok ? res->valid_end : 0, &smap_plog.log_bytes);
+	atomic64_add(res->size, &smap_plog.log_bytes);
 	fput(f);
 	return err;
 }
 
-int smap_replay(u64 *next_seg, u64 *next_seq)
+/* Read @name's header: true if it is whole and of @kind. */
+static bool smap_read_hdr(const char *name, u32 kind, struct smap_file_hdr *h)
 {
+	struct file *f;
+	loff_t pos = 0;
+	bool ok;
+
+	f = smap_fs_open(name, O_RDONLY, 0);
+	if (IS_ERR(f))
+		return false;
+	ok = kernel_read(f, h, sizeof(*h), &pos) == sizeof(*h) &&
+	     smap_file_hdr_ok(h, kind);
+	fput(f);
+	return ok;
+}
+
+static void smap_seg_name(char *name, size_t size, u64 seg)
+{
+	snprintf(name, size, SMAP_LOG_PREFIX "%016llx", seg);
+}
+
+/*
+ * The chain: segments from @first (the snapshot's base, or 1) on, each
+ * one more than the last. A hole means a file is gone, and with it
+ * acknowledged records: say so loudly and load read-only.
+ */
+static bool smap_chain_ok(const struct smap_dir_scan *s, u64 first,
+			  bool snap_missing)
+{
+	u64 want = first;
+	int i;
+
+	for (i = 0; i < s->n; i++) {
+		if (s->segs[i] < first)
+			continue;
+		if (s->segs[i] != want) {
+			pr_err("LOG CHAIN BROKEN in %s: %s%016llx..%016llx missing%s\n",
+			       smap_log_path, SMAP_LOG_PREFIX, want,
+			       s->segs[i] - 1,
+			       snap_missing ? " (or the snapshot that covered them)" : "");
+			return false;
+		}
+		want++;
+	}
+	if (first > 1 && want == first) {
+		pr_err("LOG CHAIN BROKEN in %s: %s%016llx, the snapshot's base, is missing\n",
+		       smap_log_path, SMAP_LOG_PREFIX, first);
+		return false;
+	}
+	return true;
+}
+
+int smap_replay(u64 *next_seg, u64 *next_seq, loff_t *prev_end,
+		bool *has_prev)
+{
+	struct smap_plog *pl = &smap_plog;
 	struct smap_dir_scan s = {};
 	struct smap_file_result res;
+	struct smap_file_hdr *hdrs = NULL;
+	struct smap_file_hdr snap;
 	ktime_t t0 = ktime_get();
-	bool damaged = false;
+	bool damaged = false, snap_ok = false, snap_damaged = false;
+	bool chain = true;
 	u64 base = 0, max_seq = 0, max_seg = 0;
+	loff_t last_end = -1;
 	struct smap_lanes l = {};
 	char name[32];
 	int i, err;
@@ -498,29 +596,70 @@ int smap_replay(u64 *next_seg, u64 *next_seq)
 	}
 	if (s.snapshot_tmp)	/* an interrupted compaction: the old state rules */
 		smap_fs_unlink(SMAP_SNAP_TMP);
+
+	/* headers first: the chain, and where each segment's successor says it ends */
+	hdrs = kvcalloc(max(s.n, 1), sizeof(*hdrs), GFP_KERNEL);
+	if (!hdrs) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < s.n; i++) {
+		smap_seg_name(name, sizeof(name), s.segs[i]);
+		if (!smap_read_hdr(name, SMAP_FILE_LOG, &hdrs[i]))
+			memset(&hdrs[i], 0, sizeof(hdrs[i]));
+	}
+	if (s.snapshot) {
+		snap_ok = smap_read_hdr(SMAP_SNAP_NAME, SMAP_FILE_SNAPSHOT, &snap);
+		if (snap_ok)
+			base = le64_to_cpu(snap.base_segment);
+	}
+	if (!s.snapshot || snap_ok)
+		chain = smap_chain_ok(&s, max(base, 1ULL), !s.snapshot);
+	else if (s.n)	/* the snapshot's header is gone: check what follows */
+		chain = smap_chain_ok(&s, s.segs[0], false);
+
+	/* segments below a snapshot's base first (a crash mid-compaction) */
+	for (i = 0; i < s.n && s.segs[i] < base; i++) {
+		smap_seg_name(name, sizeof(name), s.segs[i]);
+		err = smap_replay_one(name, SMAP_FILE_LOG, &l, -1, 0, &res,
+				      &damaged);
+		if (err)
+			goto out;
+	}
 	if (s.snapshot) {
 		err = smap_replay_one(SMAP_SNAP_NAME, SMAP_FILE_SNAPSHOT, &l,
+				      -1, 0, &res, &damaged);
+		if (err)
+			goto out;
+		snap_damaged = smap_res_damaged(&res, SMAP_FILE_SNAPSHOT);
+		if (res.hdr_ok)
+			max_seq = le64_to_cpu(res.hdr.first_seq);
+	}
+	for (i = 0; i < s.n; i++) {
+		bool next = i + 1 < s.n && s.segs[i + 1] == s.segs[i] + 1;
+		loff_t limit = next ? smap_hdr_prev_end(&hdrs[i + 1]) : -1;
+		u64 seq_end = next && le32_to_cpu(hdrs[i + 1].magic) ?
+			      le64_to_cpu(hdrs[i + 1].first_seq) : 0;
+
+		max_seg = s.segs[i];
+		smap_seg_name(name, sizeof(name), s.segs[i]);
+		if (s.segs[i] < base) {
+			/* covered by a sound snapshot: it can go */
+			if (!snap_damaged)
+				smap_fs_unlink(name);
+			continue;
+		}
+		err = smap_replay_one(name, SMAP_FILE_LOG, &l, limit, seq_end,
 				      &res, &damaged);
 		if (err)
 			goto out;
-		if (res.hdr_ok) {
-			base = le64_to_cpu(res.hdr.base_segment);
-			max_seq = le64_to_cpu(res.hdr.first_seq);
+		if (limit >= 0 && res.valid_end < limit) {
+			pr_err("LOG CHAIN BROKEN in %s: %s ends at %lld, its successor says %lld\n",
+			       smap_log_path, name, res.valid_end, limit);
+			chain = false;
 		}
-	}
-	for (i = 0; i < s.n; i++) {
-		snprintf(name, sizeof(name), SMAP_LOG_PREFIX "%016llx",
-			 s.segs[i]);
-		max_seg = s.segs[i];
-		if (s.segs[i] < base) {
-			/* covered by the snapshot; left by a crash mid-compaction */
-			smap_fs_unlink(name);
-			continue;
-		}
-		err = smap_replay_one(name, SMAP_FILE_LOG, &l, &res, &damaged);
-		if (err)
-			goto out;
 		max_seq = max(max_seq, res.max_seq);
+		last_end = res.valid_end;
 	}
 	err = smap_store_load_flush(&l.batch[0]) ?:
 	      smap_store_load_flush(&l.batch[1]);
@@ -529,19 +668,26 @@ int smap_replay(u64 *next_seg, u64 *next_seq)
 	smap_fs_sync_dir();
 	*next_seg = max3(max_seg + 1, base, 1ULL);
 	*next_seq = max_seq;
+	*has_prev = last_end >= 0 && *next_seg == max_seg + 1;
+	*prev_end = last_end;
 	pr_info("replayed %llu records from %s%d log files in %lld ms\n",
-		smap_plog.replayed, s.snapshot ? "a snapshot and " : "", s.n,
+		pl->replayed, s.snapshot ? "a snapshot and " : "", s.n,
 		ktime_ms_delta(ktime_get(), t0));
 	if (s.n >= 16)		/* empty segments from many reloads add up */
-		smap_plog.compact_asap = true;
+		pl->compact_asap = true;
 	if (damaged) {
-		pr_warn("log damage was repaired: %llu bytes truncated, %llu corrupt files copied aside\n",
-			smap_plog.truncated, smap_plog.corrupt);
+		pr_warn("log damage was repaired: %llu bytes truncated, %llu corrupt files copied aside, %llu damaged records passed over\n",
+			pl->truncated, pl->corrupt, pl->skipped_records);
 		/* rewrite a clean snapshot once the writer runs */
-		smap_plog.compact_asap = true;
+		pl->compact_asap = true;
+	}
+	if (!chain) {
+		pl->io_err = -ENOLINK;
+		pr_err("loaded READ-ONLY: files of the log are missing and with them acknowledged writes; 'echo 1 > /sys/module/shared_map/parameters/recover' accepts the loss\n");
 	}
 out:
 	destroy_work_on_stack(&l.work);
+	kvfree(hdrs);
 	kfree(s.segs);
 	kfree(l.batch);
 	kvfree(l.off);

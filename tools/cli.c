@@ -263,6 +263,8 @@ void smap_cli_print_stats(FILE *f, const struct smap_stats *st, bool json)
 		{ "replayed", st->replayed },
 		{ "truncated_bytes", st->truncated_bytes },
 		{ "corrupt_files", st->corrupt_files },
+		{ "skipped_records", st->skipped_records },
+		{ "skipped_bytes", st->skipped_bytes },
 		{ "compactions", st->compactions },
 		{ "fsyncs", st->fsyncs },
 		{ "read_only", st->read_only },

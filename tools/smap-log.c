@@ -152,17 +152,71 @@ static const char *op_name(unsigned int op)
 	       op == SMAP_REC_END ? "end" : "?";
 }
 
-/* Returns 0 clean, 1 damaged, 2 unreadable. */
 static bool offsets;
 
+static void dump_rec(const struct smap_rec_hdr *h, size_t off, bool full)
+{
+	const uint8_t *k = (const uint8_t *)(h + 1);
+	uint32_t kl = le32toh(h->key_len);
+
+	if (offsets)
+		printf("%zu ", off);
+	printf("%" PRIu64 " %s", (uint64_t)le64toh(h->seq),
+	       op_name(le16toh(h->op)));
+	if (le16toh(h->op) != SMAP_REC_END) {
+		printf(" key=");
+		print_bytes(k, kl, full);
+	}
+	if (le16toh(h->op) == SMAP_REC_SET) {
+		printf(" mode=%04o uid=%u gid=%u value=", le16toh(h->mode),
+		       le32toh(h->uid), le32toh(h->gid));
+		print_bytes(k + kl, le32toh(h->val_len), full);
+	}
+	putchar('\n');
+}
+
+/* The keys of damaged records whose header is still readable, at most 8. */
+struct damaged_keys {
+	char text[512];
+	size_t len;
+	unsigned int n;
+};
+
+static void note_key(struct damaged_keys *d, const struct buf *b, size_t off)
+{
+	const struct smap_rec_hdr *h = (const void *)(b->p + off);
+	uint32_t kl = le32toh(h->key_len);
+
+	if (d->n++ >= 8 || off + sizeof(*h) + kl > b->n)
+		return;
+	d->len += snprintf(d->text + d->len, sizeof(d->text) - d->len, "%s\"",
+			   d->n > 1 ? ", " : "");
+	for (uint32_t i = 0; i < kl && i < 48 && d->len + 6 < sizeof(d->text); i++) {
+		uint8_t c = ((const uint8_t *)(h + 1))[i];
+
+		d->len += snprintf(d->text + d->len, sizeof(d->text) - d->len,
+				   isprint(c) && c != '"' && c != '\\' ? "%c" : "\\x%02x", c);
+	}
+	if (d->len + 2 < sizeof(d->text))
+		d->len += snprintf(d->text + d->len, sizeof(d->text) - d->len, "\"");
+}
+
+/*
+ * Check (and with @dump print) one file as the module's replay reads it:
+ * a bad record does not end the file; the next valid record (aligned,
+ * sane, CRC, sequence above the last) resumes it. Damage no valid record
+ * follows is a torn tail. Returns 0 clean, 1 damaged, 2 unreadable.
+ */
 static int check_file(const char *path, const char *name, bool dump, bool full)
 {
 	struct buf b = { 0 };
 	const struct smap_file_hdr *fh;
+	struct damaged_keys dk = { .len = 0 };
 	uint32_t kind;
-	uint64_t prev = 0, records = 0;
-	size_t off;
-	bool end = false;
+	uint64_t prev = 0, records = 0, skipped = 0, skipped_bytes = 0;
+	size_t off, bad_from = 0, valid_end;
+	unsigned int regions = 0, bad_recs = 0;
+	bool end = false, in_bad = false, hdr_ok;
 	int err = read_file(path, &b);
 
 	if (err) {
@@ -170,82 +224,94 @@ static int check_file(const char *path, const char *name, bool dump, bool full)
 		return 2;
 	}
 	fh = (const void *)b.p;
-	if (b.n < sizeof(*fh) || le32toh(fh->magic) != SMAP_FILE_MAGIC ||
-	    le32toh(fh->hdr_len) != sizeof(*fh) ||
-	    le32toh(fh->crc) != crc32c(fh, offsetof(struct smap_file_hdr, crc))) {
+	hdr_ok = b.n >= sizeof(*fh) && le32toh(fh->magic) == SMAP_FILE_MAGIC &&
+		 le32toh(fh->hdr_len) == sizeof(*fh) &&
+		 le32toh(fh->crc) == crc32c(fh, offsetof(struct smap_file_hdr, crc));
+	if (b.n < sizeof(*fh)) {
 		printf("%s: bad or missing file header (%zu bytes)\n", name, b.n);
 		free(b.p);
 		return 1;
 	}
-	kind = le32toh(fh->kind);
-	if (dump)
+	/* without a header, guess the kind from the name and scan anyway */
+	kind = hdr_ok ? le32toh(fh->kind) :
+	       strstr(name, SMAP_SNAP_NAME) ? SMAP_FILE_SNAPSHOT : SMAP_FILE_LOG;
+	if (dump && hdr_ok)
 		printf("# %s: %s, version %u, segment %" PRIu64
-		       ", base_segment %" PRIu64 ", first_seq %" PRIu64 "\n",
+		       ", base_segment %" PRIu64 ", first_seq %" PRIu64 "%s\n",
 		       name, kind == SMAP_FILE_SNAPSHOT ? "snapshot" : "log",
 		       le32toh(fh->version), (uint64_t)le64toh(fh->segment),
 		       (uint64_t)le64toh(fh->base_segment),
-		       (uint64_t)le64toh(fh->first_seq));
-	for (off = sizeof(*fh); off < b.n;) {
+		       (uint64_t)le64toh(fh->first_seq),
+		       le32toh(fh->flags) & SMAP_HDR_PREV ? ", prev_end set" : "");
+	valid_end = sizeof(*fh);
+	for (off = sizeof(*fh); off + sizeof(struct smap_rec_hdr) <= b.n;) {
 		const struct smap_rec_hdr *h = (const void *)(b.p + off);
 		uint64_t seq;
 
-		if (!rec_valid_at(&b, off, kind))
-			break;
-		seq = le64toh(h->seq);
-		if (seq <= prev)
-			break;
-		prev = seq;
-		if (dump) {
-			const uint8_t *k = (const uint8_t *)(h + 1);
-			uint32_t kl = le32toh(h->key_len);
-
-			if (offsets)
-				printf("%zu ", off);
-			printf("%" PRIu64 " %s", seq, op_name(le16toh(h->op)));
-			if (le16toh(h->op) != SMAP_REC_END) {
-				printf(" key=");
-				print_bytes(k, kl, full);
+		if (!rec_valid_at(&b, off, kind) || le64toh(h->seq) <= prev) {
+			if (rec_plausible(h, kind)) {
+				bad_recs++;
+				note_key(&dk, &b, off);
 			}
-			if (le16toh(h->op) == SMAP_REC_SET) {
-				printf(" mode=%04o uid=%u gid=%u value=",
-				       le16toh(h->mode), le32toh(h->uid),
-				       le32toh(h->gid));
-				print_bytes(k + kl, le32toh(h->val_len), full);
-			}
-			putchar('\n');
+			if (!in_bad)
+				bad_from = off;
+			in_bad = true;
+			off += SMAP_LOG_ALIGN;
+			continue;
 		}
+		seq = le64toh(h->seq);
+		if (in_bad) {
+			regions++;
+			skipped_bytes += off - bad_from;
+			skipped += prev && seq - prev > 1 ? seq - prev - 1 :
+				   (bad_recs ? bad_recs : 1);
+			in_bad = false;
+			bad_recs = 0;
+		}
+		prev = seq;
+		if (dump)
+			dump_rec(h, off, full);
 		off += le32toh(h->len);
+		valid_end = off;
 		if (le16toh(h->op) == SMAP_REC_END) {
 			end = true;
 			break;
 		}
 		records++;
 	}
-	if (off == b.n && (kind != SMAP_FILE_SNAPSHOT || end)) {
-		printf("%s: ok, %" PRIu64 " records, %zu bytes\n", name,
-		       records, b.n);
-		free(b.p);
-		return 0;
+	if (!in_bad && off < b.n && !end) {
+		in_bad = true;
+		bad_from = off;
 	}
-	if (kind == SMAP_FILE_SNAPSHOT && end) {
+	if (!hdr_ok || regions) {
+		printf("%s: CORRUPT:%s %" PRIu64 " valid records, %" PRIu64
+		       " damaged record%s (%" PRIu64 " bytes) passed over in %u place%s%s%s\n",
+		       name, hdr_ok ? "" : " bad file header,", records, skipped,
+		       skipped == 1 ? "" : "s", skipped_bytes, regions,
+		       regions == 1 ? "" : "s", dk.n ? "; keys " : "", dk.text);
+		free(b.p);
+		return 1;
+	}
+	if (kind == SMAP_FILE_SNAPSHOT && !end) {
+		printf("%s: CORRUPT: %" PRIu64 " valid records, no end record\n",
+		       name, records);
+		free(b.p);
+		return 1;
+	}
+	if (in_bad && !end) {
+		printf("%s: torn tail: %" PRIu64 " valid records, %zu bytes after offset %zu\n",
+		       name, records, b.n - valid_end, valid_end);
+		free(b.p);
+		return 1;
+	}
+	if (end && off < b.n)
 		printf("%s: ok, %" PRIu64 " records, %zu trailing bytes after the end\n",
 		       name, records, b.n - off);
-		free(b.p);
-		return 0;
-	}
-	for (size_t p = off + SMAP_LOG_ALIGN; p < b.n; p += SMAP_LOG_ALIGN) {
-		if (rec_valid_at(&b, p, kind)) {
-			printf("%s: CORRUPT at offset %zu: %" PRIu64
-			       " valid records before it, a valid record at %zu\n",
-			       name, off, records, p);
-			free(b.p);
-			return 1;
-		}
-	}
-	printf("%s: torn tail: %" PRIu64 " valid records, %zu bytes after offset %zu\n",
-	       name, records, b.n - off, off);
+	else
+		printf("%s: ok, %" PRIu64 " records, %zu bytes\n", name,
+		       records, b.n);
 	free(b.p);
-	return 1;
+	return 0;
 }
 
 static int cmp_names(const void *a, const void *b)

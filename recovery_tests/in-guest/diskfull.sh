@@ -32,5 +32,6 @@ while [ $j -lt "$acked" ]; do
 done
 expect_eq "$bad" 0 "all $acked acknowledged values survived"
 expect_eq "$(smap get another)" x "the write after recovery survived"
+expect_rc 1 "the refused set (big$((acked + 1))) never appears" smap get "big$((acked + 1))"
 unload_module
 finish

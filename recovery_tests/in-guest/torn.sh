@@ -63,6 +63,9 @@ load_module path=$D
 check "dmesg reports CORRUPTION" sh -c 'dmesg | grep -q "CORRUPTION in"'
 check "a .corrupt copy was made" sh -c "ls $D/*.corrupt"
 check "the store loaded keys before the damage" sh -c '[ "$(smap get key1)" = "value-1-xxx" ]'
+n=0 i=0
+while [ $i -lt 40 ]; do i=$((i + 1)); [ "$(smap get "key$i")" = "value-$i-xxx" ] && n=$((n + 1)); done
+expect_eq "$n" 39 "and every key after it but the damaged one (replay resynchronised)"
 corrupt=$(smap stats --json | tr ',{}' '\n\n\n' | sed -n 's/.*"corrupt_files": *\([0-9]*\).*/\1/p')
 expect_eq "$corrupt" 1 "stats counts the corrupt file"
 check "the store takes writes after the damage" smap set post-flip yes

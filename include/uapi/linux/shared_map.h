@@ -159,6 +159,9 @@ struct smap_stats {
 	__u64 fsyncs;
 	__u32 read_only;	/* 1 after an I/O error, until recovered */
 	__u32 __reserved;
+	/* replay passed over damaged records (size-versioned: added at the end) */
+	__u64 skipped_records;
+	__u64 skipped_bytes;
 };
 
 struct smap_version {

@@ -10,7 +10,12 @@
 #include <linux/types.h>
 #include <linux/shared_map.h>
 
-#define SMAP_LOG_VERSION	1
+/*
+ * Version 2 adds prev_end to log segment headers (the chain check and the
+ * cut-back of refused writes). Version 1 files are still read.
+ */
+#define SMAP_LOG_VERSION	2
+#define SMAP_LOG_VERSION_MIN	1
 #define SMAP_LOG_ALIGN		8
 
 /* File names inside the log directory. */
@@ -38,9 +43,16 @@ struct smap_file_hdr {
 	__le64 base_segment;	/* snapshot: replay segments >= this after it */
 	__le64 created_ns;	/* wall clock at creation */
 	__le64 first_seq;	/* first sequence number this file may hold */
-	__le32 __reserved[3];
+	/*
+	 * v2 log: where segment - 1 ends (its bytes past this are refused
+	 * writes, never replayed); valid when flags has SMAP_HDR_PREV.
+	 */
+	__le64 prev_end;
+	__le32 flags;		/* SMAP_HDR_* */
 	__le32 crc;		/* crc32c of the bytes before this field */
 };
+
+#define SMAP_HDR_PREV		0x1	/* prev_end is set: segment - 1 exists */
 
 enum smap_rec_op {
 	SMAP_REC_SET = 1,	/* key := value (incr and cas are logged as SET) */

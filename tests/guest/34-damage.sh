@@ -1,0 +1,129 @@
+# SPDX-License-Identifier: GPL-2.0
+# Damage loses only what it touched: a damaged record is passed over and
+# every valid record after it applied; a segment with a bad header is
+# scanned; a damaged snapshot keeps the segments below it; a missing file
+# loads the store read-only until recover accepts the loss.
+. /with/guest/lib.sh
+T=/tmp/34
+mkdir -p $T
+D=/var/tmp/sm
+P=/sys/module/shared_map/parameters
+
+stat_of() { smap stats | awk -v n="$1" '$1 == n { print $2 }'; }
+# present PREFIX N: how many of PREFIX1..PREFIXN hold "val-<i>"
+present() {
+	_n=0 _i=0
+	while [ $_i -lt "$2" ]; do
+		_i=$((_i + 1))
+		[ "$(smap get "$1$_i" 2>/dev/null)" = "val-$_i" ] && _n=$((_n + 1))
+	done
+	echo $_n
+}
+fill() {
+	_i=0
+	while [ $_i -lt "$2" ]; do
+		_i=$((_i + 1))
+		smap set "$1$_i" "val-$_i" || not_ok "set $1$_i"
+	done
+}
+flip() { printf '\377' | dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null; }
+
+# ---- a damaged record in the middle of a segment -------------------------
+load_module path=$D
+fill key 100
+rmmod shared_map
+seg=$(ls $D/log.* | tail -n 1)
+off=$(smap-log dump --offsets "$seg" | awk '/key="key10"/ { print $1 }')
+expect_eq "${off:+found}" found "record 10 located"
+flip "$seg" $((off + 48))	# inside key10's value
+run smap-log verify $D
+expect_eq "$RC" 1 "smap-log verify reports the damage"
+check "smap-log names the passed-over record" grep -q "1 damaged record" $T/out
+check "smap-log names its key" grep -q 'key10' $T/out
+dmesg -c >/dev/null
+load_module path=$D
+expect_eq "$(present key 100)" 99 "99 of 100 records applied: only the damaged one lost"
+expect_rc 1 "the damaged record's key is absent" smap get key10
+check "dmesg names the damaged key" sh -c 'dmesg | grep -q "key \"key10\""'
+check "dmesg reports CORRUPTION" sh -c 'dmesg | grep -q "CORRUPTION in"'
+expect_eq "$(stat_of skipped_records)" 1 "stats: 1 record passed over"
+check "stats: skipped bytes counted" test "$(stat_of skipped_bytes)" -gt 0
+check "a .corrupt copy was kept for a human" sh -c "ls $D/*.corrupt"
+rmmod shared_map
+dmesg -c >/dev/null
+load_module path=$D
+expect_eq "$(present key 100)" 99 "after the repairing compaction and a reload: still 99"
+check "no new corruption on the next load" sh -c '! dmesg | grep -q "CORRUPTION in"'
+rmmod shared_map
+
+# ---- a segment whose header is damaged is scanned, never unlinked --------
+rm -rf $D
+load_module path=$D
+fill hdr 30
+rmmod shared_map
+seg=$(ls $D/log.* | tail -n 1)
+flip "$seg" 9
+dmesg -c >/dev/null
+load_module path=$D
+expect_eq "$(present hdr 30)" 30 "bad header: every record still applied"
+check "dmesg says the header was bad" sh -c 'dmesg | grep -q "bad header"'
+rmmod shared_map
+
+# ---- a damaged snapshot keeps the segments below its base ----------------
+rm -rf $D
+mkdir -p $T/old
+load_module path=$D
+fill snap 20
+rmmod shared_map
+cp $D/log.* $T/old/
+load_module path=$D
+echo 1 >$P/compact_now
+rmmod shared_map
+check "compaction removed the old segment" sh -c "! ls $D/$(basename "$(ls $T/old/log.* | head -n 1)") 2>/dev/null"
+cp $T/old/log.* $D/	# as a crash between the rename and the unlinks leaves them
+off=$(smap-log dump --offsets $D/snapshot | awk '/key="snap5"/ { print $1 }')
+flip $D/snapshot $((off + 48))
+dmesg -c >/dev/null
+load_module path=$D
+expect_eq "$(present snap 20)" 20 "damaged snapshot: its lost record comes from the segment below it"
+check "dmesg reports the snapshot's CORRUPTION" sh -c 'dmesg | grep -q "CORRUPTION in.*snapshot"'
+rmmod shared_map
+
+# ---- a missing segment: read-only, loudly, until recover -----------------
+rm -rf $D
+for w in a b c; do
+	load_module path=$D
+	smap set "$w" "val-$w"
+	rmmod shared_map
+done
+expect_eq "$(ls $D/log.* | wc -l)" 3 "three loads, three segments"
+rm "$(ls $D/log.* | sed -n 2p)"
+dmesg -c >/dev/null
+load_module path=$D
+check "dmesg: LOG CHAIN BROKEN" sh -c 'dmesg | grep -q "LOG CHAIN BROKEN"'
+expect_eq "$(cat $P/read_only)" 1 "a hole in the chain loads read-only"
+expect_eq "$(smap get c)" val-c "what is there is served"
+run smap set x y
+expect_eq "$RC" 2 "sets are refused"
+check "...saying read-only" grep -q "read-only" $T/err
+check "recover accepts the loss" sh -c "echo 1 >$P/recover"
+expect_eq "$(cat $P/read_only)" 0 "writable again"
+check "a set after recover" smap set x y
+rmmod shared_map
+dmesg -c >/dev/null
+load_module path=$D
+expect_eq "$(cat $P/read_only)" 0 "the next load is clean"
+expect_eq "$(smap get x)$(smap get a)$(smap get c)" yval-aval-c "everything kept survives"
+check "no chain message any more" sh -c '! dmesg | grep -q "LOG CHAIN BROKEN"'
+
+# ---- a missing snapshot ---------------------------------------------------
+echo 1 >$P/compact_now
+smap set after-snap z
+rmmod shared_map
+rm $D/snapshot
+dmesg -c >/dev/null
+load_module path=$D
+expect_eq "$(cat $P/read_only)" 1 "a missing snapshot loads read-only"
+check "dmesg says what is missing" sh -c 'dmesg | grep -q "LOG CHAIN BROKEN.*snapshot"'
+unload_module
+finish
