@@ -4,22 +4,12 @@
 # read-only (gets work, sets get EROFS), and once the device is healthy and
 # recover is written, writes work again; nothing acknowledged is lost.
 . /with/guest/lib.sh
-export DM_DISABLE_UDEV=1
 P=/sys/module/shared_map/parameters
-modprobe loop
-truncate -s 64M /var/tmp/flaky.img
-check "loop device" losetup /dev/loop0 /var/tmp/flaky.img
-S=$(blockdev --getsz /dev/loop0)
-table_ok="0 $S linear /dev/loop0 0"
-table_bad="0 $S flakey /dev/loop0 0 0 3600 1 error_writes"
-check "dm device" dmsetup create flaky --table "$table_ok"
-check "mkfs" mkfs.ext4 -q -O ^has_journal /dev/mapper/flaky
-mkdir -p /mnt/f
-check "mount" mount /dev/mapper/flaky /mnt/f
+flaky_setup
 load_module path=/mnt/f/sm
 i=0
 while [ $i -lt 20 ]; do i=$((i + 1)); smap set "k$i" "v$i" || not_ok "set k$i"; done
-dmsetup suspend --noflush --nolockfs flaky && dmsetup load flaky --table "$table_bad" && dmsetup resume flaky
+flaky bad
 check "the device now fails writes" sh -c '! dd if=/dev/zero of=/dev/mapper/flaky bs=4096 count=1 seek=9000 oflag=direct 2>/dev/null'
 smap set doomed x 2>/tmp/err
 expect_eq $? 2 "a set while the disk fails writes is refused"
@@ -32,7 +22,7 @@ check "...saying read-only" grep -qi "read-only" /tmp/err2
 expect_eq "$(smap get k20)" v20 "gets still work"
 expect_rc 1 "the refused value is not served" smap get doomed
 check "recover fails while the disk still fails" sh -c "! echo 1 >$P/recover 2>/dev/null"
-dmsetup suspend --noflush --nolockfs flaky && dmsetup load flaky --table "$table_ok" && dmsetup resume flaky
+flaky ok
 check "recover once the disk is healthy" sh -c "echo 1 >$P/recover"
 expect_eq "$(cat $P/read_only)" 0 "writable again"
 check "sets work again" smap set after z
@@ -45,7 +35,5 @@ expect_eq "$bad" 0 "every acknowledged value survived"
 expect_eq "$(smap get after)" z "the write after recovery survived"
 expect_rc 1 "the refused value never appears" smap get doomed
 unload_module
-umount /mnt/f
-dmsetup remove flaky
-losetup -d /dev/loop0
+flaky_teardown
 finish

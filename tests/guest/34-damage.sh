@@ -27,11 +27,21 @@ fill() {
 	done
 }
 flip() { printf '\377' | dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null; }
+# fresh PREFIX N: a new store holding PREFIX1..N, unloaded
+fresh() {
+	rm -rf $D
+	load_module path=$D
+	fill "$1" "$2"
+	rmmod shared_map
+}
+# reload: load again, with dmesg holding only what this load says
+reload() {
+	dmesg -c >/dev/null
+	load_module path=$D
+}
 
 # ---- a damaged record in the middle of a segment -------------------------
-load_module path=$D
-fill key 100
-rmmod shared_map
+fresh key 100
 seg=$(ls $D/log.* | tail -n 1)
 off=$(smap-log dump --offsets "$seg" | awk '/key="key10"/ { print $1 }')
 expect_eq "${off:+found}" found "record 10 located"
@@ -40,8 +50,7 @@ run smap-log verify $D
 expect_eq "$RC" 1 "smap-log verify reports the damage"
 check "smap-log names the passed-over record" grep -q "1 damaged record" $T/out
 check "smap-log names its key" grep -q 'key10' $T/out
-dmesg -c >/dev/null
-load_module path=$D
+reload
 expect_eq "$(present key 100)" 99 "99 of 100 records applied: only the damaged one lost"
 expect_rc 1 "the damaged record's key is absent" smap get key10
 check "dmesg names the damaged key" sh -c 'dmesg | grep -q "key \"key10\""'
@@ -50,31 +59,22 @@ expect_eq "$(stat_of skipped_records)" 1 "stats: 1 record passed over"
 check "stats: skipped bytes counted" test "$(stat_of skipped_bytes)" -gt 0
 check "a .corrupt copy was kept for a human" sh -c "ls $D/*.corrupt"
 rmmod shared_map
-dmesg -c >/dev/null
-load_module path=$D
+reload
 expect_eq "$(present key 100)" 99 "after the repairing compaction and a reload: still 99"
 check "no new corruption on the next load" sh -c '! dmesg | grep -q "CORRUPTION in"'
 rmmod shared_map
 
 # ---- a segment whose header is damaged is scanned, never unlinked --------
-rm -rf $D
-load_module path=$D
-fill hdr 30
-rmmod shared_map
-seg=$(ls $D/log.* | tail -n 1)
-flip "$seg" 9
-dmesg -c >/dev/null
-load_module path=$D
+fresh hdr 30
+flip "$(ls $D/log.* | tail -n 1)" 9
+reload
 expect_eq "$(present hdr 30)" 30 "bad header: every record still applied"
 check "dmesg says the header was bad" sh -c 'dmesg | grep -q "bad header"'
 rmmod shared_map
 
 # ---- a damaged snapshot keeps the segments below its base ----------------
-rm -rf $D
+fresh snap 20
 mkdir -p $T/old
-load_module path=$D
-fill snap 20
-rmmod shared_map
 cp $D/log.* $T/old/
 load_module path=$D
 echo 1 >$P/compact_now
@@ -83,8 +83,7 @@ check "compaction removed the old segment" sh -c "! ls $D/$(basename "$(ls $T/ol
 cp $T/old/log.* $D/	# as a crash between the rename and the unlinks leaves them
 off=$(smap-log dump --offsets $D/snapshot | awk '/key="snap5"/ { print $1 }')
 flip $D/snapshot $((off + 48))
-dmesg -c >/dev/null
-load_module path=$D
+reload
 expect_eq "$(present snap 20)" 20 "damaged snapshot: its lost record comes from the segment below it"
 check "dmesg reports the snapshot's CORRUPTION" sh -c 'dmesg | grep -q "CORRUPTION in.*snapshot"'
 rmmod shared_map
@@ -98,8 +97,7 @@ for w in a b c; do
 done
 expect_eq "$(ls $D/log.* | wc -l)" 3 "three loads, three segments"
 rm "$(ls $D/log.* | sed -n 2p)"
-dmesg -c >/dev/null
-load_module path=$D
+reload
 check "dmesg: LOG CHAIN BROKEN" sh -c 'dmesg | grep -q "LOG CHAIN BROKEN"'
 expect_eq "$(cat $P/read_only)" 1 "a hole in the chain loads read-only"
 expect_eq "$(smap get c)" val-c "what is there is served"
@@ -110,8 +108,7 @@ check "recover accepts the loss" sh -c "echo 1 >$P/recover"
 expect_eq "$(cat $P/read_only)" 0 "writable again"
 check "a set after recover" smap set x y
 rmmod shared_map
-dmesg -c >/dev/null
-load_module path=$D
+reload
 expect_eq "$(cat $P/read_only)" 0 "the next load is clean"
 expect_eq "$(smap get x)$(smap get a)$(smap get c)" yval-aval-c "everything kept survives"
 check "no chain message any more" sh -c '! dmesg | grep -q "LOG CHAIN BROKEN"'
@@ -121,8 +118,7 @@ echo 1 >$P/compact_now
 smap set after-snap z
 rmmod shared_map
 rm $D/snapshot
-dmesg -c >/dev/null
-load_module path=$D
+reload
 expect_eq "$(cat $P/read_only)" 1 "a missing snapshot loads read-only"
 check "dmesg says what is missing" sh -c 'dmesg | grep -q "LOG CHAIN BROKEN.*snapshot"'
 unload_module

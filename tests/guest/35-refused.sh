@@ -7,28 +7,17 @@
 . /with/guest/lib.sh
 T=/tmp/35
 mkdir -p $T
-export DM_DISABLE_UDEV=1
 P=/sys/module/shared_map/parameters
-modprobe loop
-truncate -s 64M /var/tmp/flaky.img
-losetup /dev/loop0 /var/tmp/flaky.img
-S=$(blockdev --getsz /dev/loop0)
-table_ok="0 $S linear /dev/loop0 0"
-table_bad="0 $S flakey /dev/loop0 0 0 3600 1 error_writes"
-check "dm device" dmsetup create flaky --table "$table_ok"
-check "mkfs" mkfs.ext4 -q -O ^has_journal /dev/mapper/flaky
-mkdir -p /mnt/f
-check "mount" mount /dev/mapper/flaky /mnt/f
-swap() { dmsetup suspend --noflush --nolockfs flaky && dmsetup load flaky --table "$1" && dmsetup resume flaky; }
+flaky_setup
 
 # ---- the issue's case: one key, acknowledged, then refused ---------------
 load_module path=/mnt/f/sm
 check "set k1 acked" smap set k1 acked
-swap "$table_bad"
+flaky bad
 run smap set k1 doomed
 expect_eq "$RC" 2 "set k1 doomed fails while the disk fails"
 expect_eq "$(smap get k1)" acked "the refused value is not served"
-swap "$table_ok"
+flaky ok
 check "rmmod is refused while the refused records cannot be cut back" sh -c '! rmmod shared_map 2>/dev/null'
 check "dmesg says why" sh -c 'dmesg | grep -q "rmmod is refused until"'
 check "recover once the disk is healthy" sh -c "echo 1 >$P/recover"
@@ -62,9 +51,9 @@ while [ $round -lt 4 ]; do
 	for w in a$round b$round c$round; do writer $w & done
 	# 0.2 .. 2.0 s of writes, then the disk fails
 	sleep "$(awk -v r="$(head -c 2 /dev/urandom | od -An -tu2)" 'BEGIN { printf "%.1f", 0.2 + (r % 19) / 10 }')"
-	swap "$table_bad"
+	flaky bad
 	wait
-	swap "$table_ok"
+	flaky ok
 	# a reload before recover must not bring refused records back either:
 	# rmmod works once they are cut off, and is refused until then
 	if ! rmmod shared_map 2>/dev/null; then
@@ -90,7 +79,5 @@ echo "  $acked acknowledged, $refused refused over $round rounds"
 check "writes were acknowledged and refused" test "$acked" -gt 0 -a "$refused" -gt 0
 expect_eq "$lost" 0 "no acknowledged write lost"
 expect_eq "$seen" 0 "no refused write visible after recover and reload"
-umount /mnt/f
-dmsetup remove flaky
-losetup -d /dev/loop0
+flaky_teardown
 finish

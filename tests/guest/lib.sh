@@ -92,6 +92,36 @@ same() {
 	fi
 }
 
+# flaky_setup: ext4 without a journal (so no journal abort) at /mnt/f on
+# dm device "flaky" over a 64 MiB loop file; flaky ok|bad: the device works,
+# or fails every write (and so every fsync). Needs dmsetup and mkfs.ext4
+# (scripts/vm --bin).
+flaky_setup() {
+	export DM_DISABLE_UDEV=1
+	modprobe loop
+	truncate -s 64M /var/tmp/flaky.img
+	check "loop device" losetup /dev/loop0 /var/tmp/flaky.img
+	_fs=$(blockdev --getsz /dev/loop0)
+	FLAKY_OK="0 $_fs linear /dev/loop0 0"
+	FLAKY_BAD="0 $_fs flakey /dev/loop0 0 0 3600 1 error_writes"
+	check "dm device" dmsetup create flaky --table "$FLAKY_OK"
+	check "mkfs" mkfs.ext4 -q -O ^has_journal /dev/mapper/flaky
+	mkdir -p /mnt/f
+	check "mount" mount /dev/mapper/flaky /mnt/f
+}
+
+flaky() {
+	if [ "$1" = ok ]; then _t=$FLAKY_OK; else _t=$FLAKY_BAD; fi
+	dmsetup suspend --noflush --nolockfs flaky &&
+		dmsetup load flaky --table "$_t" && dmsetup resume flaky
+}
+
+flaky_teardown() {
+	umount /mnt/f
+	dmsetup remove flaky
+	losetup -d /dev/loop0
+}
+
 finish() {
 	echo "$T_CHECKS checks, $T_FAILS failed"
 	[ "$T_CHECKS" -gt 0 ] && [ "$T_FAILS" -eq 0 ] && exit 0
