@@ -239,8 +239,9 @@ static int smap_fs_file_untrusted(const char *name, const struct inode *inode)
 	if (S_ISLNK(m))
 		snprintf(why, sizeof(why), "a symlink");
 	else if (!S_ISREG(m))
-		snprintf(why, sizeof(why), "not a regular file (type %o)",
-			 (m & S_IFMT) >> 12);
+		snprintf(why, sizeof(why), "not a regular file (a %s)",
+			 S_ISFIFO(m) ? "FIFO" : S_ISSOCK(m) ? "socket" :
+			 S_ISDIR(m) ? "directory" : "device");
 	else if (!uid_eq(inode->i_uid, GLOBAL_ROOT_UID))
 		snprintf(why, sizeof(why), "owned by uid %u, not root",
 			 from_kuid(&init_user_ns, inode->i_uid));
