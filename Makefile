@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # shared_map: top-level build.
-#   make               module for every kernel in KERNELS + userspace tools
+#   make               module for every kernel in KERNELS (and its test build,
+#                      build/<kernel>/mod-test) + userspace tools
 #   make W=1           same, with the kernel's extra warnings (must be silent)
 #   make sparse        sparse over the module, every kernel
 #   make check         build, then every test suite in a guest, every kernel
@@ -17,6 +18,10 @@ BUILD ?= $(ROOT)/build
 # gets its own directory of symlinks so builds for two kernels never collide.
 KSRC := $(wildcard module/*.c module/*.h persist/*.c persist/*.h \
 	module/examples/*.c bench/kmod/*.c) module/Kbuild
+# The test build (mod-test/, -DSMAP_TESTING: shared_map.ko with test hooks
+# such as compact_pause_ms, which the module users load does not have).
+KSRC_TEST := $(wildcard module/*.c module/*.h persist/*.c persist/*.h) \
+	module/Kbuild
 
 .PHONY: all modules tools sparse check demo bench clean FORCE
 
@@ -31,6 +36,14 @@ modules: $(KSRC)
 		echo "  MODULES $$k ($$kver)"; \
 		$(MAKE) -s -C /lib/modules/$$kver/build M=$$d SMAP_ROOT=$(ROOT) \
 			CONFIG_DEBUG_INFO_BTF_MODULES= \
+			$(if $(W),W=$(W)) $(if $(C),C=$(C) CHECK="$(CHECK)") modules; \
+		d=$(BUILD)/$$kver/mod-test; \
+		mkdir -p $$d; \
+		find $$d -maxdepth 1 -type l -delete; \
+		for f in $(KSRC_TEST); do ln -sf $(ROOT)/$$f $$d/; done; \
+		echo "  MODULES $$k ($$kver) test build"; \
+		$(MAKE) -s -C /lib/modules/$$kver/build M=$$d SMAP_ROOT=$(ROOT) \
+			SMAP_TESTING=1 CONFIG_DEBUG_INFO_BTF_MODULES= \
 			$(if $(W),W=$(W)) $(if $(C),C=$(C) CHECK="$(CHECK)") modules; \
 	done
 

@@ -8,6 +8,11 @@
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/kstrtox.h>
+#include <linux/string.h>
+#include <linux/sysfs.h>
+
+#include "param.h"
 
 #include "store.h"
 #include "dev.h"
@@ -22,9 +27,41 @@ unsigned int smap_value_max = SMAP_VALUE_MAX;
 module_param_named(value_max, smap_value_max, uint, 0444);
 MODULE_PARM_DESC(value_max, "Longest value in bytes (0..1048576)");
 
+static int smap_param_range_set(const char *val, const struct kernel_param *kp)
+{
+	const struct smap_param_range *r = kp->arg;
+	u64 v;
+
+	if (kstrtou64(val, 0, &v) || v < r->min || v > r->max) {
+		pr_warn_ratelimited("%s=%.*s refused: it takes %llu..%llu\n",
+				    kp->name, (int)strcspn(val, "\n"), val,
+				    r->min, r->max);
+		return -EINVAL;
+	}
+	if (r->size == 4)
+		WRITE_ONCE(*(u32 *)r->val, v);
+	else
+		WRITE_ONCE(*(u64 *)r->val, v);
+	return 0;
+}
+
+static int smap_param_range_get(char *buf, const struct kernel_param *kp)
+{
+	const struct smap_param_range *r = kp->arg;
+
+	return sysfs_emit(buf, "%llu\n", r->size == 4 ?
+			  (u64)READ_ONCE(*(u32 *)r->val) :
+			  READ_ONCE(*(u64 *)r->val));
+}
+
+const struct kernel_param_ops smap_param_range_ops = {
+	.set = smap_param_range_set,
+	.get = smap_param_range_get,
+};
+
 unsigned long long smap_max_bytes = 64ULL << 20;
-module_param_named(max_bytes, smap_max_bytes, ullong, 0644);
-MODULE_PARM_DESC(max_bytes, "Most key + value bytes stored (default 64 MiB)");
+smap_param_range(max_bytes, smap_max_bytes, 4096, 1ULL << 40, 0644);
+MODULE_PARM_DESC(max_bytes, "Most key + value bytes stored (default 64 MiB; 4096..1 TiB)");
 
 static int __init smap_init(void)
 {
@@ -52,7 +89,12 @@ static int __init smap_init(void)
 		pr_err("cannot register generic netlink family: %d\n", err);
 		goto err_dev;
 	}
+#ifdef SMAP_TESTING
+	pr_info("loaded (abi %d, TEST BUILD: test hooks enabled)\n",
+		SMAP_ABI_VERSION);
+#else
 	pr_info("loaded (abi %d)\n", SMAP_ABI_VERSION);
+#endif
 	return 0;
 
 err_dev:

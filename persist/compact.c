@@ -22,19 +22,36 @@
 #include <linux/slab.h>
 #include <uapi/linux/shared_map.h>
 #include "internal.h"
+#include "param.h"
 #include "persist.h"
 
+/* bounded below so that no value makes the store compact after every round */
 unsigned long smap_compact_min = 4 << 20;
-module_param_named(compact_min, smap_compact_min, ulong, 0644);
-MODULE_PARM_DESC(compact_min, "compact once this many log bytes were appended since the last compaction (default 4 MiB)");
+smap_param_range(compact_min, smap_compact_min, 64 << 10, 1ULL << 40, 0644);
+MODULE_PARM_DESC(compact_min, "compact once this many log bytes were appended since the last compaction (64 KiB..1 TiB, default 4 MiB)");
 
 unsigned int smap_compact_ratio = 2;
-module_param_named(compact_ratio, smap_compact_ratio, uint, 0644);
-MODULE_PARM_DESC(compact_ratio, "... and the log is this many times the live set (default 2)");
+smap_param_range(compact_ratio, smap_compact_ratio, 2, 100, 0644);
+MODULE_PARM_DESC(compact_ratio, "... and the log is this many times the live set (2..100, default 2)");
 
+#ifdef SMAP_TESTING
+/* Test hook, only in the test build (build/<kernel>/mod-test, scripts/vm
+ * --test-module): the module users load has no such parameter.
+ */
 static unsigned int smap_compact_pause_ms;
 module_param_named(compact_pause_ms, smap_compact_pause_ms, uint, 0644);
 MODULE_PARM_DESC(compact_pause_ms, "testing: pause this long before each compaction step (crash and unload tests)");
+
+static void smap_compact_pause(void)
+{
+	unsigned int ms = READ_ONCE(smap_compact_pause_ms);
+
+	if (ms)
+		msleep(ms);
+}
+#else
+static inline void smap_compact_pause(void) { }
+#endif
 
 /* compact_now=1 before the writer ran: compact as soon as it does */
 bool smap_compact_at_load;
@@ -88,15 +105,7 @@ static int smap_snap_emit(void *arg, const void *key, u32 klen,
 	return smap_fs_write_all(c->f, h, len, &c->pos);
 }
 
-static void smap_compact_pause(void)
-{
-	unsigned int ms = READ_ONCE(smap_compact_pause_ms);
-
-	if (ms)
-		msleep(ms);
-}
-
-static int smap_compact_locked(void)
+static int smap_compact_locked(void *unused)
 {
 	struct smap_plog *pl = &smap_plog;
 	struct smap_snap_ctx c = {};
@@ -119,7 +128,7 @@ static int smap_compact_locked(void)
 	c.buf = kvmalloc(smap_rec_len(SMAP_KEY_MAX, SMAP_VALUE_MAX), GFP_KERNEL);
 	if (!c.buf)
 		return -ENOMEM;
-	c.f = smap_fs_open(SMAP_SNAP_TMP, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	c.f = smap_fs_create(SMAP_SNAP_TMP, O_WRONLY);
 	if (IS_ERR(c.f)) {
 		err = PTR_ERR(c.f);
 		goto free;
@@ -198,8 +207,8 @@ int smap_compact_now(void)
 		err = -ENODEV;
 	else if (!pl->writer)
 		WRITE_ONCE(smap_compact_at_load, true);
-	else
-		err = smap_compact_locked();
+	else	/* not with the fsuid, umask, RLIMIT_FSIZE, memcg of a sysfs writer */
+		err = smap_fs_call(smap_compact_locked, NULL);
 	mutex_unlock(&pl->compact_lock);
 	return err;
 }

@@ -11,6 +11,10 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/namei.h>
+#include <linux/cred.h>
+#include <linux/sched.h>
+#include <linux/sched/task.h>
+#include <linux/workqueue.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
 #include "compat.h"
@@ -47,7 +51,100 @@ void smap_file_hdr_init(struct smap_file_hdr *h, u32 kind, u64 segment,
 	h->crc = cpu_to_le32(smap_file_hdr_crc(h));
 }
 
-int smap_fs_mkdir(const char *path)
+/* ---- the log directory ---------------------------------------------------
+ *
+ * The directory holds every value, root's 0600 ones too, and replay believes
+ * whatever it finds there; so, as sshd's StrictModes and systemd-tmpfiles'
+ * safe walk do, it is used only where no one but root can change it:
+ * - every directory on the way (/, /var, /var/tmp) is owned by root and not
+ *   writable by group or other, or sticky (/var/tmp, 1777: others cannot
+ *   rename or remove root's entries there); a symlink on the way is followed
+ *   only if root owns it, and the directory it leads to is checked the same;
+ * - the directory itself is created by the module (0700, root:root) or, if it
+ *   exists, is reached without following a symlink in its last component and
+ *   is a directory owned by root, not writable by group or other.
+ * Anything else fails the load with -EPERM and one line saying what to do.
+ */
+
+/* 0 if @inode (a directory on the way when @parent) can be trusted; else
+ * -EPERM (or -ENOTDIR), with what is wrong written to @why.
+ */
+static int smap_fs_dir_untrusted(const struct inode *inode, bool parent,
+				 char *why, size_t len)
+{
+	umode_t m = inode->i_mode;
+
+	if (S_ISLNK(m)) {
+		snprintf(why, len, "a symlink");
+		return -EPERM;
+	}
+	if (!S_ISDIR(m)) {
+		snprintf(why, len, "not a directory");
+		return -ENOTDIR;
+	}
+	if (!uid_eq(inode->i_uid, GLOBAL_ROOT_UID)) {
+		snprintf(why, len, "owned by uid %u, not root",
+			 from_kuid(&init_user_ns, inode->i_uid));
+		return -EPERM;
+	}
+	if ((m & 0022) && !(parent && (m & S_ISVTX))) {
+		snprintf(why, len, "writable by group or other (mode %04o)",
+			 m & 07777);
+		return -EPERM;
+	}
+	return 0;
+}
+
+/* Check the directories on the way to @path's last component; @buf is a
+ * writable copy of @path.
+ */
+static int smap_fs_check_parents(const char *path, char *buf)
+{
+	char why[64];
+	struct path p;
+	char *end;
+	int err;
+
+	for (end = buf; end; end = strchr(end + 1, '/')) {
+		size_t n = end == buf ? 1 : end - buf;	/* "/", "/var", ... */
+		char c = buf[n];
+
+		buf[n] = 0;
+		err = kern_path(buf, 0, &p);
+		if (!err && d_is_symlink(p.dentry)) {
+			bool root = uid_eq(d_inode(p.dentry)->i_uid,
+					   GLOBAL_ROOT_UID);
+
+			path_put(&p);
+			if (!root) {
+				snprintf(why, sizeof(why),
+					 "a symlink not owned by root");
+				err = -EPERM;
+				goto refuse;
+			}
+			err = kern_path(buf, LOOKUP_FOLLOW, &p);
+		}
+		if (err) {
+			pr_err("log directory %s: cannot look up %s (%d)\n",
+			       path, buf, err);
+			return err;
+		}
+		err = smap_fs_dir_untrusted(d_inode(p.dentry), true, why,
+					    sizeof(why));
+		path_put(&p);
+		if (err)
+			goto refuse;
+		buf[n] = c;
+	}
+	return 0;
+refuse:
+	pr_err("log directory %s: %s on the way to it is %s; every directory on the way must be owned by root and not writable by group or other (or sticky, as /var/tmp): fix it or choose another path=\n",
+	       path, buf, why);
+	return err;
+}
+
+/* Create @path (0700) if it is missing. */
+static int smap_fs_mkdir(const char *path)
 {
 	struct path parent;
 	struct dentry *d;
@@ -61,10 +158,182 @@ int smap_fs_mkdir(const char *path)
 	return err;
 }
 
-struct file *smap_fs_open(const char *name, int flags, umode_t mode)
+int smap_fs_open_dir(const char *path, struct path *dir)
 {
-	return file_open_root(&smap_plog.dir, name, flags | O_LARGEFILE |
-			      O_NOFOLLOW, mode);
+	const struct cred *old;
+	struct cred *kcred;
+	char why[64];
+	char *buf, *c;
+	int err;
+
+	if (!path || path[0] != '/' || strlen(path) >= PATH_MAX) {
+		pr_err("path=%s: the log directory must be an absolute path\n",
+		       path ?: "(null)");
+		return -EINVAL;
+	}
+	for (c = strchr(path, '/'); c; c = strchr(c + 1, '/')) {
+		if (c[1] == '/' || c[1] == 0 ||
+		    (c[1] == '.' && (c[2] == '/' || c[2] == 0 ||
+				     (c[2] == '.' && (c[3] == '/' || c[3] == 0))))) {
+			pr_err("path=%s: no empty, '.' or '..' component and no trailing '/', please\n",
+			       path);
+			return -EINVAL;
+		}
+	}
+	buf = kstrdup(path, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	/* the module's own credentials: root, whoever runs modprobe */
+	kcred = prepare_kernel_cred(&init_task);
+	if (!kcred) {
+		kfree(buf);
+		return -ENOMEM;
+	}
+	old = override_creds(kcred);
+	err = smap_fs_check_parents(path, buf);
+	if (err)
+		goto out;
+	err = smap_fs_mkdir(path);
+	if (err) {
+		pr_err("cannot create log directory %s (%d); refusing to run without persistence\n",
+		       path, err);
+		goto out;
+	}
+	/* no LOOKUP_FOLLOW: a symlink at @path is refused, not followed */
+	err = kern_path(path, 0, dir);
+	if (err) {
+		pr_err("cannot open log directory %s (%d)\n", path, err);
+		goto out;
+	}
+	err = smap_fs_dir_untrusted(d_inode(dir->dentry), false, why,
+				    sizeof(why));
+	if (err && !d_is_dir(dir->dentry))
+		pr_err("log directory %s is %s: refusing to load; remove it and the module creates the directory (0700, root)\n",
+		       path, why);
+	else if (err)
+		pr_err("log directory %s is %s: a local user could read or forge the log; refusing to load. Fix: 'chown root:root %s && chmod 0700 %s' (after checking what is in it), or remove it and the module creates it\n",
+		       path, why, path, path);
+	if (err)
+		path_put(dir);
+out:
+	revert_creds(old);
+	put_cred(kcred);
+	kfree(buf);
+	return err;
+}
+
+/* ---- files in it ---------------------------------------------------------
+ *
+ * Only root can change the directory now, but a user may have planted files
+ * in it before an admin fixed its owner. So every file is opened without
+ * following a symlink, never in a way that can block (a FIFO, a device), and
+ * must be a regular file owned by root with one link (a hard link would let
+ * a write or truncate reach another file): anything else is refused at once.
+ * Files the log creates are created exclusively, after unlinking whatever
+ * had the name (a leftover snapshot.tmp, an old *.corrupt, a planted FIFO or
+ * link: unlinking a name never touches what it points to).
+ */
+
+/* 0 if @inode can be a log file; -EPERM and one line saying why if not. */
+static int smap_fs_file_untrusted(const char *name, const struct inode *inode)
+{
+	umode_t m = inode->i_mode;
+	char why[48];
+
+	if (S_ISLNK(m))
+		snprintf(why, sizeof(why), "a symlink");
+	else if (!S_ISREG(m))
+		snprintf(why, sizeof(why), "not a regular file (a %s)",
+			 S_ISFIFO(m) ? "FIFO" : S_ISSOCK(m) ? "socket" :
+			 S_ISDIR(m) ? "directory" : "device");
+	else if (!uid_eq(inode->i_uid, GLOBAL_ROOT_UID))
+		snprintf(why, sizeof(why), "owned by uid %u, not root",
+			 from_kuid(&init_user_ns, inode->i_uid));
+	else if (inode->i_nlink != 1)
+		snprintf(why, sizeof(why), "a file with %u links",
+			 inode->i_nlink);
+	else
+		return 0;
+	pr_err_ratelimited("refusing %s/%s: it is %s; a log file must be a regular file owned by root with one link: remove it (and check who put it there)\n",
+			   smap_log_path, name, why);
+	return -EPERM;
+}
+
+/* Open @name (O_CREAT only with O_EXCL) and check what was opened. */
+static struct file *smap_fs_open_checked(const char *name, int flags,
+					 umode_t mode)
+{
+	struct file *f;
+	int err;
+
+	f = file_open_root(&smap_plog.dir, name, flags | O_LARGEFILE |
+			   O_NOFOLLOW | O_NONBLOCK, mode);
+	if (IS_ERR(f))
+		return f;
+	err = smap_fs_file_untrusted(name, file_inode(f));
+	if (err) {
+		fput(f);
+		return ERR_PTR(err);
+	}
+	spin_lock(&f->f_lock);
+	f->f_flags &= ~O_NONBLOCK;
+	spin_unlock(&f->f_lock);
+	return f;
+}
+
+struct file *smap_fs_open(const char *name, int flags)
+{
+	struct dentry *d;
+	int err;
+
+	/* look before opening: a FIFO or a device is never opened at all */
+	d = lookup_one_len_unlocked(name, smap_plog.dir.dentry, strlen(name));
+	if (IS_ERR(d))
+		return ERR_CAST(d);
+	err = d_is_negative(d) ? -ENOENT :
+				 smap_fs_file_untrusted(name, d_inode(d));
+	dput(d);
+	if (err)
+		return ERR_PTR(err);
+	return smap_fs_open_checked(name, flags & ~O_CREAT, 0);
+}
+
+struct file *smap_fs_create(const char *name, int flags)
+{
+	int err = smap_fs_unlink(name);
+
+	if (err && err != -ENOENT)
+		return ERR_PTR(err);
+	return smap_fs_open_checked(name, flags | O_CREAT | O_EXCL, 0600);
+}
+
+/* ---- work in the module's own context ------------------------------------ */
+
+struct smap_fs_call {
+	struct work_struct work;
+	int (*fn)(void *arg);
+	void *arg;
+	int ret;
+};
+
+static void smap_fs_call_work(struct work_struct *w)
+{
+	struct smap_fs_call *c = container_of(w, struct smap_fs_call, work);
+
+	c->ret = c->fn(c->arg);
+}
+
+int smap_fs_call(int (*fn)(void *arg), void *arg)
+{
+	struct smap_fs_call c = { .fn = fn, .arg = arg };
+
+	if (current->flags & PF_KTHREAD)	/* the writer or a kworker */
+		return fn(arg);
+	INIT_WORK_ONSTACK(&c.work, smap_fs_call_work);
+	queue_work(system_unbound_wq, &c.work);
+	flush_work(&c.work);
+	destroy_work_on_stack(&c.work);
+	return c.ret;
 }
 
 int smap_fs_write_all(struct file *f, const void *buf, size_t len,
@@ -157,12 +426,12 @@ int smap_fs_copy(const char *from, const char *to)
 	buf = kvmalloc(bufsz, GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
-	src = smap_fs_open(from, O_RDONLY, 0);
+	src = smap_fs_open(from, O_RDONLY);
 	if (IS_ERR(src)) {
 		err = PTR_ERR(src);
 		goto free;
 	}
-	dst = smap_fs_open(to, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	dst = smap_fs_create(to, O_WRONLY);
 	if (IS_ERR(dst)) {
 		err = PTR_ERR(dst);
 		goto close_src;

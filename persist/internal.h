@@ -86,8 +86,22 @@ extern unsigned long smap_compact_min;
 extern unsigned int smap_compact_ratio;
 
 /* fsops.c: small VFS helpers, relative to the log directory */
-int smap_fs_mkdir(const char *path);
-struct file *smap_fs_open(const char *name, int flags, umode_t mode);
+/* Look up the log directory @path, creating it (0700) if missing, and check
+ * that only root can change it and the directories on the way; -EPERM and
+ * one dmesg line if not.
+ */
+int smap_fs_open_dir(const char *path, struct path *dir);
+/* An existing log file: regular, owned by root, one link; never follows a
+ * symlink nor opens a FIFO or a device. -EPERM and a dmesg line if not.
+ */
+struct file *smap_fs_open(const char *name, int flags);
+/* A new log file (0600): whatever had the name is unlinked first. */
+struct file *smap_fs_create(const char *name, int flags);
+/* Run @fn in the module's own context (a kworker: root's credentials, no
+ * caller's umask, RLIMIT_FSIZE or memory cgroup); directly if already in a
+ * kernel thread.
+ */
+int smap_fs_call(int (*fn)(void *arg), void *arg);
 int smap_fs_unlink(const char *name);
 int smap_fs_rename(const char *from, const char *to);
 int smap_fs_sync_dir(void);

@@ -22,6 +22,7 @@
 #include <linux/string.h>
 #include <uapi/linux/shared_map.h>
 #include "internal.h"
+#include "param.h"
 #include "persist.h"
 
 struct smap_plog smap_plog;
@@ -64,12 +65,15 @@ module_param_cb(sync, &smap_sync_ops, NULL, 0644);
 MODULE_PARM_DESC(sync, "durability: always (default), batch or none");
 
 static unsigned int smap_batch_ms = 10;
-module_param_named(batch_ms, smap_batch_ms, uint, 0644);
-MODULE_PARM_DESC(batch_ms, "sync=batch: fsync at most this often (ms)");
+smap_param_range(batch_ms, smap_batch_ms, 1, 10000, 0644);
+MODULE_PARM_DESC(batch_ms, "sync=batch: fsync at most this often (ms; 1..10000, default 10)");
 
+/* at least the largest record (1 MiB value + 1 KiB key + header), or a
+ * committer of one could wait for room that never comes
+ */
 static unsigned long smap_queue_max = 32 << 20;
-module_param_named(queue_max, smap_queue_max, ulong, 0644);
-MODULE_PARM_DESC(queue_max, "bytes queued for the writer before committers wait");
+smap_param_range(queue_max, smap_queue_max, 2 << 20, 1 << 30, 0644);
+MODULE_PARM_DESC(queue_max, "bytes queued for the writer before committers wait (2 MiB..1 GiB, default 32 MiB)");
 
 static int smap_recover_set(const char *val, const struct kernel_param *kp)
 {
@@ -348,7 +352,7 @@ int smap_log_open_segment(u64 seg_no, loff_t prev_end, bool has_prev)
 	int err;
 
 	snprintf(name, sizeof(name), SMAP_LOG_PREFIX "%016llx", seg_no);
-	f = smap_fs_open(name, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	f = smap_fs_create(name, O_WRONLY);
 	if (IS_ERR(f))
 		return PTR_ERR(f);
 	smap_file_hdr_init(&h, SMAP_FILE_LOG, seg_no, 0, pl->next_seq + 1,
@@ -514,7 +518,8 @@ int smap_persist_recover(void)
 
 /* ---- load and unload ---------------------------------------------------- */
 
-int smap_persist_init(void)
+/* Everything at load that touches files: in the module's own context. */
+static int smap_persist_start(void *unused)
 {
 	struct smap_plog *pl = &smap_plog;
 	u64 next_seg = 1, next_seq = 0;
@@ -523,41 +528,15 @@ int smap_persist_init(void)
 	struct task_struct *t;
 	int err;
 
-	memset(pl, 0, sizeof(*pl));
-	spin_lock_init(&pl->qlock);
-	INIT_LIST_HEAD(&pl->pending);
-	init_waitqueue_head(&pl->kick);
-	init_waitqueue_head(&pl->done);
-	mutex_init(&pl->ctl_lock);
-	mutex_init(&pl->compact_lock);
-	INIT_WORK(&pl->compact_work, smap_compact_work);
-	smp_store_release(&pl->ready, true);	/* the locks can be taken */
-
-	if (!smap_log_path || smap_log_path[0] != '/') {
-		pr_err("path=%s: the log directory must be an absolute path\n",
-		       smap_log_path ?: "(null)");
-		return -EINVAL;
-	}
-	err = smap_fs_mkdir(smap_log_path);
-	if (err) {
-		pr_err("cannot create log directory %s (%d); refusing to run without persistence\n",
-		       smap_log_path, err);
-		return err;
-	}
-	err = kern_path(smap_log_path, LOOKUP_FOLLOW | LOOKUP_DIRECTORY,
-			&pl->dir);
-	if (err) {
-		pr_err("cannot open log directory %s (%d)\n", smap_log_path,
-		       err);
-		return err;
-	}
-	pl->lock = smap_fs_open(SMAP_LOCK_NAME, O_RDWR | O_CREAT, 0600);
+	pl->lock = smap_fs_open(SMAP_LOCK_NAME, O_RDWR);
+	if (pl->lock == ERR_PTR(-ENOENT))
+		pl->lock = smap_fs_create(SMAP_LOCK_NAME, O_RDWR);
 	if (IS_ERR(pl->lock)) {
 		err = PTR_ERR(pl->lock);
 		pl->lock = NULL;
-		pr_err("cannot create %s/" SMAP_LOCK_NAME " (%d)\n",
+		pr_err("cannot open %s/" SMAP_LOCK_NAME " (%d)\n",
 		       smap_log_path, err);
-		goto put_dir;
+		return err;
 	}
 	err = smap_fs_lock(pl->lock);
 	if (err) {
@@ -596,8 +575,32 @@ put_seg:
 put_lock:
 	fput(pl->lock);
 	pl->lock = NULL;
-put_dir:
-	path_put(&pl->dir);
+	return err;
+}
+
+int smap_persist_init(void)
+{
+	struct smap_plog *pl = &smap_plog;
+	int err;
+
+	memset(pl, 0, sizeof(*pl));
+	spin_lock_init(&pl->qlock);
+	INIT_LIST_HEAD(&pl->pending);
+	init_waitqueue_head(&pl->kick);
+	init_waitqueue_head(&pl->done);
+	mutex_init(&pl->ctl_lock);
+	mutex_init(&pl->compact_lock);
+	INIT_WORK(&pl->compact_work, smap_compact_work);
+	smp_store_release(&pl->ready, true);	/* the locks can be taken */
+
+	/* resolved from modprobe's root; all else relative to the directory */
+	err = smap_fs_open_dir(smap_log_path, &pl->dir);
+	if (err)
+		return err;
+	/* modprobe's umask, RLIMIT_FSIZE or memory cgroup must not matter */
+	err = smap_fs_call(smap_persist_start, NULL);
+	if (err)
+		path_put(&pl->dir);
 	return err;
 }
 

@@ -496,7 +496,7 @@ static int smap_replay_one(const char *name, u32 kind, struct smap_lanes *l,
 	struct file *f;
 	int err;
 
-	f = smap_fs_open(name, O_RDWR, 0);
+	f = smap_fs_open(name, O_RDWR);
 	if (IS_ERR(f)) {
 		pr_err("cannot open %s/%s (%ld)\n", smap_log_path, name,
 		       PTR_ERR(f));

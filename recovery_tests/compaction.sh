@@ -1,12 +1,13 @@
 # SPDX-License-Identifier: GPL-2.0
 # Compaction under load; then a power cut during compaction, at random moments
 # around its snapshot rename: the next boot has either state, never neither.
+# The crash rounds use the test build (compact_pause_ms is a test hook).
 . "$SMAP_ROOT/recovery_tests/lib.sh"
 gvm --fresh-disk -- sh /with/in-guest/compact.sh
 expect_status 0 "compaction under load" $?
 for r in 1 2; do
 	cut_ms=$((RANDOM % 3000 + 1100))	# past the pause before the switch
-	gvm --fresh-disk -- ". /with/guest/lib.sh
+	gvm --fresh-disk --test-module -- ". /with/guest/lib.sh
 		modprobe shared_map compact_pause_ms=1000 || exit 9
 		i=0; while [ \$i -lt 100 ]; do i=\$((i + 1)); smap set k\$i v\$i; smap set k\$i w\$i; done
 		smap del k7

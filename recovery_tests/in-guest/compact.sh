@@ -3,7 +3,7 @@
 # compacted again and again; every last value survives a reinstall.
 . /with/guest/lib.sh
 . /with/in-guest/acked.sh
-load_module compact_min=32768 compact_ratio=1 sync=batch
+load_module compact_min=65536 compact_ratio=2 sync=batch	# the smallest accepted
 PAD=$(printf '%*s' 1500 '' | tr ' ' p)
 KEYS=4	# mostly overwrites: dead records pile up however slow the guest is
 writers 2 >/var/tmp/acks.txt

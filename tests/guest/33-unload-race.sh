@@ -6,6 +6,8 @@
 # nothing may be lost. Then writes to compact_now and recover in a loop
 # while the module is unloaded and loaded again and again: no hang, no
 # kernel warning (the harness fails the run on either), no lost key.
+# compact_pause_ms is a test hook: only the test build has it.
+# vm: --test-module
 . /with/guest/lib.sh
 P=/sys/module/shared_map/parameters
 
