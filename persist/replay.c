@@ -521,7 +521,7 @@ static bool smap_read_hdr(const char *name, u32 kind, struct smap_file_hdr *h)
 	loff_t pos = 0;
 	bool ok;
 
-	f = smap_fs_open(name, O_RDONLY, 0);
+	f = smap_fs_open(name, O_RDONLY);
 	if (IS_ERR(f))
 		return false;
 	ok = kernel_read(f, h, sizeof(*h), &pos) == sizeof(*h) &&
