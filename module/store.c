@@ -26,6 +26,7 @@
 #include <linux/jhash.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/overflow.h>
 #include <linux/percpu.h>
@@ -776,11 +777,25 @@ int smap_store_load_flush(struct smap_load_batch *b)
 	return xas_error(&xas);
 }
 
+#ifdef SMAP_TESTING
+/* testing: replay's Nth request for a new key's id fails with -ENOMEM */
+static unsigned int smap_fail_load_id;
+module_param_named(fail_load_id, smap_fail_load_id, uint, 0644);
+MODULE_PARM_DESC(fail_load_id, "testing: fail replay's Nth id request (0: never)");
+static atomic_t smap_load_id_calls = ATOMIC_INIT(0);
+#endif
+
 /* The next id for a new key: from @b's block, or a new block. */
 static int smap_load_id(struct smap_load_batch *b, u32 *id)
 {
 	u64 first;
 	int err;
+
+#ifdef SMAP_TESTING
+	if (READ_ONCE(smap_fail_load_id) &&
+	    atomic_inc_return(&smap_load_id_calls) == smap_fail_load_id)
+		return -ENOMEM;
+#endif
 
 	if (!b->first || b->n == SMAP_LOAD_BATCH) {
 		err = smap_store_load_flush(b);
