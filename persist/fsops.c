@@ -6,17 +6,18 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/completion.h>
 #include <linux/crc32c.h>
+#include <linux/cred.h>
 #include <linux/dcache.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/namei.h>
-#include <linux/cred.h>
 #include <linux/sched.h>
 #include <linux/sched/task.h>
-#include <linux/workqueue.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
+#include <linux/workqueue.h>
 #include "compat.h"
 #include "internal.h"
 
@@ -125,7 +126,7 @@ static int smap_fs_check_parents(const char *path, char *buf)
 			err = kern_path(buf, LOOKUP_FOLLOW, &p);
 		}
 		if (err) {
-			pr_err("log directory %s: cannot look up %s (%d)\n",
+			pr_err("cannot create log directory %s: looking up %s failed (%d); refusing to run without persistence\n",
 			       path, buf, err);
 			return err;
 		}
@@ -311,6 +312,7 @@ struct file *smap_fs_create(const char *name, int flags)
 
 struct smap_fs_call {
 	struct work_struct work;
+	struct completion done;
 	int (*fn)(void *arg);
 	void *arg;
 	int ret;
@@ -321,6 +323,7 @@ static void smap_fs_call_work(struct work_struct *w)
 	struct smap_fs_call *c = container_of(w, struct smap_fs_call, work);
 
 	c->ret = c->fn(c->arg);
+	complete(&c->done);
 }
 
 int smap_fs_call(int (*fn)(void *arg), void *arg)
@@ -330,7 +333,11 @@ int smap_fs_call(int (*fn)(void *arg), void *arg)
 	if (current->flags & PF_KTHREAD)	/* the writer or a kworker */
 		return fn(arg);
 	INIT_WORK_ONSTACK(&c.work, smap_fs_call_work);
+	init_completion(&c.done);
 	queue_work(system_unbound_wq, &c.work);
+	/* a long replay is not a hung task: wake up now and then */
+	while (!wait_for_completion_timeout(&c.done, 10 * HZ))
+		;
 	flush_work(&c.work);
 	destroy_work_on_stack(&c.work);
 	return c.ret;
