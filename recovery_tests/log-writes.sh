@@ -7,7 +7,7 @@
 # crash-exhaustive) runs a longer workload.
 . "$SMAP_ROOT/recovery_tests/lib.sh"
 if [ "${CRASH_POINTS:-}" = all ]; then
-	args="4 40" tmo=${SMAP_HOST_TIMEOUT:-7200}
+	args="4 25" tmo=$((${SMAP_HOST_TIMEOUT:-14400} - 60))
 else
 	args="3 3" tmo=1500
 fi

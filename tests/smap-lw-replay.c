@@ -23,9 +23,13 @@
  *   LW_KIND   flush, fua, flush+fua or mark   LW_MARK  the mark's name
  * With --marks FILE every mark's name is appended to FILE (one a line)
  * before its check runs, so the check knows which marks precede the point.
- * A check exiting 1 counts as a loss, any other failure as "bad".
+ * A check exiting 1 counts as a loss, any other failure as "bad". A flush
+ * with nothing written since the last stop (and so no mark either) leaves
+ * the image and the expectations as they were there: it counts as a point
+ * with that stop's result, without running the check again.
  * The last line on stdout is:
- *   log-writes: N flush points, M marks, L lost, B bad (E entries, D bytes)
+ *   log-writes: N flush points, M marks, L lost, B bad (E entries, D bytes;
+ *   S points left the image as the one before)
  * Exit 0 when every check passed and there was at least one flush point and
  * one mark (a replay that checked nothing proves nothing), 1 otherwise,
  * 2 on a usage or I/O error.
