@@ -169,6 +169,11 @@ static int run_check(unsigned long point, uint64_t entry, const char *kind,
 	return 128 + WTERMSIG(st);
 }
 
+static const char *verdict(int status)
+{
+	return status == 0 ? "ok" : status == 1 ? "LOST" : "BAD";
+}
+
 static void usage(void)
 {
 	fprintf(stderr, "usage: smap-lw-replay [--marks FILE] [--quiet] LOGDEV REPLAYDEV [-- CHECK ARGS...]\n");
@@ -315,9 +320,9 @@ int main(int argc, char **argv)
 				lost++;
 			else if (last)
 				bad++;
-			if (!quiet)
-				printf("point %lu entry %" PRIu64 " %s: same as the last\n",
-				       point, i, kind);
+			if (last || !quiet)
+				printf("point %lu entry %" PRIu64 " %s: %s (the image of the last point)\n",
+				       point, i, kind, verdict(last));
 			continue;
 		}
 		dirty = 0;
@@ -332,8 +337,7 @@ int main(int argc, char **argv)
 			bad++;
 		if (a || !quiet)
 			printf("point %lu entry %" PRIu64 " %s%s%s: %s\n", point,
-			       i, kind, *mark ? " " : "", mark,
-			       a == 0 ? "ok" : a == 1 ? "LOST" : "BAD");
+			       i, kind, *mark ? " " : "", mark, verdict(a));
 		rfd = open_replay();
 	}
 	close(rfd);

@@ -42,6 +42,15 @@ t1=$(date +%s)
 losetup /dev/loop2 $D/replay.img && losetup /dev/loop3 /tmp/cow.img || exit 3
 LW_SECTORS=$S smap-lw-replay --quiet --marks /tmp/marks /dev/loop1 /dev/loop2 -- sh /with/in-guest/lw-check.sh
 rc=$?
+# every acknowledgement's mark was replayed, so the checks expected something
+acks=$(cat /tmp/hist/w* | grep -c '^A ')
+wmarks=$(grep -c '^w[0-9]*\.[0-9]*$' /tmp/marks)
+if [ "$acks" -eq 0 ] || [ "$wmarks" -ne "$acks" ]; then
+	echo "FAIL $acks acknowledgements, $wmarks of their marks in the trace"
+	rc=1
+else
+	echo "ok   all $acks acknowledgements marked in the trace"
+fi
 echo "workload $((t1 - t0)) s, replay and checks $(($(date +%s) - t1)) s"
 losetup -d /dev/loop2
 losetup -d /dev/loop3
