@@ -185,6 +185,22 @@ static int64_t counter(struct writer *w, int k)
 	return w->val[k] ? strtoll(w->val[k], NULL, 10) : 0;
 }
 
+/* a value for a set of key k: a number for the counters k2, k3 */
+static void set_value(struct writer *w, int k, char *v, size_t cap)
+{
+	if (k >= 2)
+		snprintf(v, cap, "%d", rand() % 1000);
+	else
+		new_value(w, v, cap);
+}
+
+/* the op's mutations are in HIST: say it ends there, before it is issued */
+static void issue(struct writer *w, const char *mode)
+{
+	fprintf(w->hist, "O %lu %s %lu\n", w->nop, mode, w->nmut);
+	fflush(w->hist);
+}
+
 struct bentry {
 	struct smap_batch_op h;
 	char kv[32 + VMAX];
@@ -212,9 +228,9 @@ static size_t batch_add(char *buf, size_t off, uint16_t op, const char *key,
 static void one_op(struct writer *w, const char *mode)
 {
 	static char bbuf[8 * sizeof(struct bentry)];
-	char v[VMAX], nv[VMAX], what[64], mark[32];
-	int kind = rand() % 6, k = rand() % KPW, i, r = 0;
-	int64_t expect = 0;
+	char v[VMAX], nv[VMAX], mark[32];
+	int kind = rand() % 6, k = rand() % KPW, i;
+	int64_t expect = 0, got = 0;
 
 	w->nop++;
 	if (kind == 5) {	/* batch of 2..5 set/del/incr */
@@ -226,10 +242,7 @@ static void one_op(struct writer *w, const char *mode)
 			k = rand() % KPW;
 			switch (rand() % 3) {
 			case 0:
-				if (k >= 2)
-					snprintf(v, sizeof(v), "%d", rand() % 1000);
-				else
-					new_value(w, v, sizeof(v));
+				set_value(w, k, v, sizeof(v));
 				mutate(w, k, v);
 				off = batch_add(bbuf, off, SMAP_OP_SET, w->key[k], v, 0);
 				break;
@@ -249,8 +262,7 @@ static void one_op(struct writer *w, const char *mode)
 				break;
 			}
 		}
-		fprintf(w->hist, "O %lu %s %lu\n", w->nop, mode, w->nmut);
-		fflush(w->hist);
+		issue(w, mode);
 		memset(&bt, 0, sizeof(bt));
 		bt.ops = p2u(bbuf);
 		bt.len = off;
@@ -259,7 +271,6 @@ static void one_op(struct writer *w, const char *mode)
 			fail("batch", errno);
 		if (bt.failed || bt.done != (uint32_t)n)
 			fail("batch: an entry failed", EPROTO);
-		snprintf(what, sizeof(what), "batch of %d", n);
 	} else if (kind == 4 && w->val[k]) {	/* cas from the known value */
 		struct smap_cas c = { .key = p2u(w->key[k]),
 				      .key_len = strlen(w->key[k]) };
@@ -270,25 +281,21 @@ static void one_op(struct writer *w, const char *mode)
 		else
 			new_value(w, nv, sizeof(nv));
 		mutate(w, k, nv);
-		fprintf(w->hist, "O %lu %s %lu\n", w->nop, mode, w->nmut);
-		fflush(w->hist);
+		issue(w, mode);
 		c.old_value = p2u(v);
 		c.old_len = strlen(v);
 		c.new_value = p2u(nv);
 		c.new_len = strlen(nv);
 		if (ioctl(fd, SMAP_IOC_CAS, &c))
 			fail("cas", errno);
-		snprintf(what, sizeof(what), "cas");
 	} else if (kind == 3 && w->val[k]) {	/* del */
 		struct smap_kv kv = { .key = p2u(w->key[k]),
 				      .key_len = strlen(w->key[k]) };
 
 		mutate(w, k, NULL);
-		fprintf(w->hist, "O %lu %s %lu\n", w->nop, mode, w->nmut);
-		fflush(w->hist);
+		issue(w, mode);
 		if (ioctl(fd, SMAP_IOC_DEL, &kv))
 			fail("del", errno);
-		snprintf(what, sizeof(what), "del");
 	} else if (kind == 2) {	/* incr a counter */
 		struct smap_incr in = { .delta = 1 + rand() % 5 };
 
@@ -298,32 +305,25 @@ static void one_op(struct writer *w, const char *mode)
 		expect = counter(w, k) + in.delta;
 		snprintf(v, sizeof(v), "%" PRId64, expect);
 		mutate(w, k, v);
-		fprintf(w->hist, "O %lu %s %lu\n", w->nop, mode, w->nmut);
-		fflush(w->hist);
+		issue(w, mode);
 		if (ioctl(fd, SMAP_IOC_INCR, &in))
 			fail("incr", errno);
-		r = in.result != expect;
-		snprintf(what, sizeof(what), "incr");
+		got = in.result;
 	} else {		/* set */
 		struct smap_kv kv = { .key = p2u(w->key[k]),
 				      .key_len = strlen(w->key[k]) };
 
-		if (k >= 2)
-			snprintf(v, sizeof(v), "%d", rand() % 1000);
-		else
-			new_value(w, v, sizeof(v));
+		set_value(w, k, v, sizeof(v));
 		mutate(w, k, v);
-		fprintf(w->hist, "O %lu %s %lu\n", w->nop, mode, w->nmut);
-		fflush(w->hist);
+		issue(w, mode);
 		kv.value = p2u(v);
 		kv.value_len = strlen(v);
 		if (ioctl(fd, SMAP_IOC_SET, &kv))
 			fail("set", errno);
-		snprintf(what, sizeof(what), "set");
 	}
-	if (r) {
-		fprintf(stderr, "smap-lw: w%d op %lu (%s): reply differs from the model\n",
-			w->id, w->nop, what);
+	if (got != expect) {
+		fprintf(stderr, "smap-lw: w%d op %lu: incr returned %" PRId64 ", the model says %" PRId64 "\n",
+			w->id, w->nop, got, expect);
 		exit(2);
 	}
 	fprintf(w->hist, "A %lu\n", w->nop);

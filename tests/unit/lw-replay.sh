@@ -106,51 +106,31 @@ if [ $rc -eq 1 ] && echo "$sum" | grep -q "4 flush points, 1 marks, 2 lost, 1 ba
 else
 	not_ok "failed checks: status $rc, $(cat "$out/out")"
 fi
+# expect_run WANT_RC PATTERN DESC: run on $L; status WANT_RC, PATTERN printed
+expect_run() {
+	run
+	local rc=$?
+	if [ $rc -eq "$1" ] && grep -q "$2" "$out/out"; then
+		ok "$3"
+	else
+		not_ok "$3: status $rc, $(cat "$out/out")"
+	fi
+}
 # nothing to check at: no mark, or no flush point, fails
+STATUS=""
 super "$L" 2
 { entry 0 1 0 ""; fill A 512; entry 0 0 $FLUSH ""; } >>"$L"
-STATUS=""
-run
-rc=$?
-if [ $rc -eq 1 ] && grep -q "nothing to check at (no mark)" "$out/out"; then
-	ok "a log without a mark fails"
-else
-	not_ok "no mark: status $rc, $(cat "$out/out")"
-fi
+expect_run 1 "nothing to check at (no mark)" "a log without a mark fails"
 super "$L" 2
 { entry 0 1 0 ""; fill A 512; entry 0 0 $MARK "x"; } >>"$L"
-run
-rc=$?
-if [ $rc -eq 1 ] && grep -q "nothing to check at (no flush point)" "$out/out"; then
-	ok "a log without a flush point fails"
-else
-	not_ok "no flush: status $rc, $(cat "$out/out")"
-fi
+expect_run 1 "nothing to check at (no flush point)" "a log without a flush point fails"
 super "$L" 1 12345
-run
-rc=$?
-if [ $rc -eq 2 ] && grep -q "not a dm-log-writes log" "$out/out"; then
-	ok "a bad magic is refused"
-else
-	not_ok "bad magic: status $rc, $(cat "$out/out")"
-fi
+expect_run 2 "not a dm-log-writes log" "a bad magic is refused"
 super "$L" 3
 { entry 0 1 0 ""; fill A 512; } >>"$L"
-run
-rc=$?
-if [ $rc -eq 2 ] && grep -q "past the end of the log" "$out/out"; then
-	ok "a log shorter than its entry count is refused"
-else
-	not_ok "short log: status $rc, $(cat "$out/out")"
-fi
+expect_run 2 "past the end of the log" "a log shorter than its entry count is refused"
 super "$L" 1
 { entry 3 2 0 ""; fill A 1024; } >>"$L"
-run
-rc=$?
-if [ $rc -eq 2 ] && grep -q "beyond the replay device" "$out/out"; then
-	ok "a write beyond the replay device is refused"
-else
-	not_ok "beyond: status $rc, $(cat "$out/out")"
-fi
+expect_run 2 "beyond the replay device" "a write beyond the replay device is refused"
 echo "$FAILS failed"
 [ "$FAILS" -eq 0 ]
