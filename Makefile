@@ -7,6 +7,7 @@
 #   make check         build, then every test suite in a guest, every kernel
 #   make demo          the main journey in one guest boot
 #   make bench         benchmarks (see bench/README.md)
+#   make crash-exhaustive  the dm-log-writes crash test with a long workload
 
 KERNELS ?= 6.1 6.12
 W ?=
@@ -23,7 +24,7 @@ KSRC := $(wildcard module/*.c module/*.h persist/*.c persist/*.h \
 KSRC_TEST := $(wildcard module/*.c module/*.h persist/*.c persist/*.h) \
 	module/Kbuild
 
-.PHONY: all modules tools sparse check demo bench clean FORCE
+.PHONY: all modules tools sparse check crash-exhaustive demo bench clean FORCE
 
 all: modules tools
 
@@ -59,6 +60,11 @@ tools:
 
 check: all
 	@scripts/check
+
+# recovery_tests/log-writes.sh with CRASH_POINTS=all: a longer workload, every
+# flush, FUA and mark of its block trace checked (tens of minutes per kernel)
+crash-exhaustive: all
+	@CRASH_POINTS=all SMAP_HOST_TIMEOUT=$${SMAP_HOST_TIMEOUT:-14400} scripts/check recovery_tests/log-writes
 
 demo: all
 	@scripts/demo
