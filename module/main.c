@@ -24,7 +24,7 @@ MODULE_PARM_DESC(value_max, "Longest value in bytes (0..1048576)");
 
 unsigned long long smap_max_bytes = 64ULL << 20;
 module_param_named(max_bytes, smap_max_bytes, ullong, 0644);
-MODULE_PARM_DESC(max_bytes, "Most key + value bytes stored (default 64 MiB)");
+MODULE_PARM_DESC(max_bytes, "Most bytes the entries may cost (key + value + overhead, see smap(1); default 64 MiB)");
 
 static int __init smap_init(void)
 {
@@ -42,6 +42,9 @@ static int __init smap_init(void)
 	err = smap_persist_init();	/* replays the log into the store */
 	if (err)
 		goto err_store;
+	err = smap_store_account();	/* max_bytes, user_max_bytes */
+	if (err)
+		goto err_persist;
 	err = smap_dev_init();
 	if (err) {
 		pr_err("cannot register /dev/shared_map: %d\n", err);
