@@ -48,10 +48,17 @@ static int __init smap_example_init(void)
 	s64 res = 0;
 
 	smap_del(ctr, strlen(ctr));	/* a leftover from an earlier load */
+	smap_del(key, strlen(key));
 
-	CHECK(smap_set(key, strlen(key), "hello", 5, 0644) == 0);
+	CHECK(smap_create(key, strlen(key), "hello", 5, 0644) == 0);
 	CHECK(smap_value_is(key, "hello"));
-	CHECK(smap_set(key, strlen(key), "world", 5, 0600) == 0);
+	/* create only: the key exists now */
+	CHECK(smap_create(key, strlen(key), "again", 5, 0644) == -EEXIST);
+	CHECK(smap_value_is(key, "hello"));
+	/* a mode the existing key does not have: refused, nothing changed */
+	CHECK(smap_set(key, strlen(key), "world", 5, 0600) == -EEXIST);
+	CHECK(smap_value_is(key, "hello"));
+	CHECK(smap_set(key, strlen(key), "world", 5, 0644) == 0);
 	CHECK(smap_value_is(key, "world"));
 	CHECK(smap_get(key, strlen(key), small, &len) == -ERANGE && len == 5);
 	CHECK(smap_set(key, 0, "x", 1, 0644) == -EINVAL);
