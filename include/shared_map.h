@@ -88,7 +88,7 @@ int smap_get(struct smap *h, const void *key, size_t klen,
 	     void **val, size_t *vlen);
 /*
  * get into a caller buffer of cap bytes. ERANGE if too small: *vlen then
- * holds the size needed. info may be NULL.
+ * holds the size needed (and info is filled too). info may be NULL.
  */
 int smap_get_buf(struct smap *h, const void *key, size_t klen,
 		 void *buf, size_t cap, size_t *vlen,

@@ -329,8 +329,9 @@ static int smap_mutation_check(const struct smap_mutation *m)
  * What an entry of @klen + @vlen bytes costs, as max_bytes and
  * user_max_bytes count it (documented in smap(1) and the uapi header): the
  * header, key and value rounded up as the allocator does (the entry's slab
- * class up to SMAP_CLASS_MAX; kmalloc's power-of-two sizes up to 8 KiB;
- * whole 4 KiB pages beyond), plus SMAP_ENTRY_OVERHEAD.
+ * class up to SMAP_CLASS_MAX; beyond, kvmalloc() asks kmalloc first, whose
+ * sizes are powers of two, up to whole pages of power-of-two orders), plus
+ * SMAP_ENTRY_OVERHEAD.
  */
 static u64 smap_cost(u32 klen, u32 vlen)
 {
@@ -338,10 +339,8 @@ static u64 smap_cost(u32 klen, u32 vlen)
 
 	if (size <= SMAP_CLASS_MAX)
 		size = ALIGN(size, SMAP_CLASS_STEP);
-	else if (size <= 8192)
-		size = roundup_pow_of_two(size);
 	else
-		size = ALIGN(size, 4096);
+		size = roundup_pow_of_two(size);
 	return size + SMAP_ENTRY_OVERHEAD;
 }
 

@@ -31,6 +31,20 @@ static void die(int status, const char *fmt, ...)
 	exit(status);
 }
 
+/* Who owns c's key, which counts against that owner's quota: ourselves
+ * if it does not exist yet (or we may not read it). */
+static unsigned int key_owner(const struct smap_cli *c)
+{
+	struct smap_keyinfo ki;
+	size_t vlen;
+	char b;
+
+	if (c->key && (smap_get_buf(h, c->key, strlen(c->key), &b, 0, &vlen,
+				    &ki) == 0 || errno == ERANGE))
+		return ki.uid;
+	return (unsigned int)geteuid();
+}
+
 /* report a failed library call (errno) for command c and exit */
 __attribute__((noreturn))
 static void fail_op(const struct smap_cli *c, int op)
@@ -49,7 +63,7 @@ static void fail_op(const struct smap_cli *c, int op)
 		    c->name);
 	if (err == EDQUOT)
 		die(2, "%s: quota exceeded for uid %u (user_max_bytes %llu: what one owner's keys may cost; delete some)",
-		    c->name, (unsigned int)geteuid(),
+		    c->name, key_owner(c),
 		    lp ? (unsigned long long)lp->user_max_bytes : 0ULL);
 	smap_errmsg(op, err, lp, msg, sizeof(msg));
 	die(err == ENOENT && (c->cmd == CLI_GET || c->cmd == CLI_DEL) ? 1 : 2,

@@ -19,6 +19,15 @@ static const char ctr[] = "smap_example/counter";
 
 static int passed, failed;
 
+/*
+ * squat=KEY: KEY was created by a user (the attacker test does): a mode
+ * asked of it and an exclusive create must both fail with -EEXIST and
+ * leave it as it was, rather than store a value into the user's key.
+ */
+static char *squat;
+module_param(squat, charp, 0444);
+MODULE_PARM_DESC(squat, "A key a user created: check the kernel will not write into it");
+
 static void smap_check(bool ok, const char *what)
 {
 	if (ok) {
@@ -77,6 +86,17 @@ static int __init smap_example_init(void)
 	CHECK(smap_get(ctr, strlen(ctr), small, &len) == -ENOENT);
 	CHECK(smap_del(ctr, strlen(ctr)) == -ENOENT);
 	CHECK(smap_cas(ctr, strlen(ctr), "", 0, "1", 1) == -ENOENT);
+
+	if (squat) {
+		u32 n = strlen(squat);
+		char buf[64];
+
+		len = sizeof(buf);
+		CHECK(smap_set(squat, n, "SECRET", 6, 0600) == -EEXIST);
+		CHECK(smap_create(squat, n, "SECRET", 6, 0600) == -EEXIST);
+		CHECK(smap_get(squat, n, buf, &len) == 0 &&
+		      (len != 6 || memcmp(buf, "SECRET", 6)));
+	}
 
 	if (failed) {
 		pr_err("%d checks failed, %d passed\n", failed, passed);

@@ -268,8 +268,7 @@ SMAP_EXPORT int smap_get_buf(struct smap *h, const void *key, size_t klen,
 			return -1;
 		if (vlen)
 			*vlen = kv.value_len;
-		if (r == 0)
-			fill_info(info, kv.mode, kv.uid, kv.gid);
+		fill_info(info, kv.mode, kv.uid, kv.gid);
 		return r;
 	}
 }
