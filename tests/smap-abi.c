@@ -1347,7 +1347,7 @@ static int nl_set(const char *k, const char *v)
  */
 static void t_fdpass(void)
 {
-	int sv[2], ufd[2] = { -1, -1 }, rootfd = fd, rootnl;
+	int sv[2], ufd[2] = { -1, -1 }, rootfd = fd, rootnl, r;
 	struct smap_kv kv;
 	char buf[64];
 	pid_t p;
@@ -1369,20 +1369,27 @@ static void t_fdpass(void)
 		int fds[2];
 
 		if (setgroups(0, NULL) || setresgid(1000, 1000, 1000) ||
-		    setresuid(1000, 1000, 1000))
+		    setresuid(1000, 1000, 1000)) {
+			report(0, "drop privileges to 1000");
 			exit(1);
+		}
 		fds[0] = open(SMAP_DEVICE_PATH, O_RDWR);
 		fds[1] = socket(AF_NETLINK, SOCK_RAW, NETLINK_GENERIC);
+		close(sv[0]);
 		if (fds[0] < 0 || fds[1] < 0 ||
 		    bind(fds[1], (void *)&sa, sizeof(sa)) ||
-		    send_fds(sv[1], fds, 2))
+		    send_fds(sv[1], fds, 2)) {
+			report(0, "uid 1000: open and send the fds: %s",
+			       strerror(errno));
 			exit(1);
+		}
 		exit(0);
 	}
-	TRUE(recv_fds(sv[0], ufd, 2) == 0, "root: got uid 1000's device fd and netlink socket");
+	close(sv[1]);	/* the child's end: recv sees EOF if it failed */
+	r = recv_fds(sv[0], ufd, 2);	/* once: TRUE() evaluates twice */
+	TRUE(r == 0, "root: got uid 1000's device fd and netlink socket");
 	waitpid(p, NULL, 0);
 	close(sv[0]);
-	close(sv[1]);
 	if (ufd[0] < 0 || ufd[1] < 0)
 		return;
 
@@ -1393,8 +1400,8 @@ static void t_fdpass(void)
 	       "ioctl, uid 1000's fd used by root: 0600 root key unreadable");
 	expect(kset("fp-secret", "forged"), -EACCES,
 	       "ioctl, uid 1000's fd used by root: not writable");
-	TRUE(list_count("fp-", "fp-secret") == 0,
-	     "ioctl, uid 1000's fd used by root: list does not show it");
+	r = list_count("fp-", "fp-secret");
+	TRUE(r == 0, "ioctl, uid 1000's fd used by root: list does not show it");
 	expect(kset("fp-new", "x"), 0, "ioctl, uid 1000's fd: creates fp-new");
 	expect(xioctl(SMAP_IOC_RECOVER, NULL), -EPERM,
 	       "ioctl, uid 1000's fd used by root: recover refused");
@@ -1404,7 +1411,8 @@ static void t_fdpass(void)
 	     "ioctl: the key it created is uid 1000's");
 	expect(kget("fp-secret", 9, buf, sizeof(buf), NULL), 0,
 	       "ioctl, root's own fd: reads it");
-	TRUE(list_count("fp-", "fp-secret") == 1, "ioctl, root's own fd: lists it");
+	r = list_count("fp-", "fp-secret");
+	TRUE(r == 1, "ioctl, root's own fd: lists it");
 
 	/* the netlink path */
 	nl = ufd[1];
@@ -1412,15 +1420,16 @@ static void t_fdpass(void)
 	       "netlink, uid 1000's socket used by root: 0600 root key unreadable");
 	expect(nl_set("fp-secret", "forged"), -EACCES,
 	       "netlink, uid 1000's socket used by root: not writable");
-	TRUE(nl_list_has("fp-secret") == 0,
-	     "netlink, uid 1000's socket used by root: the dump does not show it");
+	r = nl_list_has("fp-secret");
+	TRUE(r == 0, "netlink, uid 1000's socket used by root: the dump does not show it");
 	expect(nl_set("fp-nlnew", "x"), 0, "netlink, uid 1000's socket: creates fp-nlnew");
 	kget("fp-nlnew", 8, NULL, 0, &kv);
 	TRUE(kv.uid == 1000 && kv.gid == 1000,
 	     "netlink: the key it created is uid 1000's");
 	nl = rootnl;
 	expect(nl_get("fp-secret"), 0, "netlink, root's own socket: reads it");
-	TRUE(nl_list_has("fp-secret") == 1, "netlink, root's own socket: the dump shows it");
+	r = nl_list_has("fp-secret");
+	TRUE(r == 1, "netlink, root's own socket: the dump shows it");
 	TRUE(kis("fp-secret", "s3cr3t"), "fp-secret unchanged");
 	close(ufd[0]);
 	close(ufd[1]);

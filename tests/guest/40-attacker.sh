@@ -31,16 +31,16 @@ for tr in "" --netlink; do
 	# -- list: only what the caller may read
 	check "$n: root sets hid-$n 0600" $S set --mode 0600 hid-$n secret
 	check "$n: root sets vis-$n 0644" $S set --mode 0644 vis-$n public
-	as user "$n: user lists hid-" 0 "" "$S list hid-"
+	as user "$n: user lists hid-$n" 0 "" "$S list hid-$n"
 	expect_eq "$(cat $T/out)" "" "$n: list as user does not show root's 0600 key"
-	as user "$n: user lists vis-" 0 "" "$S list vis-"
+	as user "$n: user lists vis-$n" 0 "" "$S list vis-$n"
 	expect_eq "$(cat $T/out)" "vis-$n" "$n: list as user shows root's 0644 key"
 	as user "$n: user creates own-$n 0600" 0 "" "$S set --mode 0600 own-$n mine"
-	as user "$n: user lists own-" 0 "" "$S list own-"
+	as user "$n: user lists own-$n" 0 "" "$S list own-$n"
 	expect_eq "$(cat $T/out)" "own-$n" "$n: list as user shows the user's own 0600 key"
-	as other "$n: other lists own-" 0 "" "$S list own-"
+	as other "$n: other lists own-$n" 0 "" "$S list own-$n"
 	expect_eq "$(cat $T/out)" "" "$n: list as other does not show user's 0600 key"
-	as root "$n: root lists hid-" 0 "" "$S list hid-"
+	as root "$n: root lists hid-$n" 0 "" "$S list hid-$n"
 	expect_eq "$(cat $T/out)" "hid-$n" "$n: list as root (CAP_SYS_ADMIN) shows it"
 
 	# -- incr and cas need read and write
@@ -126,7 +126,7 @@ as user "stats as user" 0 "" "smap stats --json"
 ub=$(sed 's/.*"user_bytes": \([0-9]*\).*/\1/' $T/out)
 expect_eq "$ub" "$((65536 / 96 * 96))" "user_bytes: 682 keys of 96 bytes"
 as root "root overwrites user's m0 with 4 KiB: charged to the owner, refused" 2 \
-	"smap: set: quota exceeded for uid 0 (user_max_bytes 65536: what one owner's keys may cost; delete some)" \
+	"smap: set: quota exceeded for uid 1000 (user_max_bytes 65536: what one owner's keys may cost; delete some)" \
 	"smap set m0 - <$T/4k"
 check "rmmod" rmmod shared_map
 load_module user_max_bytes=65536
