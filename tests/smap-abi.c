@@ -279,13 +279,32 @@ static void t_basic(void)
 	TRUE(kv.status == SMAP_ST_NOT_FOUND, "get missing: status NOT_FOUND");
 
 	expect(kset_mode("m", 1, "x", 1, 0600, NULL), 0, "set with mode 0600");
-	expect(kset_mode("m", 1, "y", 1, 0644, NULL), 0, "overwrite with mode");
+	expect(kset_mode("m", 1, "y", 1, 0644, NULL), -EEXIST,
+	       "overwrite asking another mode: EEXIST");
+	TRUE(kis("m", "x"), "refused overwrite changed nothing");
+	expect(kset_mode("m", 1, "y", 1, 0600, NULL), 0,
+	       "overwrite asking the key's own mode");
 	expect(kget("m", 1, buf, sizeof(buf), &kv), 0, "get moded key");
-	TRUE(kv.mode == 0600, "overwrite keeps the creation mode");
+	TRUE(kv.mode == 0600 && kis("m", "y"), "overwrite keeps the creation mode");
 	expect(kset_mode("m2", 2, "x", 1, 01000, NULL), -EINVAL,
 	       "mode outside 0777");
-	kv = (struct smap_kv){ .key = p2u("m3"), .key_len = 2, .flags = 2 };
+	kv = (struct smap_kv){ .key = p2u("m3"), .key_len = 2, .flags = 4 };
 	expect(xioctl(SMAP_IOC_SET, &kv), -EINVAL, "unknown flag");
+	kdel("x1", 2, NULL);
+	kv = (struct smap_kv){ .key = p2u("x1"), .key_len = 2, .value = p2u("a"),
+			       .value_len = 1, .flags = SMAP_F_EXCL };
+	expect(xioctl(SMAP_IOC_SET, &kv), 0, "SMAP_F_EXCL creates");
+	TRUE(kv.status == SMAP_ST_CREATED, "SMAP_F_EXCL: status CREATED");
+	kv.value = p2u("b");
+	expect(xioctl(SMAP_IOC_SET, &kv), -EEXIST, "SMAP_F_EXCL on an existing key");
+	TRUE(kis("x1", "a"), "SMAP_F_EXCL refused: value kept");
+	{
+		struct smap_incr in = { .key = p2u("x1"), .key_len = 2,
+					.flags = SMAP_F_EXCL };
+
+		expect(xioctl(SMAP_IOC_INCR, &in), -EINVAL,
+		       "SMAP_F_EXCL is for set only");
+	}
 	t_sizes();
 	t_fresh_page();
 }
@@ -1467,7 +1486,7 @@ static void t_fill(const char *cg)
 
 	memset(v, 'f', sizeof(v));
 	expect(join_cgroup(cg), 0, "fill: join the memory cgroup");
-	for (i = 0; i < 4096 && !r; i++) {
+	for (i = 0; i < 512 && !r; i++) {
 		snprintf(key, sizeof(key), "fill-%d", i);
 		r = kset_mode(key, strlen(key), v, sizeof(v), -1, NULL);
 	}
