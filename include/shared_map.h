@@ -11,7 +11,10 @@
  * module's: ENOENT key not found, EACCES permission denied, EMSGSIZE value
  * too large, ENAMETOOLONG key too long, ENOSPC store full, ECANCELED cas
  * mismatch, EINVAL/ERANGE incr on a non-integer / overflow, EROFS read-only
- * after an I/O error. A handle is not thread-safe: use one per thread.
+ * after an I/O error, EEXIST the key exists (smap_set_flags() with
+ * SMAP_SET_EXCL, or a mode asked of a key with another owner or mode),
+ * EDQUOT the key's owner is over user_max_bytes, ENOMEM out of memory (the
+ * caller's memory cgroup included). A handle is not thread-safe: use one per thread.
  */
 #ifndef SHARED_MAP_H
 #define SHARED_MAP_H
@@ -24,7 +27,7 @@
 extern "C" {
 #endif
 
-#define SMAP_LIB_VERSION	"1.0.0"
+#define SMAP_LIB_VERSION	"1.1.0"
 
 /* smap_open() flags */
 #define SMAP_TRANSPORT_IOCTL	0
@@ -46,6 +49,7 @@ struct smap_limits {
 	uint32_t value_max;	/* of the store */
 	uint32_t xfer_max;	/* of this transport (netlink: SMAP_NL_VALUE_MAX) */
 	uint64_t max_bytes;	/* 0 if unknown */
+	uint64_t user_max_bytes;	/* per owner; 0 if none or unknown */
 };
 int smap_limits(struct smap *h, struct smap_limits *lim);
 
@@ -56,6 +60,17 @@ int smap_limits(struct smap *h, struct smap_limits *lim);
  */
 int smap_set(struct smap *h, const void *key, size_t klen,
 	     const void *val, size_t vlen, unsigned int mode, int *status);
+
+/*
+ * set with flags: SMAP_SET_EXCL creates the key or fails with EEXIST if it
+ * exists, whoever owns it (as IPC_EXCL). Without it, a mode (nonzero) asked
+ * of a key that exists with another owner or another mode fails with
+ * EEXIST too: someone else created the key first.
+ */
+#define SMAP_SET_EXCL	SMAP_F_EXCL
+int smap_set_flags(struct smap *h, const void *key, size_t klen,
+		   const void *val, size_t vlen, unsigned int mode,
+		   unsigned int flags, int *status);
 
 /* Per-key metadata returned by the get variants. */
 struct smap_keyinfo {
@@ -73,7 +88,7 @@ int smap_get(struct smap *h, const void *key, size_t klen,
 	     void **val, size_t *vlen);
 /*
  * get into a caller buffer of cap bytes. ERANGE if too small: *vlen then
- * holds the size needed. info may be NULL.
+ * holds the size needed (and info is filled too). info may be NULL.
  */
 int smap_get_buf(struct smap *h, const void *key, size_t klen,
 		 void *buf, size_t cap, size_t *vlen,
@@ -129,6 +144,10 @@ void smap_batch_free(struct smap_batch_builder *b);
 void smap_batch_reset(struct smap_batch_builder *b);
 int smap_batch_set(struct smap_batch_builder *b, const void *key, size_t klen,
 		   const void *val, size_t vlen, unsigned int mode);
+/* ... with SMAP_SET_EXCL */
+int smap_batch_set_flags(struct smap_batch_builder *b, const void *key,
+			 size_t klen, const void *val, size_t vlen,
+			 unsigned int mode, unsigned int flags);
 int smap_batch_del(struct smap_batch_builder *b, const void *key, size_t klen);
 int smap_batch_incr(struct smap_batch_builder *b, const void *key, size_t klen,
 		    int64_t delta);

@@ -5,6 +5,11 @@
  * Every argument struct is read with copy_struct_from_user() (extensible
  * structs), every user buffer is copied in before the store is touched and
  * copied out after it let go of every lock.
+ *
+ * A request is judged by the credentials of whoever opened the file
+ * (file->f_cred), as a write(2) to a file is: a descriptor passed to or
+ * inherited by a privileged process grants no more than its opener had,
+ * and CAP_SYS_ADMIN counts only if the opener had it too.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -28,6 +33,11 @@
 
 /* Largest batch buffer; larger is E2BIG. */
 #define SMAP_BATCH_MAX		(16U << 20)
+/*
+ * A batch is read from user space this many bytes at a time (or one entry,
+ * if it is larger): a call holds at most max(64 KiB, one entry) of it.
+ */
+#define SMAP_BATCH_WINDOW	(64U << 10)
 /* get's fast path: keys up to this size through the stack... */
 #define SMAP_STACK_KEY		64
 /* ... values up to this size straight from the entry under RCU */
@@ -55,12 +65,24 @@ static int smap_copy_out(void __user *u, unsigned int usize, const void *k,
 	return 0;
 }
 
-/* Copy @len user bytes into a new kernel buffer; NULL (not an error) if 0. */
+/*
+ * Copy @len user bytes into a new kernel buffer, charged to the caller's
+ * memory cgroup; NULL (not an error) if 0.
+ */
 static void *smap_dup(u64 uptr, u32 len)
 {
+	void *p;
+
 	if (!len)
 		return NULL;
-	return vmemdup_user(u64_to_user_ptr(uptr), len);
+	p = kvmalloc(len, SMAP_GFP_USER);
+	if (!p)
+		return ERR_PTR(-ENOMEM);
+	if (copy_from_user(p, u64_to_user_ptr(uptr), len)) {
+		kvfree(p);
+		return ERR_PTR(-EFAULT);
+	}
+	return p;
 }
 
 /* Ids as the caller's user namespace sees them (the initial one: as is). */
@@ -87,24 +109,26 @@ static int smap_ioc_version(void __user *u, unsigned int usize)
 		.key_max = READ_ONCE(smap_key_max),
 		.value_max = READ_ONCE(smap_value_max),
 		.max_bytes = READ_ONCE(smap_max_bytes),
+		.user_max_bytes = READ_ONCE(smap_user_max_bytes),
 	};
 
 	return smap_copy_out(u, usize, &v, sizeof(v));
 }
 
-static int smap_ioc_stats(void __user *u, unsigned int usize)
+static int smap_ioc_stats(const struct smap_ctx *ctx, void __user *u,
+			  unsigned int usize)
 {
 	struct smap_stats st;
 
-	smap_store_stats(&st);
+	smap_store_stats(&st, ctx);
 	return smap_copy_out(u, usize, &st, sizeof(st));
 }
 
 /* SET and DEL share struct smap_kv. */
-static int smap_ioc_mutate_kv(void __user *u, unsigned int usize,
-			      enum smap_op op)
+static int smap_ioc_mutate_kv(const struct smap_ctx *ctx, void __user *u,
+			      unsigned int usize, enum smap_op op)
 {
-	struct smap_mutation m = { .op = op, .ctx = &smap_ctx_user };
+	struct smap_mutation m = { .op = op, .ctx = ctx };
 	void *key = NULL, *val = NULL;
 	struct smap_kv kv;
 	int err, err2;
@@ -225,7 +249,7 @@ fault:
  * key, a long value, a short buffer, a fault (a page not yet touched
  * included), a read only a capability would grant.
  */
-static int smap_get_fast(struct smap_kv __user *u)
+static int smap_get_fast(const struct smap_ctx *ctx, struct smap_kv __user *u)
 {
 	u8 key[SMAP_STACK_KEY] __aligned(8) __uninitialized;
 	struct smap_kv kv __uninitialized;
@@ -251,7 +275,7 @@ static int smap_get_fast(struct smap_kv __user *u)
 		return -EAGAIN;
 
 	rcu_read_lock();
-	e = smap_store_peek(key, kv.key_len, &smap_ctx_user);
+	e = smap_store_peek(key, kv.key_len, ctx);
 	if (IS_ERR(e) || (e && (e->vlen > kv.value_len ||
 				e->vlen > SMAP_GET_DIRECT)))
 		goto unlock;
@@ -272,7 +296,8 @@ end_read:
 }
 
 /* Any get: the key copied in, the entry held by reference while copied out. */
-static int smap_get_slow(void __user *u, unsigned int usize)
+static int smap_get_slow(const struct smap_ctx *ctx, void __user *u,
+			 unsigned int usize)
 {
 	struct smap_entry *e;
 	struct smap_kv kv;
@@ -290,7 +315,7 @@ static int smap_get_slow(void __user *u, unsigned int usize)
 	key = smap_dup(kv.key, kv.key_len);
 	if (IS_ERR(key))
 		return PTR_ERR(key);
-	e = smap_store_get(key, kv.key_len, &smap_ctx_user);
+	e = smap_store_get(key, kv.key_len, ctx);
 	kvfree(key);
 	if (IS_ERR(e)) {
 		err = PTR_ERR(e);
@@ -320,21 +345,23 @@ static int smap_get_slow(void __user *u, unsigned int usize)
 	return err;
 }
 
-static int smap_ioc_get(void __user *u, unsigned int usize)
+static int smap_ioc_get(const struct smap_ctx *ctx, void __user *u,
+			unsigned int usize)
 {
 	int err = -EAGAIN;
 
 	if (usize == sizeof(struct smap_kv))
-		err = smap_get_fast(u);
+		err = smap_get_fast(ctx, u);
 	if (err == -EAGAIN)
-		err = smap_get_slow(u, usize);
+		err = smap_get_slow(ctx, u, usize);
 	smap_stat_op(SMAP_OP_GET, err);
 	return err;
 }
 
-static int smap_ioc_incr(void __user *u, unsigned int usize)
+static int smap_ioc_incr(const struct smap_ctx *ctx, void __user *u,
+			 unsigned int usize)
 {
-	struct smap_mutation m = { .op = SMAP_OP_INCR, .ctx = &smap_ctx_user };
+	struct smap_mutation m = { .op = SMAP_OP_INCR, .ctx = ctx };
 	struct smap_incr in;
 	void *key;
 	int err, err2;
@@ -368,9 +395,10 @@ out_stat:
 	return err;
 }
 
-static int smap_ioc_cas(void __user *u, unsigned int usize)
+static int smap_ioc_cas(const struct smap_ctx *ctx, void __user *u,
+			unsigned int usize)
 {
-	struct smap_mutation m = { .op = SMAP_OP_CAS, .ctx = &smap_ctx_user };
+	struct smap_mutation m = { .op = SMAP_OP_CAS, .ctx = ctx };
 	void *key = NULL, *oldv = NULL, *newv = NULL;
 	struct smap_cas c;
 	int err, err2;
@@ -450,7 +478,8 @@ static int smap_list_one(void *arg, const struct smap_entry *e)
 	return 0;
 }
 
-static int smap_ioc_list(void __user *u, unsigned int usize)
+static int smap_ioc_list(const struct smap_ctx *ctx, void __user *u,
+			 unsigned int usize)
 {
 	struct smap_list_fill f = { };
 	enum smap_iter_end end;
@@ -476,7 +505,7 @@ static int smap_ioc_list(void __user *u, unsigned int usize)
 	}
 	f.cap = min(l.buf_len, SMAP_LIST_BUF_MAX);
 	if (f.cap) {
-		f.buf = kvmalloc(f.cap, GFP_KERNEL);
+		f.buf = kvmalloc(f.cap, SMAP_GFP_USER);
 		if (!f.buf) {
 			err = -ENOMEM;
 			goto out;
@@ -484,7 +513,7 @@ static int smap_ioc_list(void __user *u, unsigned int usize)
 	}
 	cursor = l.cursor;
 	do {
-		end = smap_store_iter(prefix, l.prefix_len, &cursor,
+		end = smap_store_iter(prefix, l.prefix_len, &cursor, ctx,
 				      smap_list_one, &f);
 		cond_resched();
 	} while (end == SMAP_ITER_BUDGET);
@@ -510,25 +539,68 @@ out:
 }
 
 /*
- * One batch entry, its header and bytes in the kernel copy already, as a
- * mutation: 0, or -EINVAL for an op a batch cannot carry.
+ * The part of the user's batch buffer the kernel holds: bytes [start,
+ * start + have) of it, in buf.
  */
-static int smap_batch_mutation(struct smap_batch_op *op,
+struct smap_batch_win {
+	u8 __user *uops;
+	size_t len;		/* of the user's buffer */
+	u8 *buf;
+	size_t cap;
+	size_t start, have;
+};
+
+/* The user's bytes [off, off + n) (n <= len - off) in the kernel. */
+static void *smap_batch_at(struct smap_batch_win *w, size_t off, size_t n)
+{
+	size_t want;
+
+	if (off >= w->start && off + n <= w->start + w->have)
+		return w->buf + (off - w->start);
+	want = min_t(size_t, max_t(size_t, n, SMAP_BATCH_WINDOW), w->len - off);
+	if (want > w->cap) {
+		kvfree(w->buf);
+		w->have = 0;
+		w->buf = kvmalloc(want, SMAP_GFP_USER);
+		w->cap = w->buf ? want : 0;
+		if (!w->buf)
+			return ERR_PTR(-ENOMEM);
+	}
+	if (copy_from_user(w->buf, w->uops + off, want))
+		return ERR_PTR(-EFAULT);
+	w->start = off;
+	w->have = want;
+	return w->buf;
+}
+
+/* Are the user's bytes [off, off + n) in the window already? */
+static bool smap_batch_has(const struct smap_batch_win *w, size_t off,
+			   size_t n)
+{
+	return off >= w->start && off + n <= w->start + w->have;
+}
+
+/*
+ * One batch entry as a mutation: @op a copy of its header, @key its bytes
+ * (key, then the value of a set), or NULL when they are over the hard
+ * limits, which the store refuses before it reads them. 0, or -EINVAL for
+ * an op a batch cannot carry.
+ */
+static int smap_batch_mutation(const struct smap_ctx *ctx,
+			       const struct smap_batch_op *op, const u8 *key,
 			       struct smap_mutation *m)
 {
-	const u8 *key = (const u8 *)(op + 1);
-
 	*m = (struct smap_mutation) {
 		.op = op->op,
 		.key = key,
 		.klen = op->key_len,
 		.flags = op->flags,
 		.mode = op->mode,
-		.ctx = &smap_ctx_user,
+		.ctx = ctx,
 	};
 	switch (op->op) {
 	case SMAP_OP_SET:
-		m->val = key + op->key_len;
+		m->val = key ? key + op->key_len : NULL;
 		m->vlen = op->value_len;
 		return 0;
 	case SMAP_OP_DEL:
@@ -541,16 +613,33 @@ static int smap_batch_mutation(struct smap_batch_op *op,
 	}
 }
 
-/* Entries applied with one durability wait (see smap_store_apply_many()). */
+/*
+ * Entries applied with one durability wait (smap_store_apply_many()); their
+ * bytes stay in the window until the group has run.
+ */
 #define SMAP_BATCH_GROUP	64
 
 struct smap_batch_group {
 	struct smap_mutation m[SMAP_BATCH_GROUP];
-	struct smap_batch_op *op[SMAP_BATCH_GROUP];
+	struct smap_batch_op op[SMAP_BATCH_GROUP];
 	size_t off[SMAP_BATCH_GROUP];
 	int err[SMAP_BATCH_GROUP];
 	unsigned int n;
 };
+
+/* Copy one entry's arg, error and status (its header's last 16 bytes) out. */
+static int smap_batch_put(struct smap_batch *b, u8 __user *uops, size_t off,
+			  struct smap_batch_op *op)
+{
+	if (op->error)
+		b->failed++;
+	if (copy_to_user(uops + off + offsetof(struct smap_batch_op, arg),
+			 &op->arg, sizeof(*op) -
+			 offsetof(struct smap_batch_op, arg)))
+		return -EFAULT;
+	b->done++;
+	return 0;
+}
 
 /* Apply the group's entries and copy their results out; 0 or -EFAULT. */
 static int smap_batch_run(struct smap_batch_group *g, struct smap_batch *b,
@@ -559,38 +648,60 @@ static int smap_batch_run(struct smap_batch_group *g, struct smap_batch *b,
 	unsigned int i;
 	int err = 0;
 
+	if (!g->n)
+		return 0;
 	if (smap_store_apply_many(g->m, g->n, g->err))
 		for (i = 0; i < g->n; i++)
 			g->err[i] = -ENOMEM;
 	for (i = 0; i < g->n; i++) {
-		struct smap_batch_op *op = g->op[i];
+		struct smap_batch_op *op = &g->op[i];
 
 		op->error = g->err[i];
 		op->status = g->m[i].status;
 		if (op->op == SMAP_OP_INCR && !op->error)
 			op->arg = g->m[i].result;
-		if (op->error)
-			b->failed++;
-		/* arg, error and status: the header's last 16 bytes */
-		if (!err && copy_to_user(uops + g->off[i] +
-					 offsetof(struct smap_batch_op, arg),
-					 &op->arg, sizeof(*op) -
-					 offsetof(struct smap_batch_op, arg)))
-			err = -EFAULT;
 		if (!err)
-			b->done++;
+			err = smap_batch_put(b, uops, g->off[i], op);
 	}
 	g->n = 0;
 	return err;
 }
 
-static int smap_ioc_batch(void __user *u, unsigned int usize)
+/* The bytes of entry @op the store reads: 0 if it refuses them unread. */
+static size_t smap_batch_data_len(const struct smap_batch_op *op)
 {
+	u32 vlen = op->op == SMAP_OP_SET ? op->value_len : 0;
+
+	if (op->key_len > SMAP_KEY_MAX || vlen > SMAP_VALUE_MAX)
+		return 0;
+	return (size_t)op->key_len + vlen;
+}
+
+/*
+ * smap_batch_at(), running the group first if the window must move (the
+ * group's mutations point into it).
+ */
+static void *smap_batch_get(struct smap_batch_win *w,
+			    struct smap_batch_group *g, struct smap_batch *b,
+			    size_t off, size_t n)
+{
+	int err;
+
+	if (!smap_batch_has(w, off, n)) {
+		err = smap_batch_run(g, b, w->uops);
+		if (err)
+			return ERR_PTR(err);
+	}
+	return smap_batch_at(w, off, n);
+}
+
+static int smap_ioc_batch(const struct smap_ctx *ctx, void __user *u,
+			  unsigned int usize)
+{
+	struct smap_batch_win w = { };
 	struct smap_batch_group *g = NULL;
 	struct smap_batch b;
-	u8 __user *uops;
 	size_t off = 0;
-	u8 *buf = NULL;
 	int err;
 	u32 i;
 
@@ -607,66 +718,70 @@ static int smap_ioc_batch(void __user *u, unsigned int usize)
 		err = -EINVAL;
 		goto out;
 	}
-	uops = u64_to_user_ptr(b.ops);
+	w.uops = u64_to_user_ptr(b.ops);
+	w.len = b.len;
 	if (b.count) {
-		g = kmalloc(sizeof(*g), GFP_KERNEL_ACCOUNT);
+		g = kmalloc(sizeof(*g), SMAP_GFP_USER);
 		if (!g) {
 			err = -ENOMEM;
 			goto out;
 		}
 		g->n = 0;
-		buf = vmemdup_user(uops, b.len);
-		if (IS_ERR(buf)) {
-			err = PTR_ERR(buf);
-			buf = NULL;
-			goto out;
-		}
 	}
 	for (i = 0; i < b.count; i++) {
-		struct smap_batch_op *op = (struct smap_batch_op *)(buf + off);
-		size_t size;
+		struct smap_batch_op op, *hdr;
+		const u8 *key = NULL;
+		size_t size, dlen;
 
-		if (b.len - off < sizeof(*op)) {
+		if (b.len - off < sizeof(op)) {
 			err = -EINVAL;
 			break;
 		}
-		size = ALIGN(sizeof(*op) + (size_t)op->key_len + op->value_len,
+		hdr = smap_batch_get(&w, g, &b, off, sizeof(op));
+		if (IS_ERR(hdr)) {
+			err = PTR_ERR(hdr);
+			break;
+		}
+		op = *hdr;	/* the window may move for the bytes */
+		size = ALIGN(sizeof(op) + (size_t)op.key_len + op.value_len,
 			     SMAP_BATCH_ALIGN);
 		if (size > b.len - off) {
 			err = -EINVAL;
 			break;
 		}
-		if (smap_batch_mutation(op, &g->m[g->n])) {
-			/* no mutation: fails alone, in its place */
-			err = smap_batch_run(g, &b, uops);
+		dlen = smap_batch_data_len(&op);
+		if (dlen) {
+			key = smap_batch_get(&w, g, &b, off + sizeof(op), dlen);
+			if (IS_ERR(key)) {
+				err = PTR_ERR(key);
+				break;
+			}
+		}
+		if (smap_batch_mutation(ctx, &op, key, &g->m[g->n])) {
+			/* no mutation: it fails alone, in its place */
+			err = smap_batch_run(g, &b, w.uops);
 			if (err)
 				break;
 			smap_stat_op(SMAP_OP__COUNT, -EINVAL);
-			op->error = -EINVAL;
-			op->status = SMAP_ST_NONE;
-			b.failed++;
-			if (copy_to_user(uops + off +
-					 offsetof(struct smap_batch_op, arg),
-					 &op->arg, sizeof(*op) -
-					 offsetof(struct smap_batch_op, arg))) {
-				err = -EFAULT;
-				break;
-			}
-			b.done++;
-			off += size;
-			continue;
-		}
-		g->op[g->n] = op;
-		g->off[g->n] = off;
-		if (++g->n == SMAP_BATCH_GROUP) {
-			err = smap_batch_run(g, &b, uops);
+			op.error = -EINVAL;
+			op.status = SMAP_ST_NONE;
+			err = smap_batch_put(&b, w.uops, off, &op);
 			if (err)
 				break;
+		} else {
+			g->op[g->n] = op;
+			g->off[g->n] = off;
+			if (++g->n == SMAP_BATCH_GROUP) {
+				err = smap_batch_run(g, &b, w.uops);
+				if (err)
+					break;
+			}
 		}
 		off += size;
+		cond_resched();
 	}
-	if (g && g->n) {
-		int err2 = smap_batch_run(g, &b, uops);
+	if (g) {
+		int err2 = smap_batch_run(g, &b, w.uops);
 
 		err = err ?: err2;
 	}
@@ -677,7 +792,7 @@ static int smap_ioc_batch(void __user *u, unsigned int usize)
 	}
 out:
 	kfree(g);
-	kvfree(buf);
+	kvfree(w.buf);
 	smap_stat_op(SMAP_OP_BATCH, err);
 	return err;
 }
@@ -688,9 +803,17 @@ out:
 			return -ENOTTY;				\
 		return call
 
+/* CAP_SYS_ADMIN of current and of the file's opener. */
+static bool smap_file_capable(const struct file *file)
+{
+	return file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN) &&
+	       capable(CAP_SYS_ADMIN);
+}
+
 static long smap_dev_ioctl(struct file *file, unsigned int cmd,
 			   unsigned long arg)
 {
+	const struct smap_ctx ctx = smap_ctx_file(file);
 	void __user *u = (void __user *)arg;
 	unsigned int usize = _IOC_SIZE(cmd);
 
@@ -698,15 +821,15 @@ static long smap_dev_ioctl(struct file *file, unsigned int cmd,
 		return -ENOTTY;
 	switch (_IOC_NR(cmd)) {
 	SMAP_IOC(SMAP_IOC_VERSION, smap_ioc_version(u, usize));
-	SMAP_IOC(SMAP_IOC_SET, smap_ioc_mutate_kv(u, usize, SMAP_OP_SET));
-	SMAP_IOC(SMAP_IOC_GET, smap_ioc_get(u, usize));
-	SMAP_IOC(SMAP_IOC_DEL, smap_ioc_mutate_kv(u, usize, SMAP_OP_DEL));
-	SMAP_IOC(SMAP_IOC_INCR, smap_ioc_incr(u, usize));
-	SMAP_IOC(SMAP_IOC_CAS, smap_ioc_cas(u, usize));
-	SMAP_IOC(SMAP_IOC_LIST, smap_ioc_list(u, usize));
-	SMAP_IOC(SMAP_IOC_BATCH, smap_ioc_batch(u, usize));
-	SMAP_IOC(SMAP_IOC_STATS, smap_ioc_stats(u, usize));
-	SMAP_IOC(SMAP_IOC_RECOVER, capable(CAP_SYS_ADMIN) ?
+	SMAP_IOC(SMAP_IOC_SET, smap_ioc_mutate_kv(&ctx, u, usize, SMAP_OP_SET));
+	SMAP_IOC(SMAP_IOC_GET, smap_ioc_get(&ctx, u, usize));
+	SMAP_IOC(SMAP_IOC_DEL, smap_ioc_mutate_kv(&ctx, u, usize, SMAP_OP_DEL));
+	SMAP_IOC(SMAP_IOC_INCR, smap_ioc_incr(&ctx, u, usize));
+	SMAP_IOC(SMAP_IOC_CAS, smap_ioc_cas(&ctx, u, usize));
+	SMAP_IOC(SMAP_IOC_LIST, smap_ioc_list(&ctx, u, usize));
+	SMAP_IOC(SMAP_IOC_BATCH, smap_ioc_batch(&ctx, u, usize));
+	SMAP_IOC(SMAP_IOC_STATS, smap_ioc_stats(&ctx, u, usize));
+	SMAP_IOC(SMAP_IOC_RECOVER, smap_file_capable(file) ?
 				   smap_persist_recover() : -EPERM);
 	default:
 		return -ENOTTY;

@@ -11,8 +11,8 @@
 #include "store.h"
 #include "smap_api.h"
 
-int smap_set(const void *key, u32 klen, const void *val, u32 vlen,
-	     umode_t mode)
+static int smap_set_flags(const void *key, u32 klen, const void *val,
+			  u32 vlen, umode_t mode, u32 flags)
 {
 	struct smap_mutation m = {
 		.op = SMAP_OP_SET,
@@ -20,7 +20,7 @@ int smap_set(const void *key, u32 klen, const void *val, u32 vlen,
 		.klen = klen,
 		.val = val,
 		.vlen = vlen,
-		.flags = SMAP_F_MODE,
+		.flags = SMAP_F_MODE | flags,
 		.mode = mode,
 		.ctx = &smap_ctx_kernel,
 	};
@@ -28,7 +28,20 @@ int smap_set(const void *key, u32 klen, const void *val, u32 vlen,
 	might_sleep();
 	return smap_store_apply(&m);
 }
+
+int smap_set(const void *key, u32 klen, const void *val, u32 vlen,
+	     umode_t mode)
+{
+	return smap_set_flags(key, klen, val, vlen, mode, 0);
+}
 EXPORT_SYMBOL_GPL(smap_set);
+
+int smap_create(const void *key, u32 klen, const void *val, u32 vlen,
+		umode_t mode)
+{
+	return smap_set_flags(key, klen, val, vlen, mode, SMAP_F_EXCL);
+}
+EXPORT_SYMBOL_GPL(smap_create);
 
 int smap_get(const void *key, u32 klen, void *buf, u32 *vlen)
 {

@@ -61,7 +61,7 @@ const struct kernel_param_ops smap_param_range_ops = {
 
 unsigned long long smap_max_bytes = 64ULL << 20;
 smap_param_range(max_bytes, smap_max_bytes, 4096, 1ULL << 40, 0644);
-MODULE_PARM_DESC(max_bytes, "Most key + value bytes stored (default 64 MiB; 4096..1 TiB)");
+MODULE_PARM_DESC(max_bytes, "Most bytes the entries may cost (key + value + overhead, see smap(1); default 64 MiB; 4096..1 TiB)");
 
 static int __init smap_init(void)
 {
@@ -79,6 +79,9 @@ static int __init smap_init(void)
 	err = smap_persist_init();	/* replays the log into the store */
 	if (err)
 		goto err_store;
+	err = smap_store_account();	/* max_bytes, user_max_bytes */
+	if (err)
+		goto err_persist;
 	err = smap_dev_init();
 	if (err) {
 		pr_err("cannot register /dev/shared_map: %d\n", err);

@@ -2,9 +2,12 @@
 /*
  * shared_map: the generic netlink family "shared_map".
  *
- * doit handlers run in the sender's context, so permissions use current's
- * credentials as for the ioctls. Replies are SMAP_CMD_REPLY messages;
- * errors go back in the netlink ack.
+ * A request is judged by the credentials of whoever opened the sending
+ * socket (its file's f_cred), not of the process that happens to write to
+ * it, and CAP_SYS_ADMIN counts only if that opener had it too, as
+ * netlink_capable() rules (the class of CVE-2014-0181): a socket passed to
+ * or inherited by a privileged process grants no more than its opener had.
+ * Replies are SMAP_CMD_REPLY messages; errors go back in the netlink ack.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -17,6 +20,7 @@
 #include <linux/user_namespace.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
+#include <net/sock.h>
 
 #include "store.h"
 #include "netlink.h"
@@ -29,9 +33,24 @@ static const struct nla_policy smap_nl_policy[SMAP_A_MAX + 1] = {
 	[SMAP_A_MODE] = NLA_POLICY_MAX(NLA_U32, 0777),
 	[SMAP_A_DELTA] = { .type = NLA_S64 },
 	[SMAP_A_PREFIX] = { .type = NLA_BINARY, .len = SMAP_KEY_MAX },
+	[SMAP_A_FLAGS] = NLA_POLICY_MASK(NLA_U32, SMAP_F_EXCL),
 };
 
 static struct genl_family smap_nl_family;
+
+/*
+ * The opener of the socket @skb came from. A socket without a file (a
+ * kernel socket) is refused: there is nobody to judge.
+ */
+static int smap_nl_ctx(const struct sk_buff *skb, struct smap_ctx *ctx)
+{
+	const struct sock *sk = NETLINK_CB(skb).sk;
+
+	if (!sk || !sk->sk_socket || !sk->sk_socket->file)
+		return -EPERM;
+	*ctx = smap_ctx_file(sk->sk_socket->file);
+	return 0;
+}
 
 /* Start a reply; NULL on allocation failure. */
 static struct sk_buff *smap_nl_new(struct genl_info *info, size_t payload,
@@ -39,7 +58,7 @@ static struct sk_buff *smap_nl_new(struct genl_info *info, size_t payload,
 {
 	struct sk_buff *msg;
 
-	msg = genlmsg_new(payload, GFP_KERNEL);
+	msg = genlmsg_new(payload, SMAP_GFP_USER);
 	if (!msg)
 		return NULL;
 	*hdr = genlmsg_put_reply(msg, info, &smap_nl_family, 0,
@@ -71,7 +90,9 @@ static int smap_nl_reply_status(struct genl_info *info, u32 status,
 	return genlmsg_reply(msg, info);
 }
 
-static void smap_nl_key(struct genl_info *info, struct smap_mutation *m)
+/* Key, mode and flags of a mutation, judged by @ctx. */
+static int smap_nl_key(struct sk_buff *skb, struct genl_info *info,
+		       struct smap_mutation *m, struct smap_ctx *ctx)
 {
 	struct nlattr *a = info->attrs[SMAP_A_KEY];
 
@@ -81,21 +102,30 @@ static void smap_nl_key(struct genl_info *info, struct smap_mutation *m)
 		m->flags = SMAP_F_MODE;
 		m->mode = nla_get_u32(info->attrs[SMAP_A_MODE]);
 	}
-	m->ctx = &smap_ctx_user;
+	if (info->attrs[SMAP_A_FLAGS])
+		m->flags |= nla_get_u32(info->attrs[SMAP_A_FLAGS]);
+	m->ctx = ctx;
+	return smap_nl_ctx(skb, ctx);
 }
 
 static int smap_nl_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct smap_mutation m = { .op = SMAP_OP_SET };
+	struct smap_ctx ctx;
 	int err;
 
 	if (GENL_REQ_ATTR_CHECK(info, SMAP_A_KEY) ||
 	    GENL_REQ_ATTR_CHECK(info, SMAP_A_VALUE))
 		return -EINVAL;
-	smap_nl_key(info, &m);
+	err = smap_nl_key(skb, info, &m, &ctx);
+	if (err)
+		return err;
 	m.val = nla_data(info->attrs[SMAP_A_VALUE]);
 	m.vlen = nla_len(info->attrs[SMAP_A_VALUE]);
 	err = smap_store_apply(&m);
+	if (err == -EEXIST)
+		NL_SET_ERR_MSG(info->extack,
+			       "key exists (with another owner or mode)");
 	if (err)
 		return err;
 	return smap_nl_reply_status(info, m.status, NULL);
@@ -104,11 +134,14 @@ static int smap_nl_set(struct sk_buff *skb, struct genl_info *info)
 static int smap_nl_del(struct sk_buff *skb, struct genl_info *info)
 {
 	struct smap_mutation m = { .op = SMAP_OP_DEL };
+	struct smap_ctx ctx;
 	int err;
 
 	if (GENL_REQ_ATTR_CHECK(info, SMAP_A_KEY))
 		return -EINVAL;
-	smap_nl_key(info, &m);
+	err = smap_nl_key(skb, info, &m, &ctx);
+	if (err)
+		return err;
 	err = smap_store_apply(&m);
 	if (err)
 		return err;
@@ -118,11 +151,14 @@ static int smap_nl_del(struct sk_buff *skb, struct genl_info *info)
 static int smap_nl_incr(struct sk_buff *skb, struct genl_info *info)
 {
 	struct smap_mutation m = { .op = SMAP_OP_INCR };
+	struct smap_ctx ctx;
 	int err;
 
 	if (GENL_REQ_ATTR_CHECK(info, SMAP_A_KEY))
 		return -EINVAL;
-	smap_nl_key(info, &m);
+	err = smap_nl_key(skb, info, &m, &ctx);
+	if (err)
+		return err;
 	m.delta = info->attrs[SMAP_A_DELTA] ?
 		  nla_get_s64(info->attrs[SMAP_A_DELTA]) : 1;
 	err = smap_store_apply(&m);
@@ -134,13 +170,16 @@ static int smap_nl_incr(struct sk_buff *skb, struct genl_info *info)
 static int smap_nl_cas(struct sk_buff *skb, struct genl_info *info)
 {
 	struct smap_mutation m = { .op = SMAP_OP_CAS };
+	struct smap_ctx ctx;
 	int err;
 
 	if (GENL_REQ_ATTR_CHECK(info, SMAP_A_KEY) ||
 	    GENL_REQ_ATTR_CHECK(info, SMAP_A_OLD_VALUE) ||
 	    GENL_REQ_ATTR_CHECK(info, SMAP_A_VALUE))
 		return -EINVAL;
-	smap_nl_key(info, &m);
+	err = smap_nl_key(skb, info, &m, &ctx);
+	if (err)
+		return err;
 	m.old = nla_data(info->attrs[SMAP_A_OLD_VALUE]);
 	m.olen = nla_len(info->attrs[SMAP_A_OLD_VALUE]);
 	m.val = nla_data(info->attrs[SMAP_A_VALUE]);
@@ -157,13 +196,17 @@ static int smap_nl_get(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sk_buff *msg = NULL;
 	struct smap_entry *e;
+	struct smap_ctx ctx;
 	void *hdr;
 	int err;
 
 	if (GENL_REQ_ATTR_CHECK(info, SMAP_A_KEY))
 		return -EINVAL;
+	err = smap_nl_ctx(skb, &ctx);
+	if (err)
+		goto out;
 	e = smap_store_get(nla_data(info->attrs[SMAP_A_KEY]),
-			   nla_len(info->attrs[SMAP_A_KEY]), &smap_ctx_user);
+			   nla_len(info->attrs[SMAP_A_KEY]), &ctx);
 	if (IS_ERR(e)) {
 		err = PTR_ERR(e);
 		goto out;
@@ -206,9 +249,14 @@ static int smap_nl_stats(struct sk_buff *skb, struct genl_info *info)
 {
 	struct smap_stats st;
 	struct sk_buff *msg;
+	struct smap_ctx ctx;
 	void *hdr;
+	int err;
 
-	smap_store_stats(&st);
+	err = smap_nl_ctx(skb, &ctx);
+	if (err)
+		return err;
+	smap_store_stats(&st, &ctx);
 	msg = smap_nl_new(info, nla_total_size_64bit(sizeof(st)), &hdr);
 	if (!msg)
 		return -ENOMEM;
@@ -251,11 +299,16 @@ static int smap_nl_list(struct sk_buff *skb, struct netlink_callback *cb)
 	struct nlattr **attrs = smap_dump_attrs(cb);
 	const void *prefix = NULL;
 	enum smap_iter_end end;
+	struct smap_ctx ctx;
 	u32 plen = 0;
 	u64 cursor;
+	int err;
 
 	if (cb->args[1])
 		return 0;
+	err = smap_nl_ctx(cb->skb, &ctx);
+	if (err)
+		return err;
 	if (attrs && attrs[SMAP_A_PREFIX]) {
 		prefix = nla_data(attrs[SMAP_A_PREFIX]);
 		plen = nla_len(attrs[SMAP_A_PREFIX]);
@@ -264,8 +317,8 @@ static int smap_nl_list(struct sk_buff *skb, struct netlink_callback *cb)
 		smap_stat_op(SMAP_OP_LIST, 0);
 	cursor = cb->args[0];
 	do {
-		end = smap_store_iter(prefix, plen, &cursor, smap_nl_list_one,
-				      &d);
+		end = smap_store_iter(prefix, plen, &cursor, &ctx,
+				      smap_nl_list_one, &d);
 		cond_resched();
 	} while (end == SMAP_ITER_BUDGET);
 	cb->args[0] = cursor;

@@ -7,16 +7,25 @@
  * (key_max, value_max, max_bytes) apply as for user space. Every call
  * returns 0 or a negative errno, with the same meanings as the ioctls:
  * -EINVAL, -ENAMETOOLONG, -EMSGSIZE, -ENOSPC, -ENOENT, -ERANGE, -ECANCELED,
- * -ENOMEM.
+ * -EEXIST, -ENOMEM. Keys the kernel creates are root's: no user_max_bytes.
  */
 #ifndef SMAP_API_H
 #define SMAP_API_H
 
 #include <linux/types.h>
 
-/* Create or overwrite; @mode (0777 mask) applies only if the key is new. */
+/*
+ * Create or overwrite. @mode (0777 mask) is the key's if this call creates
+ * it; a key that exists already must be root's with that very @mode, or
+ * the call fails with -EEXIST and changes nothing: a user who created the
+ * key first (squatting it, readable to them) never gets the value.
+ */
 int smap_set(const void *key, u32 klen, const void *val, u32 vlen,
 	     umode_t mode);
+
+/* Create only: -EEXIST if the key exists (whoever owns it). */
+int smap_create(const void *key, u32 klen, const void *val, u32 vlen,
+		umode_t mode);
 
 /*
  * Copy the value into @buf: *@vlen is the capacity in, the value's length

@@ -25,6 +25,7 @@
 #include <linux/fs.h>
 #include <linux/jhash.h>
 #include <linux/kernel.h>
+#include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
@@ -34,6 +35,7 @@
 #include <linux/rhashtable.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
+#include <linux/user_namespace.h>
 #include <linux/xarray.h>
 
 #include "store.h"
@@ -57,6 +59,12 @@
 #define SMAP_ITER_BUDGET_N	4096
 /* Ids are 32 bit: xa_alloc() hands them out from 1. */
 #define SMAP_CURSOR_END		((u64)U32_MAX + 1)
+/*
+ * What a key costs beyond its entry: its share of the hash table's buckets
+ * (one pointer each, up to two buckets per key) and of the id map's nodes
+ * (576 bytes per 64 ids), rounded up.
+ */
+#define SMAP_ENTRY_OVERHEAD	32
 
 const struct smap_ctx smap_ctx_user = { .kernel = false };
 const struct smap_ctx smap_ctx_kernel = { .kernel = true };
@@ -74,7 +82,22 @@ static struct kmem_cache *smap_cache[SMAP_NCLASS];
 
 static atomic64_t smap_load_ids;	/* last id given out by replay */
 static atomic64_t smap_nkeys;
-static atomic64_t smap_nbytes;
+static atomic64_t smap_nbytes;		/* key + value bytes */
+static atomic64_t smap_charged;		/* smap_cost() of every entry */
+
+/*
+ * Per owner: the smap_cost() of the keys a uid owns, for user_max_bytes.
+ * Indexed by the kuid's value; an entry lives until the module goes.
+ */
+struct smap_user {
+	atomic64_t bytes;
+};
+static DEFINE_XARRAY(smap_users);
+
+unsigned long long smap_user_max_bytes = 16ULL << 20;
+module_param_named(user_max_bytes, smap_user_max_bytes, ullong, 0644);
+MODULE_PARM_DESC(user_max_bytes,
+		 "Most bytes (as max_bytes counts them) the keys of one uid other than root may cost; 0: no limit (default 16 MiB)");
 /* Counted per CPU: every get from every CPU counts, so no shared line. */
 struct smap_pcpu_stats {
 	u64 ops[SMAP_OP__COUNT];
@@ -131,9 +154,9 @@ static struct smap_entry *smap_entry_alloc(const void *key, u32 klen,
 
 	if (size <= SMAP_CLASS_MAX)
 		e = kmem_cache_alloc(smap_cache[(size - 1) / SMAP_CLASS_STEP],
-				     GFP_KERNEL);
+				     SMAP_GFP_USER);
 	else
-		e = kvmalloc(size, GFP_KERNEL_ACCOUNT);
+		e = kvmalloc(size, SMAP_GFP_USER);
 	if (!e)
 		return NULL;
 	refcount_set(&e->ref, 1);
@@ -164,28 +187,85 @@ void smap_entry_put(struct smap_entry *e)
 
 /* ---- checks ------------------------------------------------------------- */
 
+/* Whose mode bits: the opener's of the file or socket, or current's. */
+static const struct cred *smap_cred(const struct smap_ctx *ctx)
+{
+	return ctx->cred ?: current_cred();
+}
+
+/* in_group_p() for any credentials (groups_search() is not exported). */
+static bool smap_cred_in_group(const struct cred *cred, kgid_t gid)
+{
+	const struct group_info *gi = cred->group_info;
+	unsigned int lo = 0, hi = gi->ngroups;
+
+	if (gid_eq(cred->fsgid, gid))
+		return true;
+	while (lo < hi) {	/* gi->gid is sorted (groups_sort()) */
+		unsigned int mid = lo + (hi - lo) / 2;
+
+		if (gid_gt(gid, gi->gid[mid]))
+			lo = mid + 1;
+		else if (gid_lt(gid, gi->gid[mid]))
+			hi = mid;
+		else
+			return true;
+	}
+	return false;
+}
+
 /* SysV IPC style: owner, group, other (no capability asked: RCU-safe). */
 static bool smap_perm_mode(const struct smap_entry *e, umode_t want,
 			   const struct smap_ctx *ctx)
 {
+	const struct cred *cred;
 	umode_t mode = e->mode;
 
 	if (ctx->kernel)
 		return true;
-	if (uid_eq(current_fsuid(), e->uid))
+	cred = smap_cred(ctx);
+	if (uid_eq(cred->fsuid, e->uid))
 		mode >>= 6;
-	else if (in_group_p(e->gid))
+	else if (smap_cred_in_group(cred, e->gid))
 		mode >>= 3;
 	return (mode & want) == want;
+}
+
+/*
+ * CAP_SYS_ADMIN, of current and of the file's opener (netlink_capable()'s
+ * rule; file_ns_capable() is what it asks of the socket's file). May
+ * audit: not under RCU.
+ */
+static bool smap_capable(const struct smap_ctx *ctx)
+{
+	if (ctx->file &&
+	    !file_ns_capable(ctx->file, &init_user_ns, CAP_SYS_ADMIN))
+		return false;
+	return capable(CAP_SYS_ADMIN);
 }
 
 /* The mode bits, or else CAP_SYS_ADMIN (may audit: not under RCU). */
 static int smap_perm(const struct smap_entry *e, umode_t want,
 		     const struct smap_ctx *ctx)
 {
-	if (smap_perm_mode(e, want, ctx) || capable(CAP_SYS_ADMIN))
+	if (smap_perm_mode(e, want, ctx) || smap_capable(ctx))
 		return 0;
 	return -EACCES;
+}
+
+/* Who owns a key @ctx creates. */
+static void smap_owner(const struct smap_ctx *ctx, kuid_t *uid, kgid_t *gid)
+{
+	const struct cred *cred;
+
+	if (ctx->kernel) {
+		*uid = GLOBAL_ROOT_UID;
+		*gid = GLOBAL_ROOT_GID;
+		return;
+	}
+	cred = smap_cred(ctx);
+	*uid = cred->fsuid;
+	*gid = cred->fsgid;
 }
 
 /* Strict ASCII decimal s64 with an optional leading '-'. */
@@ -222,7 +302,9 @@ static int smap_mutation_check(const struct smap_mutation *m)
 	err = smap_check_key(m->klen);
 	if (err)
 		return err;
-	if (m->flags & ~SMAP_F_MODE)
+	if (m->flags & ~(SMAP_F_MODE | SMAP_F_EXCL))
+		return -EINVAL;
+	if ((m->flags & SMAP_F_EXCL) && m->op != SMAP_OP_SET)
 		return -EINVAL;
 	if ((m->flags & SMAP_F_MODE) && (m->mode & ~0777))
 		return -EINVAL;
@@ -242,16 +324,77 @@ static int smap_mutation_check(const struct smap_mutation *m)
 	}
 }
 
-/* Reserve @n bytes of the max_bytes budget; false if it would be exceeded. */
-static bool smap_bytes_reserve(s64 n)
+/*
+ * What an entry of @klen + @vlen bytes costs, as max_bytes and
+ * user_max_bytes count it (documented in smap(1) and the uapi header): the
+ * header, key and value rounded up as the allocator does (the entry's slab
+ * class up to SMAP_CLASS_MAX; beyond, kvmalloc() asks kmalloc first, whose
+ * sizes are powers of two, up to whole pages of power-of-two orders), plus
+ * SMAP_ENTRY_OVERHEAD.
+ */
+static u64 smap_cost(u32 klen, u32 vlen)
 {
-	u64 max = READ_ONCE(smap_max_bytes);
+	u64 size = sizeof(struct smap_entry) + (u64)klen + vlen;
 
-	if ((u64)atomic64_add_return(n, &smap_nbytes) > max) {
-		atomic64_sub(n, &smap_nbytes);
-		return false;
+	if (size <= SMAP_CLASS_MAX)
+		size = ALIGN(size, SMAP_CLASS_STEP);
+	else
+		size = roundup_pow_of_two(size);
+	return size + SMAP_ENTRY_OVERHEAD;
+}
+
+static s64 smap_entry_cost(const struct smap_entry *e)
+{
+	return e ? smap_cost(e->klen, e->vlen) : 0;
+}
+
+/* @uid's counter; created if @create (NULL only then, out of memory). */
+static struct smap_user *smap_user(kuid_t uid, bool create)
+{
+	unsigned long idx = __kuid_val(uid);
+	struct smap_user *u, *old;
+
+	u = xa_load(&smap_users, idx);
+	if (u || !create)
+		return u;
+	u = kzalloc(sizeof(*u), SMAP_GFP_USER);
+	if (!u)
+		return NULL;
+	old = xa_cmpxchg(&smap_users, idx, NULL, u, SMAP_GFP_USER);
+	if (old) {	/* someone else's went in first, or no memory */
+		kfree(u);
+		return xa_is_err(old) ? NULL : old;
 	}
-	return true;
+	return u;
+}
+
+/*
+ * Charge @n > 0 bytes to @u (owner @uid) and to the store: -EDQUOT past
+ * user_max_bytes (root has no limit), -ENOSPC past max_bytes.
+ */
+static int smap_charge(struct smap_user *u, kuid_t uid, s64 n)
+{
+	u64 umax = READ_ONCE(smap_user_max_bytes);
+
+	if ((u64)atomic64_add_return(n, &u->bytes) > umax && umax &&
+	    !uid_eq(uid, GLOBAL_ROOT_UID)) {
+		atomic64_sub(n, &u->bytes);
+		return -EDQUOT;
+	}
+	if ((u64)atomic64_add_return(n, &smap_charged) >
+	    READ_ONCE(smap_max_bytes)) {
+		atomic64_sub(n, &smap_charged);
+		atomic64_sub(n, &u->bytes);
+		return -ENOSPC;
+	}
+	return 0;
+}
+
+/* Give back @n bytes (or take more, unchecked, if negative). */
+static void smap_uncharge(struct smap_user *u, s64 n)
+{
+	atomic64_sub(n, &u->bytes);
+	atomic64_sub(n, &smap_charged);
 }
 
 /* ---- persistence ------------------------------------------------------- */
@@ -309,10 +452,33 @@ static int smap_prepare(const struct smap_mutation *m, struct smap_entry **ne)
 	return 0;
 }
 
+/*
+ * An existing key and a call that wants it created (SMAP_F_EXCL), or with
+ * a given mode (SMAP_F_MODE) that it does not have or for another owner:
+ * -EEXIST, so that a key squatted by another user is never used as if the
+ * caller had created it. A delete asks for neither.
+ */
+static int smap_check_exists(const struct smap_mutation *m,
+			     const struct smap_entry *old)
+{
+	kuid_t uid;
+	kgid_t gid;
+
+	if (m->flags & SMAP_F_EXCL)
+		return -EEXIST;
+	if (!(m->flags & SMAP_F_MODE) || m->op == SMAP_OP_DEL)
+		return 0;
+	smap_owner(m->ctx, &uid, &gid);
+	if (old->mode != m->mode || !uid_eq(old->uid, uid))
+		return -EEXIST;
+	return 0;
+}
+
 /* Decide what the mutation does to @old, under the stripe lock. */
 static int smap_decide(struct smap_mutation *m, struct smap_entry *old,
 		       struct smap_entry *ne)
 {
+	umode_t want = MAY_WRITE;
 	s64 cur = 0, res;
 	int err;
 
@@ -326,7 +492,13 @@ static int smap_decide(struct smap_mutation *m, struct smap_entry *old,
 			break;
 		}
 	} else {
-		err = smap_perm(old, MAY_WRITE, m->ctx);
+		err = smap_check_exists(m, old);
+		if (err)
+			return err;
+		/* incr and cas answer with what the value was: a read */
+		if (m->op == SMAP_OP_INCR || m->op == SMAP_OP_CAS)
+			want |= MAY_READ;
+		err = smap_perm(old, want, m->ctx);
 		if (err)
 			return err;
 	}
@@ -365,8 +537,7 @@ static int smap_decide(struct smap_mutation *m, struct smap_entry *old,
 		ne->gid = old->gid;
 		ne->mode = old->mode;
 	} else {
-		ne->uid = m->ctx->kernel ? GLOBAL_ROOT_UID : current_fsuid();
-		ne->gid = m->ctx->kernel ? GLOBAL_ROOT_GID : current_fsgid();
+		smap_owner(m->ctx, &ne->uid, &ne->gid);
 		ne->mode = (m->flags & SMAP_F_MODE) ? m->mode :
 						       SMAP_MODE_DEFAULT;
 	}
@@ -382,13 +553,18 @@ static s64 smap_entry_bytes(const struct smap_entry *e)
  * One mutation between its checks and its publication: staged under its
  * stripe mutex (decided, reserved, its record queued), then finished once
  * the record's verdict is in (published, or undone).
+ *
+ * The cost of a key counts against its owner (who keeps it across
+ * overwrites): a writer of someone else's writable key spends that owner's
+ * user_max_bytes, and replay restores every owner's count from the keys.
  */
 struct smap_txn {
 	struct smap_mutation *m;
 	unsigned int stripe;
 	struct smap_entry *old, *ne;
 	struct smap_log_rec *rec;	/* to wait for, or NULL */
-	s64 delta;			/* reserved bytes, if > 0 */
+	struct smap_user *owner;	/* whose user_max_bytes pays */
+	s64 delta;			/* charged bytes, if > 0 */
 	bool new_id;
 };
 
@@ -423,13 +599,20 @@ static int smap_txn_stage(struct smap_txn *t)
 	if (err)
 		return err;
 
-	delta = smap_entry_bytes(t->ne) - smap_entry_bytes(t->old);
-	if (delta > 0 && !smap_bytes_reserve(delta))
-		return -ENOSPC;
+	t->owner = smap_user(t->ne ? t->ne->uid : t->old->uid, true);
+	if (!t->owner)
+		return -ENOMEM;
+	delta = smap_entry_cost(t->ne) - smap_entry_cost(t->old);
+	if (delta > 0) {
+		err = smap_charge(t->owner, t->ne->uid, delta);
+		if (err)
+			return err;
+	}
 	t->delta = delta;
 	if (t->ne && !t->old) {
 		/* Reserve the id (a NULL entry): publishing cannot fail on it. */
-		err = xa_alloc(&smap_ids, &id, NULL, xa_limit_32b, GFP_KERNEL);
+		err = xa_alloc(&smap_ids, &id, NULL, xa_limit_32b,
+			       SMAP_GFP_USER);
 		if (err)
 			return err == -EBUSY ? -ENOSPC : err;
 		t->ne->id = id;
@@ -483,7 +666,9 @@ static int smap_txn_finish(struct smap_txn *t, int err)
 		m->status = SMAP_ST_DELETED;
 	}
 	if (t->delta < 0)
-		atomic64_add(t->delta, &smap_nbytes);
+		smap_uncharge(t->owner, -t->delta);
+	atomic64_add(smap_entry_bytes(ne) - smap_entry_bytes(old),
+		     &smap_nbytes);
 	if (old)
 		smap_entry_put(old);	/* the table's reference */
 	return 0;
@@ -492,7 +677,7 @@ undo:
 	if (t->new_id)
 		xa_erase(&smap_ids, ne->id);
 	if (t->delta > 0)
-		atomic64_sub(t->delta, &smap_nbytes);
+		smap_uncharge(t->owner, t->delta);
 	if (ne)
 		smap_entry_free(ne);
 	return err;
@@ -676,34 +861,55 @@ struct smap_entry *smap_store_peek(const void *key, u32 klen,
 	return e;
 }
 
+/*
+ * A key the mode bits do not let @ctx read is listed only with
+ * CAP_SYS_ADMIN, asked (outside RCU: it may audit) at the first such key
+ * and only then: the walk stops there, asks, and goes on from that key.
+ */
 enum smap_iter_end smap_store_iter(const void *prefix, u32 plen, u64 *cursor,
-				   smap_iter_fn fn, void *arg)
+				   const struct smap_ctx *ctx, smap_iter_fn fn,
+				   void *arg)
 {
-	XA_STATE(xas, &smap_ids, min(*cursor, SMAP_CURSOR_END));
 	enum smap_iter_end ret = SMAP_ITER_END;
+	int cap = -1;		/* CAP_SYS_ADMIN: not asked yet */
 	struct smap_entry *e;
 	unsigned int n = 0;
+	bool ask;
 
 	if (*cursor >= SMAP_CURSOR_END)
 		return SMAP_ITER_END;
+	do {
+		XA_STATE(xas, &smap_ids, *cursor);
 
-	rcu_read_lock();
-	xas_for_each(&xas, e, U32_MAX) {
-		if (xas_retry(&xas, e))
-			continue;
-		if (++n > SMAP_ITER_BUDGET_N) {
-			ret = SMAP_ITER_BUDGET;
-			break;
+		ask = false;
+		rcu_read_lock();
+		xas_for_each(&xas, e, U32_MAX) {
+			if (xas_retry(&xas, e))
+				continue;
+			if (++n > SMAP_ITER_BUDGET_N) {
+				ret = SMAP_ITER_BUDGET;
+				break;
+			}
+			if (e->klen < plen || memcmp(e->data, prefix, plen))
+				continue;
+			if (!smap_perm_mode(e, MAY_READ, ctx)) {
+				ask = cap < 0;
+				if (ask)
+					break;
+				if (!cap)
+					continue;
+			}
+			if (fn(arg, e)) {
+				ret = SMAP_ITER_STOPPED;
+				break;
+			}
 		}
-		if (e->klen < plen || memcmp(e->data, prefix, plen))
-			continue;
-		if (fn(arg, e)) {
-			ret = SMAP_ITER_STOPPED;
-			break;
-		}
-	}
-	*cursor = ret == SMAP_ITER_END ? SMAP_CURSOR_END : xas.xa_index;
-	rcu_read_unlock();
+		*cursor = ret == SMAP_ITER_END && !ask ? SMAP_CURSOR_END :
+							 xas.xa_index;
+		rcu_read_unlock();
+		if (ask)
+			cap = smap_capable(ctx);
+	} while (ask);
 	return ret;
 }
 
@@ -717,14 +923,23 @@ void smap_stat_op(enum smap_op op, int err)
 		this_cpu_inc(smap_pstats->errors);
 }
 
-void smap_store_stats(struct smap_stats *st)
+void smap_store_stats(struct smap_stats *st, const struct smap_ctx *ctx)
 {
+	struct smap_user *u;
+	kuid_t uid;
+	kgid_t gid;
 	int cpu, i;
 
 	memset(st, 0, sizeof(*st));
 	st->keys = atomic64_read(&smap_nkeys);
-	st->bytes = atomic64_read(&smap_nbytes);
+	st->bytes = atomic64_read(&smap_charged);
+	st->data_bytes = atomic64_read(&smap_nbytes);
 	st->max_bytes = READ_ONCE(smap_max_bytes);
+	st->user_max_bytes = READ_ONCE(smap_user_max_bytes);
+	smap_owner(ctx, &uid, &gid);
+	u = smap_user(uid, false);
+	if (u)
+		st->user_bytes = atomic64_read(&u->bytes);
 	for_each_possible_cpu(cpu) {
 		const struct smap_pcpu_stats *p = per_cpu_ptr(smap_pstats, cpu);
 
@@ -733,6 +948,25 @@ void smap_store_stats(struct smap_stats *st)
 		st->errors += READ_ONCE(p->errors);
 	}
 	smap_persist_fill_stats(st);
+}
+
+static int smap_account_one(void *arg, const void *key, u32 klen,
+			    const void *val, u32 vlen, kuid_t uid, kgid_t gid,
+			    umode_t mode)
+{
+	struct smap_user *u = smap_user(uid, true);
+	s64 n = smap_cost(klen, vlen);
+
+	if (!u)
+		return -ENOMEM;
+	atomic64_add(n, &u->bytes);
+	atomic64_add(n, &smap_charged);
+	return 0;
+}
+
+int smap_store_account(void)
+{
+	return smap_store_walk(smap_account_one, NULL);
 }
 
 /* ---- for the log: replay, compaction ----------------------------------- */
@@ -1017,10 +1251,16 @@ static void smap_free_one(void *ptr, void *arg)
 /* Nothing may use the store any more: interfaces are gone. */
 void smap_store_exit(void)
 {
+	struct smap_user *u;
+	unsigned long uid;
 	int i;
 
 	rhashtable_free_and_destroy(&smap_ht, smap_free_one, NULL);
 	xa_destroy(&smap_ids);
+	xa_for_each(&smap_users, uid, u)
+		kfree(u);
+	xa_destroy(&smap_users);
+	atomic64_set(&smap_charged, 0);
 	rcu_barrier();		/* every call_rcu() free has run */
 	smap_caches_destroy();
 	free_percpu(smap_pstats);

@@ -12,6 +12,8 @@
 
 #include <linux/compiler.h>
 #include <linux/types.h>
+#include <linux/fs.h>
+#include <linux/gfp.h>
 #include <linux/rhashtable-types.h>
 #include <linux/refcount.h>
 #include <linux/rcupdate.h>
@@ -22,6 +24,13 @@
 extern unsigned int smap_key_max;
 extern unsigned int smap_value_max;
 extern unsigned long long smap_max_bytes;
+extern unsigned long long smap_user_max_bytes;
+
+/*
+ * Allocations a caller's request causes: charged to its memory cgroup, and
+ * failing with -ENOMEM rather than invoking the OOM killer.
+ */
+#define SMAP_GFP_USER	(GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | __GFP_NOWARN)
 
 /*
  * 48 bytes of header: memory per key is the benchmark's target, so keep it
@@ -50,12 +59,28 @@ static inline const u8 *smap_entry_val(const struct smap_entry *e)
 	return e->data + e->klen;
 }
 
-/* Who asks: a user (permission checks, current's credentials) or the kernel. */
+/*
+ * Who asks: the kernel (no checks, keys owned by root) or a user. A user is
+ * judged by @cred (the mode bits, the owner of a key it creates): the
+ * credentials of whoever opened the file or netlink socket the request came
+ * through, NULL for current's. CAP_SYS_ADMIN bypasses the mode bits only if
+ * current has it and, when @file is set, that file's opener had it too (as
+ * netlink_capable() asks): an fd handed to a privileged process grants no
+ * more than its opener had.
+ */
 struct smap_ctx {
 	bool kernel;
+	const struct cred *cred;
+	const struct file *file;
 };
-extern const struct smap_ctx smap_ctx_user;
+extern const struct smap_ctx smap_ctx_user;	/* current's credentials */
 extern const struct smap_ctx smap_ctx_kernel;
+
+/* The credentials of the opener of @file: what a transport puts in ctx. */
+static inline struct smap_ctx smap_ctx_file(const struct file *file)
+{
+	return (struct smap_ctx){ .cred = file->f_cred, .file = file };
+}
 
 /* One mutation: filled by the interface, executed by smap_store_apply(). */
 struct smap_mutation {
@@ -68,7 +93,7 @@ struct smap_mutation {
 	u32 olen;
 	s64 delta;		/* INCR in */
 	s64 result;		/* INCR out */
-	u32 flags;		/* SMAP_F_MODE */
+	u32 flags;		/* SMAP_F_MODE, SMAP_F_EXCL */
 	umode_t mode;
 	u32 status;		/* out: enum smap_status */
 	const struct smap_ctx *ctx;
@@ -121,7 +146,8 @@ struct smap_entry *smap_store_peek(const void *key, u32 klen,
 				   const struct smap_ctx *ctx);
 
 /*
- * Walk the keys starting with @prefix in id order from *@cursor, under RCU:
+ * Walk the keys starting with @prefix that @ctx may read, in id order from
+ * *@cursor, under RCU:
  * @fn must not sleep and returns nonzero to stop, leaving *@cursor at that
  * entry so the next walk retries it. A key present for the whole walk is
  * seen exactly once across successive calls.
@@ -133,10 +159,17 @@ enum smap_iter_end {
 };
 typedef int (*smap_iter_fn)(void *arg, const struct smap_entry *e);
 enum smap_iter_end smap_store_iter(const void *prefix, u32 plen, u64 *cursor,
-				   smap_iter_fn fn, void *arg);
+				   const struct smap_ctx *ctx, smap_iter_fn fn,
+				   void *arg);
 
-/* Statistics. */
+/* Statistics; user_bytes is @ctx's (its fsuid's keys). */
 void smap_stat_op(enum smap_op op, int err);
-void smap_store_stats(struct smap_stats *st);
+void smap_store_stats(struct smap_stats *st, const struct smap_ctx *ctx);
+
+/*
+ * After replay, before any interface exists: count what every entry costs,
+ * in total and per owner (replay counts key and value bytes only).
+ */
+int smap_store_account(void);
 
 #endif /* SMAP_STORE_H */

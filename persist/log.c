@@ -116,7 +116,9 @@ struct smap_log_rec *smap_log_rec_alloc(int op, const void *key, u32 klen,
 	struct smap_log_rec *rec;
 	u8 *p;
 
-	rec = kvmalloc(offsetof(struct smap_log_rec, hdr) + len, GFP_KERNEL);
+	/* the caller's: charged to its memory cgroup, ENOMEM there */
+	rec = kvmalloc(offsetof(struct smap_log_rec, hdr) + len,
+		       GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | __GFP_NOWARN);
 	if (!rec)
 		return NULL;
 	rec->waiter = false;

@@ -3,7 +3,8 @@
  * smap-abi: raw-ioctl and raw-netlink edge cases for /dev/shared_map.
  *
  * usage: smap-abi SECTION   (basic limits errors incr cas list batch stats
- *                             perm nl enospc MAXBYTES)
+ *                             perm nl enospc MAXBYTES fdpass fill CGROUP
+ *                             bigbatch CGROUP)
  * Prints one "ok"/"FAIL" line per check; exits 1 if any check failed.
  */
 #include <errno.h>
@@ -278,13 +279,32 @@ static void t_basic(void)
 	TRUE(kv.status == SMAP_ST_NOT_FOUND, "get missing: status NOT_FOUND");
 
 	expect(kset_mode("m", 1, "x", 1, 0600, NULL), 0, "set with mode 0600");
-	expect(kset_mode("m", 1, "y", 1, 0644, NULL), 0, "overwrite with mode");
+	expect(kset_mode("m", 1, "y", 1, 0644, NULL), -EEXIST,
+	       "overwrite asking another mode: EEXIST");
+	TRUE(kis("m", "x"), "refused overwrite changed nothing");
+	expect(kset_mode("m", 1, "y", 1, 0600, NULL), 0,
+	       "overwrite asking the key's own mode");
 	expect(kget("m", 1, buf, sizeof(buf), &kv), 0, "get moded key");
-	TRUE(kv.mode == 0600, "overwrite keeps the creation mode");
+	TRUE(kv.mode == 0600 && kis("m", "y"), "overwrite keeps the creation mode");
 	expect(kset_mode("m2", 2, "x", 1, 01000, NULL), -EINVAL,
 	       "mode outside 0777");
-	kv = (struct smap_kv){ .key = p2u("m3"), .key_len = 2, .flags = 2 };
+	kv = (struct smap_kv){ .key = p2u("m3"), .key_len = 2, .flags = 4 };
 	expect(xioctl(SMAP_IOC_SET, &kv), -EINVAL, "unknown flag");
+	kdel("x1", 2, NULL);
+	kv = (struct smap_kv){ .key = p2u("x1"), .key_len = 2, .value = p2u("a"),
+			       .value_len = 1, .flags = SMAP_F_EXCL };
+	expect(xioctl(SMAP_IOC_SET, &kv), 0, "SMAP_F_EXCL creates");
+	TRUE(kv.status == SMAP_ST_CREATED, "SMAP_F_EXCL: status CREATED");
+	kv.value = p2u("b");
+	expect(xioctl(SMAP_IOC_SET, &kv), -EEXIST, "SMAP_F_EXCL on an existing key");
+	TRUE(kis("x1", "a"), "SMAP_F_EXCL refused: value kept");
+	{
+		struct smap_incr in = { .key = p2u("x1"), .key_len = 2,
+					.flags = SMAP_F_EXCL };
+
+		expect(xioctl(SMAP_IOC_INCR, &in), -EINVAL,
+		       "SMAP_F_EXCL is for set only");
+	}
 	t_sizes();
 	t_fresh_page();
 }
@@ -737,8 +757,22 @@ static void t_stats(void)
 	TRUE(b.ops[SMAP_OP_CAS] == a.ops[SMAP_OP_CAS] + 1, "stats: one cas");
 	TRUE(b.errors == a.errors + 1, "stats: one error");
 	TRUE(b.keys == a.keys + 1, "stats: one more key");
-	TRUE(b.bytes == a.bytes + 3, "stats: bytes = key + value bytes");
+	TRUE(b.data_bytes == a.data_bytes + 3,
+	     "stats: data_bytes = key + value bytes");
+	/* 48 + 2 + 1 -> 64 (16-byte class), + 32 for bucket and id slot */
+	TRUE(b.bytes == a.bytes + 96, "stats: bytes = what the entry costs");
+	TRUE(b.user_bytes == b.bytes - a.bytes + a.user_bytes,
+	     "stats: user_bytes: root's keys");
 	TRUE(b.max_bytes == 64ull << 20, "stats: max_bytes default 64 MiB");
+}
+
+/* the device opened again: requests are judged by the opener */
+static void reopen(void)
+{
+	close(fd);
+	fd = open(SMAP_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		report(0, "open %s again: %s", SMAP_DEVICE_PATH, strerror(errno));
 }
 
 /* run in a child with the given ids; returns the child's fail count */
@@ -755,6 +789,7 @@ static int as_user(uid_t uid, gid_t gid, void (*fn)(void))
 			report(0, "drop privileges to %d", (int)uid);
 			exit(1);
 		}
+		reopen();
 		fails = 0;
 		fn();
 		fflush(stdout);
@@ -813,6 +848,7 @@ static void t_perm(void)
 	if (fork() == 0) {
 		if (setresgid(1000, 1000, 1000))
 			exit(1);
+		reopen();
 		kset_mode("g640", 4, "1", 1, 0640, NULL);
 		kset_mode("g660", 4, "1", 1, 0660, NULL);
 		exit(0);
@@ -852,35 +888,76 @@ static void wipe(void)
 	}
 }
 
-/* max_bytes is set to MAXBYTES by the caller */
+/* What an entry costs (smap(1), struct smap_stats): the module's formula. */
+static uint64_t cost(uint32_t klen, uint32_t vlen)
+{
+	uint64_t size = 48 + (uint64_t)klen + vlen, p = 1;
+
+	if (size <= 256)
+		return ((size + 15) & ~15ull) + 32;
+	while (p < size)
+		p <<= 1;
+	return p + 32;
+}
+
+/*
+ * max_bytes is set to MAXBYTES by the caller. Sets, overwrites and
+ * deletes of keys of many sizes against a model of what they cost: each
+ * is refused with ENOSPC exactly when it would take the store's cost past
+ * max_bytes, and a refused one stores nothing.
+ */
 static void t_enospc(long max)
 {
 	char *v = calloc(1, max + 1);
+	uint64_t used = 0, have[16] = { 0 };
 	struct smap_stats st;
-	uint32_t vl = max - 1 - 100;	/* key "a" + value: max - 100 */
+	int nok = 0, nfull = 0, bad = 0;
 
 	wipe();
 	kstats(&st);
 	TRUE(st.keys == 0 && st.bytes == 0, "store emptied");
-
 	memset(v, 'x', max);
-	expect(kset_mode("a", 1, v, vl, -1, NULL), 0, "fill to max_bytes - 100");
-	expect(kset_mode("b", 1, v, 100, -1, NULL), -ENOSPC,
-	       "one byte over max_bytes");
-	expect(kget("b", 1, NULL, 0, NULL), -ENOENT, "nothing stored");
-	expect(kincr("n", 1, NULL), 0, "incr creates 2 bytes");
-	expect(kset_mode("b", 1, v, 97, -1, NULL), 0, "exactly max_bytes");
-	kstats(&st);
-	TRUE(st.bytes == (uint64_t)max && st.keys == 3,
-	     "stats: bytes == max_bytes");
-	expect(kincr("n", 9, NULL), -ENOSPC, "incr growing 1 -> 10: ENOSPC");
-	TRUE(kis("n", "1"), "incr refused: value unchanged");
-	expect(kset_mode("a", 1, v, vl + 1, -1, NULL), -ENOSPC,
-	       "overwrite growing by 1");
-	expect(kset_mode("a", 1, v, vl - 10, -1, NULL), 0, "overwrite shrinking");
-	expect(kset_mode("a", 1, v, vl, -1, NULL), 0, "overwrite back to size");
-	expect(kdel("b", 1, NULL), 0, "delete frees space");
-	expect(kset_mode("b", 1, v, 97, -1, NULL), 0, "space reusable");
+	for (int i = 0; i < 200; i++) {
+		uint32_t vl = (uint32_t)((i * 7919u) % (max / 3 + 1));
+		int k = i % 16, r;
+		char key[4] = { 'k', (char)('a' + k), 0 };
+		uint64_t c = i % 5 == 4 ? 0 : cost(2, vl);
+		int full = c > have[k] && used - have[k] + c > (uint64_t)max;
+
+		r = c ? kset_mode(key, 2, v, vl, -1, NULL) : kdel(key, 2, NULL);
+		if (!c && !have[k]) {
+			bad |= r != -ENOENT;
+			continue;
+		}
+		if (full) {
+			nfull++;
+			bad |= r != -ENOSPC;
+			if (r != -ENOSPC)
+				report(0, "op %d: %d bytes over max_bytes: %s",
+				       i, (int)(used - have[k] + c - max), ename(r));
+		} else {
+			nok++;
+			bad |= r != 0;
+			if (r)
+				report(0, "op %d: within max_bytes: %s", i, ename(r));
+			used += c - have[k];
+			have[k] = c;
+		}
+		kstats(&st);
+		if (st.bytes != used) {
+			report(0, "op %d: stats bytes %llu, model %llu", i,
+			       (unsigned long long)st.bytes,
+			       (unsigned long long)used);
+			bad = 1;
+			break;
+		}
+	}
+	TRUE(!bad && nfull > 5 && nok > 50,
+	     "200 sets and deletes: ENOSPC exactly past max_bytes as the cost formula counts");
+	wipe();
+	expect(kset_mode("a", 1, v, max - 48 - 1 - 32, -1, NULL), -ENOSPC,
+	       "key + value of max_bytes - 80: over, once its cost counts");
+	expect(kget("a", 1, NULL, 0, NULL), -ENOENT, "nothing stored");
 	free(v);
 }
 
@@ -1177,6 +1254,283 @@ static void t_nl(void)
 }
 
 /* KEY holds VALUE, owned by UID with MODE (octal) */
+/* ---- a descriptor opened by uid 1000, used by root ----------------------- */
+
+static int send_fds(int sock, const int *fds, int n)
+{
+	char data = 'x', cbuf[CMSG_SPACE(2 * sizeof(int))] = { 0 };
+	struct iovec iov = { .iov_base = &data, .iov_len = 1 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = cbuf,
+			     .msg_controllen = CMSG_SPACE(n * sizeof(int)) };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(n * sizeof(int));
+	memcpy(CMSG_DATA(c), fds, n * sizeof(int));
+	return sendmsg(sock, &mh, 0) == 1 ? 0 : -1;
+}
+
+static int recv_fds(int sock, int *fds, int n)
+{
+	char data, cbuf[CMSG_SPACE(2 * sizeof(int))];
+	struct iovec iov = { .iov_base = &data, .iov_len = 1 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *c;
+
+	if (recvmsg(sock, &mh, 0) != 1)
+		return -1;
+	c = CMSG_FIRSTHDR(&mh);
+	if (!c || c->cmsg_type != SCM_RIGHTS ||
+	    c->cmsg_len != CMSG_LEN(n * sizeof(int)))
+		return -1;
+	memcpy(fds, CMSG_DATA(c), n * sizeof(int));
+	return 0;
+}
+
+/* Keys of a listing through the device (fd) that start with prefix. */
+static int list_count(const char *prefix, const char *key)
+{
+	static char buf[65536];
+	struct smap_list l = { .prefix = p2u(prefix), .prefix_len = strlen(prefix),
+			       .buf = p2u(buf), .buf_len = sizeof(buf) };
+	uint32_t off = 0;
+	int seen = 0;
+
+	if (xioctl(SMAP_IOC_LIST, &l))
+		return -1;
+	for (uint32_t i = 0; i < l.count; i++) {
+		uint32_t len;
+
+		memcpy(&len, buf + off, 4);
+		seen += len == strlen(key) && !memcmp(buf + off + 4, key, len);
+		off += 4 + ((len + 3) & ~3u);
+	}
+	return seen;
+}
+
+/* the dump's keys: is key among them? */
+static int nl_list_has(const char *key)
+{
+	struct abuf a = { .len = 0 };
+	int count = 0, seen = 0;
+
+	if (nl_send(fam, SMAP_CMD_LIST, a.b, 0, NLM_F_DUMP))
+		return -1;
+	for (;;) {
+		ssize_t len = recv(nl, rbuf, sizeof(rbuf), 0);
+		struct nlmsghdr *n = (void *)rbuf;
+
+		if (len < 0)
+			return -1;
+		for (; NLMSG_OK(n, len); n = NLMSG_NEXT(n, len)) {
+			if (n->nlmsg_type == NLMSG_DONE)
+				return seen;
+			if (n->nlmsg_type == NLMSG_ERROR)
+				return -1;
+			parse_attrs(n);
+			count++;
+			seen += ra[SMAP_A_KEY] &&
+				ra[SMAP_A_KEY]->nla_len == NLA_HDRLEN + strlen(key) &&
+				!memcmp((char *)ra[SMAP_A_KEY] + NLA_HDRLEN, key,
+					strlen(key));
+		}
+	}
+}
+
+static int nl_get(const char *k)
+{
+	struct abuf a = { .len = 0 };
+
+	aput(&a, SMAP_A_KEY, k, strlen(k));
+	return nl_req(fam, SMAP_CMD_GET, &a, 0, NULL);
+}
+
+static int nl_set(const char *k, const char *v)
+{
+	struct abuf a = { .len = 0 };
+
+	aput(&a, SMAP_A_KEY, k, strlen(k));
+	aput(&a, SMAP_A_VALUE, v, strlen(v));
+	return nl_req(fam, SMAP_CMD_SET, &a, 0, NULL);
+}
+
+/*
+ * The class of CVE-2014-0181: uid 1000 opens /dev/shared_map and a generic
+ * netlink socket and hands them (SCM_RIGHTS) to a root process. Requests
+ * through them are judged as uid 1000's: root's 0600 key stays unreadable
+ * and unlisted, what they create is uid 1000's, recover is refused; root's
+ * own descriptors still read it.
+ */
+static void t_fdpass(void)
+{
+	int sv[2], ufd[2] = { -1, -1 }, rootfd = fd, rootnl, r;
+	struct smap_kv kv;
+	char buf[64];
+	pid_t p;
+
+	expect(nl_family(), 0, "root: resolve the netlink family");
+	rootnl = nl;
+	kdel("fp-new", 6, NULL);
+	kdel("fp-nlnew", 8, NULL);
+	expect(kset_mode("fp-secret", 9, "s3cr3t", 6, 0600, NULL), 0,
+	       "root: sets fp-secret 0600");
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv)) {
+		report(0, "socketpair: %s", strerror(errno));
+		return;
+	}
+	fflush(stdout);
+	p = fork();
+	if (p == 0) {
+		struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+		int fds[2];
+
+		if (setgroups(0, NULL) || setresgid(1000, 1000, 1000) ||
+		    setresuid(1000, 1000, 1000)) {
+			report(0, "drop privileges to 1000");
+			exit(1);
+		}
+		fds[0] = open(SMAP_DEVICE_PATH, O_RDWR);
+		fds[1] = socket(AF_NETLINK, SOCK_RAW, NETLINK_GENERIC);
+		close(sv[0]);
+		if (fds[0] < 0 || fds[1] < 0 ||
+		    bind(fds[1], (void *)&sa, sizeof(sa)) ||
+		    send_fds(sv[1], fds, 2)) {
+			report(0, "uid 1000: open and send the fds: %s",
+			       strerror(errno));
+			exit(1);
+		}
+		exit(0);
+	}
+	close(sv[1]);	/* the child's end: recv sees EOF if it failed */
+	r = recv_fds(sv[0], ufd, 2);	/* once: TRUE() evaluates twice */
+	TRUE(r == 0, "root: got uid 1000's device fd and netlink socket");
+	waitpid(p, NULL, 0);
+	close(sv[0]);
+	if (ufd[0] < 0 || ufd[1] < 0)
+		return;
+
+	/* the ioctl path */
+	TRUE(geteuid() == 0, "running as root");
+	fd = ufd[0];
+	expect(kget("fp-secret", 9, buf, sizeof(buf), NULL), -EACCES,
+	       "ioctl, uid 1000's fd used by root: 0600 root key unreadable");
+	expect(kset("fp-secret", "forged"), -EACCES,
+	       "ioctl, uid 1000's fd used by root: not writable");
+	r = list_count("fp-", "fp-secret");
+	TRUE(r == 0, "ioctl, uid 1000's fd used by root: list does not show it");
+	expect(kset("fp-new", "x"), 0, "ioctl, uid 1000's fd: creates fp-new");
+	expect(xioctl(SMAP_IOC_RECOVER, NULL), -EPERM,
+	       "ioctl, uid 1000's fd used by root: recover refused");
+	fd = rootfd;
+	kget("fp-new", 6, NULL, 0, &kv);
+	TRUE(kv.uid == 1000 && kv.gid == 1000,
+	     "ioctl: the key it created is uid 1000's");
+	expect(kget("fp-secret", 9, buf, sizeof(buf), NULL), 0,
+	       "ioctl, root's own fd: reads it");
+	r = list_count("fp-", "fp-secret");
+	TRUE(r == 1, "ioctl, root's own fd: lists it");
+
+	/* the netlink path */
+	nl = ufd[1];
+	expect(nl_get("fp-secret"), -EACCES,
+	       "netlink, uid 1000's socket used by root: 0600 root key unreadable");
+	expect(nl_set("fp-secret", "forged"), -EACCES,
+	       "netlink, uid 1000's socket used by root: not writable");
+	r = nl_list_has("fp-secret");
+	TRUE(r == 0, "netlink, uid 1000's socket used by root: the dump does not show it");
+	expect(nl_set("fp-nlnew", "x"), 0, "netlink, uid 1000's socket: creates fp-nlnew");
+	kget("fp-nlnew", 8, NULL, 0, &kv);
+	TRUE(kv.uid == 1000 && kv.gid == 1000,
+	     "netlink: the key it created is uid 1000's");
+	nl = rootnl;
+	expect(nl_get("fp-secret"), 0, "netlink, root's own socket: reads it");
+	r = nl_list_has("fp-secret");
+	TRUE(r == 1, "netlink, root's own socket: the dump shows it");
+	TRUE(kis("fp-secret", "s3cr3t"), "fp-secret unchanged");
+	close(ufd[0]);
+	close(ufd[1]);
+}
+
+/* ---- memory cgroups --------------------------------------------------- */
+
+/* Move this process into cgroup directory cg (its pages so far stay out). */
+static int join_cgroup(const char *cg)
+{
+	char path[256], pid[32];
+	int f, n, r;
+
+	snprintf(path, sizeof(path), "%s/cgroup.procs", cg);
+	f = open(path, O_WRONLY);
+	if (f < 0)
+		return -errno;
+	n = snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
+	r = write(f, pid, n) == n ? 0 : -errno;
+	close(f);
+	return r;
+}
+
+/*
+ * In the memory cgroup cg (its memory.max small): set 64 KiB values until
+ * the store refuses. Every entry is charged to the writer's cgroup, so
+ * the writer gets ENOMEM, not the machine. Keys fill-N; deleted by the
+ * caller.
+ */
+static void t_fill(const char *cg)
+{
+	static char v[65536];
+	char key[32];
+	int i, r = 0;
+
+	memset(v, 'f', sizeof(v));
+	expect(join_cgroup(cg), 0, "fill: join the memory cgroup");
+	for (i = 0; i < 512 && !r; i++) {
+		snprintf(key, sizeof(key), "fill-%d", i);
+		r = kset_mode(key, strlen(key), v, sizeof(v), -1, NULL);
+	}
+	report(r == -ENOMEM && i > 4,
+	       "fill: the writer in a small memory cgroup gets ENOMEM (%s) after %d sets of 64 KiB",
+	       ename(r), i - 1);
+}
+
+/*
+ * A 16 MiB batch of 16 deletes, each carrying 1 MiB of value bytes (which
+ * a delete ignores), from a buffer never written but for the headers, so
+ * the user's pages are the shared zero page: in a memory cgroup of a few
+ * MiB it runs whole, since the module holds a window of it at a time.
+ */
+static void t_bigbatch(const char *cg)
+{
+	const size_t ent = 1 << 20, n = 16;
+	char *buf = mmap(NULL, n * ent, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	struct smap_batch b = { .ops = p2u(buf), .len = n * ent, .count = n };
+	int r, bad = 0;
+
+	if (buf == MAP_FAILED) {
+		report(0, "mmap 16 MiB");
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct smap_batch_op *op = (void *)(buf + i * ent);
+
+		op->op = SMAP_OP_DEL;
+		op->key_len = 2;
+		op->value_len = ent - sizeof(*op) - 8;
+		memcpy(op + 1, "zz", 2);
+	}
+	expect(join_cgroup(cg), 0, "bigbatch: join the memory cgroup");
+	r = xioctl(SMAP_IOC_BATCH, &b);
+	expect(r, 0, "bigbatch: a 16 MiB batch in a small memory cgroup");
+	for (size_t i = 0; i < n; i++)
+		bad |= ((struct smap_batch_op *)(void *)(buf + i * ent))->error != -ENOENT;
+	TRUE(b.done == n && b.failed == n && !bad,
+	     "bigbatch: every entry processed (ENOENT each)");
+	munmap(buf, n * ent);
+}
+
 static void t_expect(const char *k, const char *v, unsigned long uid,
 		     unsigned long mode)
 {
@@ -1217,6 +1571,12 @@ int main(int argc, char **argv)
 		t_perm();
 	else if (!strcmp(s, "nl"))
 		t_nl();
+	else if (!strcmp(s, "fdpass"))
+		t_fdpass();
+	else if (!strcmp(s, "fill") && argc > 2)
+		t_fill(argv[2]);
+	else if (!strcmp(s, "bigbatch") && argc > 2)
+		t_bigbatch(argv[2]);
 	else if (!strcmp(s, "expect") && argc > 5)
 		t_expect(argv[2], argv[3], strtoul(argv[4], NULL, 10),
 			 strtoul(argv[5], NULL, 8));
@@ -1224,7 +1584,8 @@ int main(int argc, char **argv)
 		t_enospc(atol(argv[2]));
 	else {
 		fprintf(stderr, "usage: smap-abi basic|limits|errors|incr|cas|"
-			"list|batch|stats|perm|nl|enospc MAXBYTES|expect KEY VALUE UID MODE\n");
+			"list|batch|stats|perm|nl|fdpass|enospc MAXBYTES|fill CGROUP|bigbatch CGROUP|"
+			"expect KEY VALUE UID MODE\n");
 		return 2;
 	}
 	printf("smap-abi %s: %d checks, %d failed\n", s, checks, fails);

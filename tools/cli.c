@@ -13,28 +13,31 @@ static const struct {
 	int min, max;		/* positional arguments */
 	const char *usage;
 } cmds[] = {
-	{ "set", CLI_SET, 2, 2, "set [--mode MODE] KEY VALUE" },
+	{ "set", CLI_SET, 2, 2, "set [--new] [--mode MODE] KEY VALUE" },
 	{ "get", CLI_GET, 1, 1, "get KEY" },
 	{ "del", CLI_DEL, 1, 1, "del KEY" },
 	{ "incr", CLI_INCR, 1, 2, "incr [--mode MODE] KEY [DELTA]" },
 	{ "cas", CLI_CAS, 3, 3, "cas [--mode MODE] KEY OLD NEW" },
 	{ "list", CLI_LIST, 0, 1, "list [PREFIX]" },
 	{ "stats", CLI_STATS, 0, 0, "stats [--json]" },
-	{ "batch", CLI_BATCH, 0, 1, "batch [--mode MODE] [FILE]" },
+	{ "batch", CLI_BATCH, 0, 1, "batch [--new] [--mode MODE] [FILE]" },
 	{ "help", CLI_HELP, 0, 1, "help" },
 };
 
 void smap_cli_usage(FILE *f)
 {
 	fputs("usage: smap [--netlink|--ioctl] COMMAND [ARGS]\n"
-	      "  set [--mode MODE] KEY VALUE   store VALUE (- reads stdin)\n"
+	      "  set [--new] [--mode MODE] KEY VALUE\n"
+	      "                                store VALUE (- reads stdin); --new:\n"
+	      "                                only if KEY does not exist yet\n"
 	      "  get KEY                       print the value (raw, no newline)\n"
 	      "  del KEY                       delete the key\n"
 	      "  incr [--mode MODE] KEY [DELTA] add DELTA (default 1), print the result\n"
 	      "  cas [--mode MODE] KEY OLD NEW set NEW if the value is OLD\n"
 	      "  list [PREFIX]                 keys starting with PREFIX, one a line\n"
 	      "  stats [--json]                store statistics\n"
-	      "  batch [--mode MODE] [FILE]    lines 'set KEY VALUE', 'del KEY',\n"
+	      "  batch [--new] [--mode MODE] [FILE]\n"
+	      "                                lines 'set KEY VALUE', 'del KEY',\n"
 	      "                                'incr KEY [DELTA]' from FILE or stdin\n"
 	      "  help, --help                  this text\n"
 	      "  --version                     print the version\n"
@@ -123,6 +126,10 @@ int smap_cli_parse(int argc, char **argv, struct smap_cli *c,
 				mv = a + 7;
 			} else if (!strcmp(a, "--json") && c->cmd == CLI_STATS) {
 				c->json = true;
+				continue;
+			} else if (!strcmp(a, "--new") &&
+				   (c->cmd == CLI_SET || c->cmd == CLI_BATCH)) {
+				c->excl = true;
 				continue;
 			} else {
 				return bad(err, errlen, "%s: unknown option '%s' (usage: smap %s)",
@@ -256,6 +263,9 @@ void smap_cli_print_stats(FILE *f, const struct smap_stats *st, bool json)
 		{ "keys", st->keys },
 		{ "bytes", st->bytes },
 		{ "max_bytes", st->max_bytes },
+		{ "data_bytes", st->data_bytes },
+		{ "user_bytes", st->user_bytes },
+		{ "user_max_bytes", st->user_max_bytes },
 		{ "errors", st->errors },
 		{ "log_bytes", st->log_bytes },
 		{ "log_records", st->log_records },

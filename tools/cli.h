@@ -17,6 +17,7 @@ struct smap_cli {
 	enum cli_cmd cmd;
 	const char *name;	/* command name for messages */
 	unsigned int mode;	/* 0: default */
+	bool excl;		/* set, batch: --new (create only) */
 	bool json;
 	const char *key, *value, *old, *prefix;
 	const char *file;	/* batch: NULL or "-" for stdin */

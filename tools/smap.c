@@ -31,6 +31,20 @@ static void die(int status, const char *fmt, ...)
 	exit(status);
 }
 
+/* Who owns c's key, which counts against that owner's quota: ourselves
+ * if it does not exist yet (or we may not read it). */
+static unsigned int key_owner(const struct smap_cli *c)
+{
+	struct smap_keyinfo ki;
+	size_t vlen;
+	char b;
+
+	if (c->key && (smap_get_buf(h, c->key, strlen(c->key), &b, 0, &vlen,
+				    &ki) == 0 || errno == ERANGE))
+		return ki.uid;
+	return (unsigned int)geteuid();
+}
+
 /* report a failed library call (errno) for command c and exit */
 __attribute__((noreturn))
 static void fail_op(const struct smap_cli *c, int op)
@@ -41,6 +55,16 @@ static void fail_op(const struct smap_cli *c, int op)
 
 	if (h && smap_limits(h, &lim) == 0)
 		lp = &lim;
+	if (err == EEXIST && c->excl)
+		die(2, "%s: key exists (--new creates only; choose another key)",
+		    c->name);
+	if (err == EEXIST)
+		die(2, "%s: key exists with another owner or mode; nothing changed (someone else may have created it first: see SECURITY in smap(1))",
+		    c->name);
+	if (err == EDQUOT)
+		die(2, "%s: quota exceeded for uid %u (user_max_bytes %llu: what one owner's keys may cost; delete some)",
+		    c->name, key_owner(c),
+		    lp ? (unsigned long long)lp->user_max_bytes : 0ULL);
 	smap_errmsg(op, err, lp, msg, sizeof(msg));
 	die(err == ENOENT && (c->cmd == CLI_GET || c->cmd == CLI_DEL) ? 1 : 2,
 	    "%s: %s", c->name, msg);
@@ -148,7 +172,8 @@ static void batch_parse(const struct smap_cli *c, FILE *in, struct batch_run *r)
 				die(2, "batch: out of memory");
 		}
 		if (l.op == SMAP_OP_SET)
-			e = smap_batch_set(b, l.key, l.klen, l.value, l.vlen, c->mode);
+			e = smap_batch_set_flags(b, l.key, l.klen, l.value, l.vlen, c->mode,
+						 c->excl ? SMAP_SET_EXCL : 0);
 		else if (l.op == SMAP_OP_DEL)
 			e = smap_batch_del(b, l.key, l.klen);
 		else if (c->mode)
@@ -257,7 +282,8 @@ int main(int argc, char **argv)
 		vlen = strlen(v);
 		if (!strcmp(v, "-"))
 			v = in = read_stdin(&c, &vlen);
-		if (smap_set(h, c.key, strlen(c.key), v, vlen, c.mode, &st) < 0)
+		if (smap_set_flags(h, c.key, strlen(c.key), v, vlen, c.mode,
+				   c.excl ? SMAP_SET_EXCL : 0, &st) < 0)
 			fail_op(&c, SMAP_OP_SET);
 		break;
 	}

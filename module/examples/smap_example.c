@@ -19,6 +19,15 @@ static const char ctr[] = "smap_example/counter";
 
 static int passed, failed;
 
+/*
+ * squat=KEY: KEY was created by a user (the attacker test does): a mode
+ * asked of it and an exclusive create must both fail with -EEXIST and
+ * leave it as it was, rather than store a value into the user's key.
+ */
+static char *squat;
+module_param(squat, charp, 0444);
+MODULE_PARM_DESC(squat, "A key a user created: check the kernel will not write into it");
+
 static void smap_check(bool ok, const char *what)
 {
 	if (ok) {
@@ -48,10 +57,17 @@ static int __init smap_example_init(void)
 	s64 res = 0;
 
 	smap_del(ctr, strlen(ctr));	/* a leftover from an earlier load */
+	smap_del(key, strlen(key));
 
-	CHECK(smap_set(key, strlen(key), "hello", 5, 0644) == 0);
+	CHECK(smap_create(key, strlen(key), "hello", 5, 0644) == 0);
 	CHECK(smap_value_is(key, "hello"));
-	CHECK(smap_set(key, strlen(key), "world", 5, 0600) == 0);
+	/* create only: the key exists now */
+	CHECK(smap_create(key, strlen(key), "again", 5, 0644) == -EEXIST);
+	CHECK(smap_value_is(key, "hello"));
+	/* a mode the existing key does not have: refused, nothing changed */
+	CHECK(smap_set(key, strlen(key), "world", 5, 0600) == -EEXIST);
+	CHECK(smap_value_is(key, "hello"));
+	CHECK(smap_set(key, strlen(key), "world", 5, 0644) == 0);
 	CHECK(smap_value_is(key, "world"));
 	CHECK(smap_get(key, strlen(key), small, &len) == -ERANGE && len == 5);
 	CHECK(smap_set(key, 0, "x", 1, 0644) == -EINVAL);
@@ -70,6 +86,17 @@ static int __init smap_example_init(void)
 	CHECK(smap_get(ctr, strlen(ctr), small, &len) == -ENOENT);
 	CHECK(smap_del(ctr, strlen(ctr)) == -ENOENT);
 	CHECK(smap_cas(ctr, strlen(ctr), "", 0, "1", 1) == -ENOENT);
+
+	if (squat) {
+		u32 n = strlen(squat);
+		char buf[64];
+
+		len = sizeof(buf);
+		CHECK(smap_set(squat, n, "SECRET", 6, 0600) == -EEXIST);
+		CHECK(smap_create(squat, n, "SECRET", 6, 0600) == -EEXIST);
+		CHECK(smap_get(squat, n, buf, &len) == 0 &&
+		      (len != 6 || memcmp(buf, "SECRET", 6)));
+	}
 
 	if (failed) {
 		pr_err("%d checks failed, %d passed\n", failed, passed);

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # The raw ABI: every limit at and one past, bad input, ioctl and netlink
 # edge cases, permissions, list cursor, batch, stats, rmmod while open.
+# vm: --timeout 900
 . /with/guest/lib.sh
 
 load_module

@@ -122,6 +122,28 @@ flaky_teardown() {
 	losetup -d /dev/loop0
 }
 
+# as WHO DESC WANT_RC WANT_ERR CMD: run CMD (a string) as WHO (root, or a
+# user via su); WANT_ERR empty: stderr must be empty. Output in $T/out.
+as() {
+	_who=$1 _d=$2 _w=$3 _m=$4
+	shift 4
+	if [ "$_who" = root ]; then
+		sh -c "$*" >$T/out 2>$T/err
+	else
+		su "$_who" -c "$*" >$T/out 2>$T/err
+	fi
+	_rc=$?
+	if [ "$_rc" -ne "$_w" ]; then
+		not_ok "$_d: status $_rc, want $_w (stderr: $(cat $T/err))"
+	elif [ -n "$_m" ] && [ "$(cat $T/err)" != "$_m" ]; then
+		not_ok "$_d: stderr '$(cat $T/err)', want '$_m'"
+	elif [ -z "$_m" ] && [ -s $T/err ]; then
+		not_ok "$_d: unexpected stderr '$(cat $T/err)'"
+	else
+		ok "$_d"
+	fi
+}
+
 finish() {
 	echo "$T_CHECKS checks, $T_FAILS failed"
 	[ "$T_CHECKS" -gt 0 ] && [ "$T_FAILS" -eq 0 ] && exit 0

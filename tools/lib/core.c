@@ -130,6 +130,7 @@ SMAP_EXPORT int smap_limits(struct smap *h, struct smap_limits *lim)
 			if (v.value_max)
 				l.value_max = v.value_max;
 			l.max_bytes = v.max_bytes;
+			l.user_max_bytes = v.user_max_bytes;
 		} else {
 			if (read_param("key_max", &x) && x && x <= SMAP_KEY_MAX)
 				l.key_max = (uint32_t)x;
@@ -138,6 +139,8 @@ SMAP_EXPORT int smap_limits(struct smap *h, struct smap_limits *lim)
 		}
 		if (!l.max_bytes && read_param("max_bytes", &x))
 			l.max_bytes = x;
+		if (!l.user_max_bytes && read_param("user_max_bytes", &x))
+			l.user_max_bytes = x;
 		l.xfer_max = l.value_max;
 		if (is_nl(h) && l.xfer_max > SMAP_NL_VALUE_MAX)
 			l.xfer_max = SMAP_NL_VALUE_MAX;
@@ -173,17 +176,20 @@ static int check_mode(unsigned int mode)
 	return mode > 0777 ? fail(EINVAL) : 0;
 }
 
-SMAP_EXPORT int smap_set(struct smap *h, const void *key, size_t klen,
-			 const void *val, size_t vlen, unsigned int mode,
-			 int *status)
+SMAP_EXPORT int smap_set_flags(struct smap *h, const void *key, size_t klen,
+			       const void *val, size_t vlen, unsigned int mode,
+			       unsigned int flags, int *status)
 {
 	if (check_key(h, key, klen) || check_val(h, val, vlen) ||
 	    check_mode(mode))
 		return -1;
+	if (flags & ~SMAP_SET_EXCL)
+		return fail(EINVAL);
 	if (is_nl(h)) {
 		struct smap_nl_req rq = {
 			.key = key, .klen = klen, .val = val, .vlen = vlen,
 			.has_val = true, .mode = mode, .has_mode = mode != 0,
+			.flags = flags,
 		};
 		struct smap_nl_reply rp = { 0 };
 		int r = smap_nl_call(h, SMAP_CMD_SET, &rq, &rp);
@@ -196,7 +202,7 @@ SMAP_EXPORT int smap_set(struct smap *h, const void *key, size_t klen,
 		struct smap_kv kv = {
 			.key = uptr(key), .value = uptr(val),
 			.key_len = (__u32)klen, .value_len = (__u32)vlen,
-			.flags = mode ? SMAP_F_MODE : 0, .mode = mode,
+			.flags = (mode ? SMAP_F_MODE : 0) | flags, .mode = mode,
 		};
 
 		if (xioctl(h, SMAP_IOC_SET, &kv) < 0)
@@ -205,6 +211,13 @@ SMAP_EXPORT int smap_set(struct smap *h, const void *key, size_t klen,
 			*status = (int)kv.status;
 		return 0;
 	}
+}
+
+SMAP_EXPORT int smap_set(struct smap *h, const void *key, size_t klen,
+			 const void *val, size_t vlen, unsigned int mode,
+			 int *status)
+{
+	return smap_set_flags(h, key, klen, val, vlen, mode, 0, status);
 }
 
 static void fill_info(struct smap_keyinfo *info, uint32_t mode, uint32_t uid,
@@ -255,8 +268,7 @@ SMAP_EXPORT int smap_get_buf(struct smap *h, const void *key, size_t klen,
 			return -1;
 		if (vlen)
 			*vlen = kv.value_len;
-		if (r == 0)
-			fill_info(info, kv.mode, kv.uid, kv.gid);
+		fill_info(info, kv.mode, kv.uid, kv.gid);
 		return r;
 	}
 }

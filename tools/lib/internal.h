@@ -32,6 +32,7 @@ struct smap_nl_req {
 	size_t plen;
 	unsigned int mode;	/* SMAP_A_MODE when has_mode */
 	int64_t delta;		/* SMAP_A_DELTA when has_delta */
+	unsigned int flags;	/* SMAP_A_FLAGS when nonzero */
 	bool has_val, has_old, has_prefix, has_mode, has_delta;
 };
 

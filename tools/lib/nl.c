@@ -77,6 +77,8 @@ struct nl_msg *smap_nl_build(int family, int cmd, int nlflags,
 		goto full;
 	if (rq->has_delta && nla_put_s64(msg, SMAP_A_DELTA, rq->delta) < 0)
 		goto full;
+	if (rq->flags && nla_put_u32(msg, SMAP_A_FLAGS, rq->flags) < 0)
+		goto full;
 	if (rq->has_prefix &&
 	    nla_put(msg, SMAP_A_PREFIX, (int)rq->plen, rq->prefix) < 0)
 		goto full;
@@ -428,6 +430,7 @@ static long batch_put(struct smap *h, struct smap_batch_op *op, char *out,
 		rq.mode = op->mode;
 		rq.has_mode = true;
 	}
+	rq.flags = op->flags & SMAP_F_EXCL;
 	if (op->op == SMAP_OP_SET) {
 		rq.val = key + op->key_len;
 		rq.vlen = op->value_len;

@@ -33,6 +33,8 @@ SMAP_EXPORT const char *smap_strerror(int err)
 	case EMSGSIZE: return "value too large";
 	case ENAMETOOLONG: return "key too long";
 	case ENOSPC: return "store full (max_bytes)";
+	case EEXIST: return "key exists";
+	case EDQUOT: return "quota exceeded (user_max_bytes)";
 	case ECANCELED: return "value differs";
 	case EROFS: return "store is read-only after an I/O error";
 	case ERANGE: return "result out of range";
@@ -81,6 +83,13 @@ SMAP_EXPORT char *smap_errmsg(int op, int err, const struct smap_limits *lim,
 		if (lim && lim->max_bytes) {
 			snprintf(buf, len, "store full (max_bytes %llu)",
 				 (unsigned long long)lim->max_bytes);
+			return buf;
+		}
+		break;
+	case EDQUOT:
+		if (lim && lim->user_max_bytes) {
+			snprintf(buf, len, "quota exceeded (user_max_bytes %llu: what the keys of one owner may cost)",
+				 (unsigned long long)lim->user_max_bytes);
 			return buf;
 		}
 		break;
@@ -246,7 +255,7 @@ SMAP_EXPORT void smap_batch_reset(struct smap_batch_builder *b)
 
 static int batch_add(struct smap_batch_builder *b, int op, const void *key,
 		     size_t klen, const void *val, size_t vlen,
-		     unsigned int mode, int64_t arg)
+		     unsigned int mode, unsigned int flags, int64_t arg)
 {
 	struct smap_batch_op hdr = { 0 };
 	size_t need;
@@ -263,7 +272,7 @@ static int batch_add(struct smap_batch_builder *b, int op, const void *key,
 		errno = EMSGSIZE;
 		return -1;
 	}
-	if (mode > 0777) {
+	if (mode > 0777 || (flags & ~SMAP_SET_EXCL)) {
 		errno = EINVAL;
 		return -1;
 	}
@@ -294,8 +303,9 @@ static int batch_add(struct smap_batch_builder *b, int op, const void *key,
 		b->offcap = n;
 	}
 	hdr.op = (__u16)op;
+	hdr.flags = (__u16)flags;
 	if (mode) {
-		hdr.flags = SMAP_F_MODE;
+		hdr.flags |= SMAP_F_MODE;
 		hdr.mode = mode;
 	}
 	hdr.key_len = (__u32)klen;
@@ -311,34 +321,42 @@ static int batch_add(struct smap_batch_builder *b, int op, const void *key,
 	return 0;
 }
 
-SMAP_EXPORT int smap_batch_set(struct smap_batch_builder *b, const void *key,
-			       size_t klen, const void *val, size_t vlen,
-			       unsigned int mode)
+SMAP_EXPORT int smap_batch_set_flags(struct smap_batch_builder *b,
+				     const void *key, size_t klen,
+				     const void *val, size_t vlen,
+				     unsigned int mode, unsigned int flags)
 {
 	if (vlen && !val) {
 		errno = EINVAL;
 		return -1;
 	}
-	return batch_add(b, SMAP_OP_SET, key, klen, val, vlen, mode, 0);
+	return batch_add(b, SMAP_OP_SET, key, klen, val, vlen, mode, flags, 0);
+}
+
+SMAP_EXPORT int smap_batch_set(struct smap_batch_builder *b, const void *key,
+			       size_t klen, const void *val, size_t vlen,
+			       unsigned int mode)
+{
+	return smap_batch_set_flags(b, key, klen, val, vlen, mode, 0);
 }
 
 SMAP_EXPORT int smap_batch_del(struct smap_batch_builder *b, const void *key,
 			       size_t klen)
 {
-	return batch_add(b, SMAP_OP_DEL, key, klen, NULL, 0, 0, 0);
+	return batch_add(b, SMAP_OP_DEL, key, klen, NULL, 0, 0, 0, 0);
 }
 
 SMAP_EXPORT int smap_batch_incr(struct smap_batch_builder *b, const void *key,
 				size_t klen, int64_t delta)
 {
-	return batch_add(b, SMAP_OP_INCR, key, klen, NULL, 0, 0, delta);
+	return batch_add(b, SMAP_OP_INCR, key, klen, NULL, 0, 0, 0, delta);
 }
 
 SMAP_EXPORT int smap_batch_incr_mode(struct smap_batch_builder *b,
 				     const void *key, size_t klen,
 				     int64_t delta, unsigned int mode)
 {
-	return batch_add(b, SMAP_OP_INCR, key, klen, NULL, 0, mode, delta);
+	return batch_add(b, SMAP_OP_INCR, key, klen, NULL, 0, mode, 0, delta);
 }
 
 SMAP_EXPORT size_t smap_batch_count(const struct smap_batch_builder *b)

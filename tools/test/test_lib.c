@@ -98,6 +98,13 @@ static void test_errmsg(void)
 		      "store full (max_bytes 67108864)"));
 	CHECK(!strcmp(smap_errmsg(SMAP_OP_SET, ENOSPC, NULL, b, sizeof(b)),
 		      "store full (max_bytes)"));
+	CHECK(!strcmp(smap_errmsg(SMAP_OP_SET, EEXIST, &lim, b, sizeof(b)),
+		      "key exists"));
+	CHECK(!strcmp(smap_errmsg(SMAP_OP_SET, EDQUOT, NULL, b, sizeof(b)),
+		      "quota exceeded (user_max_bytes)"));
+	lim.user_max_bytes = 4096;
+	CHECK(!strcmp(smap_errmsg(SMAP_OP_INCR, EDQUOT, &lim, b, sizeof(b)),
+		      "quota exceeded (user_max_bytes 4096: what the keys of one owner may cost)"));
 	CHECK(!strcmp(smap_errmsg(SMAP_OP_GET, EACCES, &lim, b, sizeof(b)),
 		      "permission denied"));
 	CHECK(!strcmp(smap_errmsg(SMAP_OP_GET, ENOENT, &lim, b, sizeof(b)),
@@ -183,6 +190,7 @@ static void test_batch(void)
 	CHECK(smap_batch_set(b, "", 0, "v", 1, 0) < 0 && errno == EINVAL);
 	CHECK(smap_batch_set(b, "k", 1, "v", 1, 01000) < 0 && errno == EINVAL);
 	CHECK(smap_batch_set(b, "k", 1, "v", SMAP_VALUE_MAX + 1, 0) < 0 && errno == EMSGSIZE);
+	CHECK(smap_batch_set_flags(b, "k", 1, "v", 1, 0, 4) < 0 && errno == EINVAL);
 	CHECK(smap_batch_count(b) == 3);
 	p = smap_batch_data(b, &len);
 	/* 32-byte headers; entries padded to 8 */
@@ -198,11 +206,19 @@ static void test_batch(void)
 	op = (const void *)(p + 80);
 	CHECK(op->op == SMAP_OP_INCR && op->arg == -42 && op->key_len == 3);
 	CHECK(len % SMAP_BATCH_ALIGN == 0);
+	/* an exclusive create: SMAP_F_EXCL, with or without a mode */
+	CHECK(smap_batch_set_flags(b, "x", 1, "v", 1, 0, SMAP_SET_EXCL) == 0);
+	CHECK(smap_batch_set_flags(b, "y", 1, "v", 1, 0640, SMAP_SET_EXCL) == 0);
+	p = smap_batch_data(b, &len);
+	op = (const void *)(p + 120);
+	CHECK(op->op == SMAP_OP_SET && op->flags == SMAP_F_EXCL && op->mode == 0);
+	op = (const void *)(p + 160);
+	CHECK(op->flags == (SMAP_F_EXCL | SMAP_F_MODE) && op->mode == 0640);
 	/* results are read back from the headers */
 	((struct smap_batch_op *)(void *)(p + 80))->error = -ERANGE;
 	((struct smap_batch_op *)(void *)(p + 80))->arg = 7;
 	CHECK(smap_batch_result(b, 2, &e, &st, &arg) == 0 && e == ERANGE && arg == 7);
-	CHECK(smap_batch_result(b, 3, &e, &st, &arg) < 0 && errno == EINVAL);
+	CHECK(smap_batch_result(b, 5, &e, &st, &arg) < 0 && errno == EINVAL);
 	/* many entries grow the buffer */
 	smap_batch_reset(b);
 	for (int i = 0; i < 1000; i++) {
@@ -257,6 +273,15 @@ static void test_netlink(void)
 	      !memcmp(nla_data(tb[SMAP_A_VALUE]), "v\0al", 4));
 	CHECK(attr(tb, SMAP_A_MODE) && nla_get_u32(tb[SMAP_A_MODE]) == 0600);
 	CHECK(!tb[SMAP_A_DELTA] && !tb[SMAP_A_OLD_VALUE] && !tb[SMAP_A_PREFIX]);
+	CHECK(!tb[SMAP_A_FLAGS]);
+	nlmsg_free(m);
+
+	/* an exclusive create carries SMAP_A_FLAGS */
+	rq = (struct smap_nl_req){ .key = "k", .klen = 1, .val = "v", .vlen = 1,
+				   .has_val = true, .flags = SMAP_SET_EXCL };
+	m = smap_nl_build(42, SMAP_CMD_SET, NLM_F_ACK, &rq);
+	CHECK(m && genlmsg_parse(nlmsg_hdr(m), 0, tb, SMAP_A_MAX, NULL) == 0);
+	CHECK(tb[SMAP_A_FLAGS] && nla_get_u32(tb[SMAP_A_FLAGS]) == SMAP_F_EXCL);
 	nlmsg_free(m);
 
 	/* incr: delta as s64; no mode attribute for the default */
@@ -356,7 +381,13 @@ static void test_cli(void)
 	CHECK(PARSE(&c, "set", "--mode=rw-r-----", "k", "v") == 0 && c.mode == 0640);
 	CHECK(PARSE(&c, "set", "--mode", "9", "k", "v") < 0 && strstr(err, "bad mode"));
 	CHECK(PARSE(&c, "set", "--mode") < 0 && strstr(err, "needs a MODE"));
-	CHECK(PARSE(&c, "set", "k") < 0 && !strcmp(err, "set: missing arguments (usage: smap set [--mode MODE] KEY VALUE)"));
+	CHECK(PARSE(&c, "set", "k") < 0 && !strcmp(err, "set: missing arguments (usage: smap set [--new] [--mode MODE] KEY VALUE)"));
+	CHECK(PARSE(&c, "set", "k", "v") == 0 && !c.excl);
+	CHECK(PARSE(&c, "set", "--new", "--mode", "600", "k", "v") == 0 && c.excl &&
+	      c.mode == 0600 && !strcmp(c.key, "k"));
+	CHECK(PARSE(&c, "batch", "--new") == 0 && c.excl && c.cmd == CLI_BATCH);
+	CHECK(PARSE(&c, "incr", "--new", "k") < 0 && strstr(err, "unknown option '--new'"));
+	CHECK(PARSE(&c, "get", "--new", "k") < 0);
 	CHECK(PARSE(&c, "set", "k", "v", "x") < 0 && strstr(err, "too many"));
 	CHECK(PARSE(&c, "get", "k") == 0 && c.cmd == CLI_GET && !strcmp(c.name, "get"));
 	CHECK(PARSE(&c, "get", "") < 0 && strstr(err, "empty KEY"));
@@ -384,7 +415,8 @@ static void test_cli(void)
 	CHECK(smap_cli_op(CLI_INCR) == SMAP_OP_INCR);
 
 	/* stats output */
-	struct smap_stats st = { .keys = 2, .bytes = 10, .read_only = 1 };
+	struct smap_stats st = { .keys = 2, .bytes = 10, .read_only = 1,
+				 .user_bytes = 96, .user_max_bytes = 4096 };
 	char *out = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&out, &len);
@@ -399,6 +431,8 @@ static void test_cli(void)
 	smap_cli_print_stats(f, &st, false);
 	fclose(f);
 	CHECK(out && strstr(out, "keys             2\n") && strstr(out, "ops_get"));
+	CHECK(out && strstr(out, "user_bytes       96\n") &&
+	      strstr(out, "user_max_bytes   4096\n") && strstr(out, "data_bytes       0\n"));
 	free(out);
 }
 

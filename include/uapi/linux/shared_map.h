@@ -49,8 +49,16 @@ enum smap_status {
 	SMAP_ST_MISMATCH,	/* cas: current value differs (errno ECANCELED) */
 };
 
-/* smap_kv.flags */
-#define SMAP_F_MODE	(1U << 0)	/* set/incr/cas: .mode applies if created */
+/*
+ * smap_kv.flags (and smap_incr, smap_cas, smap_batch_op):
+ * SMAP_F_MODE: .mode applies if the call creates the key; if the key exists
+ *   already with another owner than the caller or another mode, the call
+ *   fails with EEXIST and changes nothing (a key squatted by someone else
+ *   does not silently keep its squatter's mode).
+ * SMAP_F_EXCL: set only: create the key, EEXIST if it exists (as IPC_EXCL).
+ */
+#define SMAP_F_MODE	(1U << 0)
+#define SMAP_F_EXCL	(1U << 1)
 
 /*
  * SET: key/value in, .mode used on create when SMAP_F_MODE is set.
@@ -124,7 +132,7 @@ struct smap_list {
  */
 struct smap_batch_op {
 	__u16 op;		/* enum smap_op */
-	__u16 flags;		/* SMAP_F_MODE */
+	__u16 flags;		/* SMAP_F_MODE, SMAP_F_EXCL (set) */
 	__u32 mode;
 	__u32 key_len;
 	__u32 value_len;
@@ -142,9 +150,15 @@ struct smap_batch {
 	__u32 failed;		/* out: entries with error != 0 */
 };
 
+/*
+ * bytes is what the entries cost, as max_bytes and user_max_bytes count it:
+ * per key, 48 + key + value bytes rounded up to a multiple of 16 up to 256
+ * bytes and to a power of two beyond (as the allocator does), plus 32 for
+ * its hash bucket and id slot. data_bytes is the key and value bytes alone.
+ */
 struct smap_stats {
 	__u64 keys;
-	__u64 bytes;		/* key + value bytes stored */
+	__u64 bytes;		/* charged bytes (see above) */
 	__u64 max_bytes;
 	__u64 ops[SMAP_OP__COUNT];
 	__u64 errors;
@@ -162,6 +176,9 @@ struct smap_stats {
 	/* replay passed over damaged records (size-versioned: added at the end) */
 	__u64 skipped_records;
 	__u64 skipped_bytes;
+	__u64 data_bytes;	/* key + value bytes stored */
+	__u64 user_bytes;	/* charged bytes of the caller's keys */
+	__u64 user_max_bytes;	/* per-owner limit (0: none; root: none) */
 };
 
 struct smap_version {
@@ -170,6 +187,7 @@ struct smap_version {
 	__u32 value_max;
 	__u32 __reserved;
 	__u64 max_bytes;
+	__u64 user_max_bytes;
 };
 
 #define SMAP_IOC_MAGIC	0xBD	/* free in ioctl-number.rst */
@@ -214,6 +232,7 @@ enum smap_attr {
 	SMAP_A_PREFIX,		/* binary: list */
 	SMAP_A_STATS,		/* binary: struct smap_stats */
 	SMAP_A_PAD,
+	SMAP_A_FLAGS,		/* u32: SMAP_F_EXCL (set) */
 	__SMAP_A_MAX
 };
 #define SMAP_A_MAX (__SMAP_A_MAX - 1)
