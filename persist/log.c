@@ -23,6 +23,7 @@
 #include <uapi/linux/shared_map.h>
 #include "internal.h"
 #include "persist.h"
+#include "placement.h"
 
 struct smap_plog smap_plog;
 
@@ -487,6 +488,9 @@ int smap_persist_init(void)
 		       err);
 		return err;
 	}
+	err = smap_check_placement(&pl->dir, smap_log_path);
+	if (err)
+		goto put_dir;
 	pl->lock = smap_fs_open(SMAP_LOCK_NAME, O_RDWR | O_CREAT, 0600);
 	if (IS_ERR(pl->lock)) {
 		err = PTR_ERR(pl->lock);
