@@ -74,11 +74,21 @@ dkms: dkms-src
 # Debian packages, built the ordinary way from a copy of the tree (so that
 # dpkg-buildpackage's output, written to the parent directory, lands in
 # build/deb/); lintian's findings go to build/deb/lintian.txt.
+# DEB_VERSION=X builds version X instead of debian/changelog's (a changelog
+# entry is added to the copy): tests/host/install.sh's upgrade from N to N+1.
 DEB := $(BUILD)/deb
+DEB_VERSION ?=
 deb:
 	rm -rf $(DEB)
 	mkdir -p $(DEB)/src
 	git ls-files -z -co --exclude-standard | xargs -0 cp --parents -t $(DEB)/src
+	$(if $(DEB_VERSION),cd $(DEB)/src && { \
+		printf '%s\n\n  * %s\n\n -- %s  %s\n\n' \
+		"shared-map ($(DEB_VERSION)) bookworm; urgency=medium" \
+		"Version $(DEB_VERSION), built by make deb DEB_VERSION=." \
+		"$$(sed -n 's/^ -- \(.*>\)  .*/\1/p' debian/changelog | head -n 1)" \
+		"$$(date -R)"; cat debian/changelog; } >debian/changelog.new && \
+		mv debian/changelog.new debian/changelog && echo $(DEB_VERSION) >VERSION)
 	cd $(DEB)/src && dpkg-buildpackage -us -uc -b
 	lintian --info $(DEB)/*.changes >$(DEB)/lintian.txt 2>&1 || true
 	@ls $(DEB)/*.deb
