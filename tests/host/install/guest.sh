@@ -46,10 +46,11 @@ acked_back() {
 case $PHASE in
 install)
 	# README's Install section, word for word
+	cd /with/n
 	check "apt install ./shared-map-dkms ./shared-map-tools ./libshared-map1 ./libshared-map-dev (DKMS builds the module)" \
-		apt install -y ./n/shared-map-dkms_"$N"_all.deb \
-		./n/shared-map-tools_"$N"_amd64.deb ./n/libshared-map1_"$N"_amd64.deb \
-		./n/libshared-map-dev_"$N"_amd64.deb
+		apt install -y ./shared-map-dkms_"$N"_all.deb ./shared-map-tools_"$N"_amd64.deb \
+		./libshared-map1_"$N"_amd64.deb ./libshared-map-dev_"$N"_amd64.deb
+	cd /with
 	check "dkms status: shared_map/$N installed for $(uname -r)" sh -c \
 		"dkms status shared_map | grep -q '^shared_map/$N, $(uname -r), .*: installed'"
 	check "the module DKMS built is the one modprobe finds" sh -c \
