@@ -85,7 +85,7 @@ deb:
 	$(if $(DEB_VERSION),cd $(DEB)/src && { \
 		printf '%s\n\n  * %s\n\n -- %s  %s\n\n' \
 		"shared-map ($(DEB_VERSION)) bookworm; urgency=medium" \
-		"Version $(DEB_VERSION), built by make deb DEB_VERSION=." \
+		"Version $(DEB_VERSION) built by make deb DEB_VERSION=$(DEB_VERSION)." \
 		"$$(sed -n 's/^ -- \(.*>\)  .*/\1/p' debian/changelog | head -n 1)" \
 		"$$(date -R)"; cat debian/changelog; } >debian/changelog.new && \
 		mv debian/changelog.new debian/changelog && echo $(DEB_VERSION) >VERSION)

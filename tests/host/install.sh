@@ -17,6 +17,7 @@
 #             the data, purge says what it removes and keeps the store
 # The guest half is tests/host/install/guest.sh. Runs on 6.12 in make check
 # (scripts/check: SMAP_INSTALL_KERNELS); `make check-install-6.1` for 6.1.
+# SMAP_INSTALL_KEEP_DEBS=1 reuses the last run's .debs (debugging the guest).
 set -uo pipefail
 
 ROOT=${SMAP_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -35,6 +36,10 @@ t0=$SECONDS
 for v in n n1; do
 	extra=
 	[ $v = n1 ] && extra="DEB_VERSION=$N1"
+	if [ -n "${SMAP_INSTALL_KEEP_DEBS:-}" ] && ls "$W/$v/deb/"*.deb >/dev/null 2>&1; then
+		ok "SMAP_INSTALL_KEEP_DEBS: the .debs of the last run ($v)"
+		continue
+	fi
 	# shellcheck disable=SC2086
 	if make -C "$ROOT" --no-print-directory deb BUILD="$W/$v" $extra >"$W/deb-$v.log" 2>&1; then
 		ok "make deb $extra ($(grep -c '^[EWI]:' "$W/$v/deb/lintian.txt") lintian findings)"
@@ -45,6 +50,13 @@ for v in n n1; do
 	fi
 done
 say "packages built in $((SECONDS - t0))s"
+# the -dev package (not installed in the guest: its libnl-genl-3-dev and
+# pkg-config are not in the image): headers, .so link, static library, .pc
+dev=$(dpkg-deb -c "$W/n/deb/libshared-map-dev_${N}_amd64.deb" | awk '{ print $6 }')
+for f in usr/include/shared_map.h usr/include/linux/shared_map.h \
+	"usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)/"{libshared_map.so,libshared_map.a,pkgconfig/shared_map.pc}; do
+	if echo "$dev" | grep -qx "\./$f"; then ok "libshared-map-dev has /$f"; else not_ok "libshared-map-dev lacks /$f"; fi
+done
 
 with=$W/with
 rm -rf "$with"

@@ -47,9 +47,9 @@ case $PHASE in
 install)
 	# README's Install section, word for word
 	cd /with/n
-	check "apt install ./shared-map-dkms ./shared-map-tools ./libshared-map1 ./libshared-map-dev (DKMS builds the module)" \
+	check "apt install ./shared-map-dkms ./shared-map-tools ./libshared-map1 (DKMS builds the module)" \
 		apt install -y ./shared-map-dkms_"$N"_all.deb ./shared-map-tools_"$N"_amd64.deb \
-		./libshared-map1_"$N"_amd64.deb ./libshared-map-dev_"$N"_amd64.deb
+		./libshared-map1_"$N"_amd64.deb
 	cd /with
 	check "dkms status: shared_map/$N installed for $(uname -r)" sh -c \
 		"dkms status shared_map | grep -q '^shared_map/$N, $(uname -r), .*: installed'"
@@ -58,7 +58,6 @@ install)
 	expect_eq "$(modinfo -F version shared_map)" "$N" "modinfo: version $N"
 	check "no test or bench module installed" sh -c \
 		'! find /lib/modules /usr/src /var/lib/dkms -name "smap_*.ko*" -o -name "smap_example*" -o -name "smap_kbench*" -o -name "smap_nop*" | grep .'
-	check "pkg-config finds the library" sh -c 'pkg-config --libs shared_map | grep -q -- -lshared_map'
 	check "man pages installed" sh -c 'for m in man1/smap.1 man1/smap-log.1 man4/shared_map.4; do [ -e /usr/share/man/$m.gz ] || exit 1; done'
 	check "systemctl enable --now shared_map" systemctl enable --now shared_map
 	check "the unit loaded the module" sh -c 'lsmod | grep -q "^shared_map "'
@@ -94,6 +93,7 @@ reboot)
 	check "the unit loaded it at boot" sh -c 'journalctl -b -u shared_map | grep -q "Finished shared_map.service"'
 	values_back "after reboot"
 	# the power cut: the host kills QEMU once it has read enough ACKs
+	command -v smap >/dev/null || exit 1
 	i=0
 	while :; do
 		i=$((i + 1))
@@ -120,9 +120,10 @@ var)
 	values_back "with /var mounted late"
 	acked_back "with /var mounted late"
 	# upgrade N -> N+1: DKMS rebuilds, the data stays
-	check "apt install version $N1 (upgrade)" apt install -y \
-		./n1/shared-map-dkms_"$N1"_all.deb ./n1/shared-map-tools_"$N1"_amd64.deb \
-		./n1/libshared-map1_"$N1"_amd64.deb ./n1/libshared-map-dev_"$N1"_amd64.deb
+	cd /with/n1
+	check "apt install version $N1 (upgrade)" apt install -y ./shared-map-dkms_"$N1"_all.deb \
+		./shared-map-tools_"$N1"_amd64.deb ./libshared-map1_"$N1"_amd64.deb
+	cd /with
 	check "dkms status: $N1 installed, $N gone" sh -c \
 		"dkms status shared_map | grep -q '^shared_map/$N1, .*: installed' && ! dkms status shared_map | grep -q '^shared_map/$N,'"
 	check "systemctl restart shared_map" systemctl restart shared_map
@@ -130,7 +131,7 @@ var)
 	values_back "after the upgrade"
 	acked_back "after the upgrade"
 	nfiles=$(ls $STORE | wc -l)
-	check "apt remove" apt remove -y shared-map-tools shared-map-dkms libshared-map-dev libshared-map1
+	check "apt remove" apt remove -y shared-map-tools shared-map-dkms libshared-map1
 	check "remove: the module is gone from /lib/modules" sh -c '! modinfo shared_map'
 	expect_eq "$(ls $STORE | wc -l)" "$nfiles" "remove keeps the store ($nfiles files)"
 	apt purge -y shared-map-tools shared-map-dkms >/tmp/purge.out 2>&1
