@@ -50,6 +50,15 @@ for v in n n1; do
 	fi
 done
 say "packages built in $((SECONDS - t0))s"
+# DKMS runs from the -dkms package's maintainer scripts, and its source is
+# in that package alone
+if dpkg-deb -I "$W/n/deb/shared-map-dkms_${N}_all.deb" postinst | grep -q 'DKMS_NAME=shared_map'; then
+	ok "shared-map-dkms's postinst runs dkms"
+else
+	not_ok "shared-map-dkms has no postinst running dkms"
+fi
+others=$(for d in "$W/n/deb/"*.deb; do case $d in *-dkms_*) ;; *) dpkg-deb -c "$d" ;; esac; done | grep /usr/src/)
+if [ -z "$others" ]; then ok "only shared-map-dkms has /usr/src"; else not_ok "/usr/src in other packages: $others"; fi
 # the -dev package (not installed in the guest: its libnl-genl-3-dev and
 # pkg-config are not in the image): headers, .so link, static library, .pc
 dev=$(dpkg-deb -c "$W/n/deb/libshared-map-dev_${N}_amd64.deb" | awk '{ print $6 }')
