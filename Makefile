@@ -8,10 +8,24 @@
 #   make demo          the main journey in one guest boot
 #   make bench         benchmarks (see bench/README.md)
 #   make crash-exhaustive  the dm-log-writes crash test with a long workload
+#   make modules KVER=6.12.117+deb12-cloud-amd64   one exact kernel release
+#   make install       tools, library, headers, man pages, systemd unit,
+#                      tmpfiles.d, udev rule, modprobe.d example
+#                      (PREFIX=/usr/local, DESTDIR=; never the module)
+#   make modules_install KVER=...   shared_map.ko alone into
+#                      /lib/modules/KVER/updates (+ depmod)
+#   make dkms          the module's source in /usr/src/shared_map-VERSION
+#                      (dkms-src), then dkms install it for the running kernel
+#   make deb           Debian packages (dpkg-buildpackage) into build/deb/
+#   make check-install-6.1   tests/host/install.sh on 6.1 (make check runs
+#                      it on 6.12 only: see tests/host/install.sh)
 
 KERNELS ?= 6.1 6.12
+# KVER: one exact kernel release (uname -r) to build for instead, as DKMS does
+KVER ?=
 W ?=
 export KERNELS
+VERSION ?= $(shell cat VERSION)
 
 ROOT := $(CURDIR)
 BUILD ?= $(ROOT)/build
@@ -24,19 +38,21 @@ KSRC := $(wildcard module/*.c module/*.h persist/*.c persist/*.h \
 KSRC_TEST := $(wildcard module/*.c module/*.h persist/*.c persist/*.h) \
 	module/Kbuild
 
-.PHONY: all modules tools sparse check crash-exhaustive demo bench clean FORCE
+.PHONY: all modules tools sparse check crash-exhaustive demo bench clean FORCE \
+	install modules_install dkms-src dkms deb check-install-6.1
 
 all: modules tools
 
 modules: $(KSRC)
-	@set -e; for k in $(KERNELS); do \
-		kver=$$(scripts/kver $$k); d=$(BUILD)/$$kver/mod; \
+	@set -e; for kver in $(if $(KVER),$(KVER),$$(for k in $(KERNELS); do \
+			scripts/kver $$k || echo "no-$$k"; done)); do \
+		d=$(BUILD)/$$kver/mod; \
 		mkdir -p $$d; \
 		find $$d -maxdepth 1 -type l -delete; \
 		for f in $(KSRC); do ln -sf $(ROOT)/$$f $$d/; done; \
-		echo "  MODULES $$k ($$kver)"; \
+		echo "  MODULES $$kver"; \
 		$(MAKE) -s -C /lib/modules/$$kver/build M=$$d SMAP_ROOT=$(ROOT) \
-			CONFIG_DEBUG_INFO_BTF_MODULES= \
+			SMAP_VERSION=$(VERSION) CONFIG_DEBUG_INFO_BTF_MODULES= \
 			$(if $(W),W=$(W)) $(if $(C),C=$(C) CHECK="$(CHECK)") modules; \
 		d=$(BUILD)/$$kver/mod-test; \
 		mkdir -p $$d; \
@@ -71,6 +87,8 @@ demo: all
 
 bench: all
 	@bench/run
+
+include install.mk
 
 clean:
 	rm -rf $(BUILD)

@@ -843,8 +843,17 @@ static const struct file_operations smap_dev_fops = {
 	.llseek = noop_llseek,
 };
 
+/*
+ * A fixed minor from the misc range the kernel leaves unassigned, so that
+ * kmod static-nodes creates /dev/shared_map at boot and opening it loads the
+ * module (the two aliases).
+ */
+#define SMAP_MISC_MINOR 249
+MODULE_ALIAS_MISCDEV(SMAP_MISC_MINOR);
+MODULE_ALIAS("devname:shared_map");
+
 static struct miscdevice smap_miscdev = {
-	.minor = MISC_DYNAMIC_MINOR,
+	.minor = SMAP_MISC_MINOR,
 	.name = "shared_map",
 	.fops = &smap_dev_fops,
 	.mode = 0666,

@@ -124,3 +124,4 @@ module_exit(smap_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("shared_map: a persistent in-kernel key-value store");
 MODULE_AUTHOR("shared_map developers");
+MODULE_VERSION(SMAP_VERSION);

@@ -359,3 +359,5 @@ void smap_nl_exit(void)
 {
 	genl_unregister_family(&smap_nl_family);
 }
+
+MODULE_ALIAS_GENL_FAMILY(SMAP_GENL_NAME);	/* autoload on first use */

@@ -24,6 +24,7 @@
 #include "internal.h"
 #include "param.h"
 #include "persist.h"
+#include "placement.h"
 
 struct smap_plog smap_plog;
 
@@ -599,6 +600,11 @@ int smap_persist_init(void)
 	err = smap_fs_open_dir(smap_log_path, &pl->dir);
 	if (err)
 		return err;
+	err = smap_check_placement(&pl->dir, smap_log_path);
+	if (err) {
+		path_put(&pl->dir);
+		return err;
+	}
 	/* modprobe's umask, RLIMIT_FSIZE or memory cgroup must not matter */
 	err = smap_fs_call(smap_persist_start, NULL);
 	if (err)
