@@ -112,6 +112,14 @@ static inline double lat_stddev(const struct lat_stat *s)
 	return sqrt(acc / (double)(s->n - 1));
 }
 
+/* --output-format: json, json+ (json with bins) or normal; -1: none of them. */
+static inline int fio_output_format(const char *v, bool *json, bool *plus)
+{
+	*json = !strcmp(v, "json") || !strcmp(v, "json+");
+	*plus = !strcmp(v, "json+");
+	return *json || !strcmp(v, "normal") ? 0 : -1;
+}
+
 /* What the job was, for "job options" (fio's are strings too). */
 struct fio_job {
 	const char *version;	/* "fio version": names the tool, not fio */

@@ -314,14 +314,8 @@ int main(int argc, char **argv)
 		case 'p': o.prefill = (int)num(optarg, "--prefill"); break;
 		case 'x': o.seed = num(optarg, "--seed"); break;
 		case 'f':
-			if (!strcmp(optarg, "json") || !strcmp(optarg, "json+")) {
-				o.json = true;
-				o.plus = optarg[4] == '+';
-			} else if (!strcmp(optarg, "normal")) {
-				o.json = false;
-			} else {
+			if (fio_output_format(optarg, &o.json, &o.plus))
 				die("unknown --output-format '%s'", optarg);
-			}
 			break;
 		case 'h': usage(0); break;
 		default: usage(2);

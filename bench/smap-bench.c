@@ -1030,14 +1030,8 @@ int main(int argc, char **argv)
 		case 'x': o.seed = strtoull(optarg, NULL, 0); break;
 		case 'b': o.batch = (unsigned int)atoi(optarg); break;
 		case 'f':
-			if (!strcmp(optarg, "json") || !strcmp(optarg, "json+")) {
-				o.json = true;
-				o.json_plus = optarg[4] == '+';
-			} else if (!strcmp(optarg, "normal")) {
-				o.json = false;
-			} else {
+			if (fio_output_format(optarg, &o.json, &o.json_plus))
 				die("unknown --output-format '%s'", optarg);
-			}
 			break;
 		case 'h': usage(0); break;
 		default: usage(2);
