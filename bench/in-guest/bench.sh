@@ -9,7 +9,7 @@
 
 R=/var/tmp/results
 S=${BENCH_SCALE:-1}
-ONLY=${BENCH_ONLY:-1 2 3 4 5 6 7 8 9 10}
+ONLY=${BENCH_ONLY:-1 2 3 4 5 6 7 8 9 10 11}
 SYNCP=/sys/module/shared_map/parameters/sync
 mkdir -p $R
 fails=0
@@ -359,6 +359,73 @@ if want 10; then
 		used_memory_empty="$mem_empty" used_memory_loaded="$mem_loaded" \
 		key_size=16 value_size=16
 	log "redis aof $nk keys: load $((t_load / 1000000)) ms, used_memory +$((mem_loaded - mem_empty)) B"
+fi
+
+# ---- (11) profiles of the comparisons shared_map can fall short in ---------
+# Durable sets: what each set costs the file system, counted by kernel
+# tracepoints over the whole run (`perf stat -a`): fsync/fdatasync calls
+# (ext4_sync_file_enter), ext4 journal commits (jbd2_start_commit) and
+# block requests issued (flushes included), for shared_map and the peer it
+# is compared with. Memory-only sets and gets: where the CPU time goes
+# (`perf record -a -g`, cpu-clock: TCG has no PMU), top symbols.
+# PROF.stat.json: {"ops": N, "<event>": count, ...}; PROF.top.txt.
+EV=ext4:ext4_sync_file_enter,jbd2:jbd2_start_commit,block:block_rq_issue
+# pstat NAME COMMAND...: COMMAND's JSON as in bj, its tracepoint counts beside
+pstat() {
+	name=$1
+	shift
+	perf stat -a -x, -e $EV -o /tmp/$name.stat -- "$@" --name="$name" \
+		--output-format=json+ >"$R/$name.json" 2>/dev/null ||
+		{ log "$name FAILED under perf stat"; fails=$((fails + 1)); return; }
+	ops=$(jq '.jobs[0] | .read.total_ios + .write.total_ios' "$R/$name.json")
+	set -- ops="$ops"
+	while IFS=, read -r count _ event _; do
+		case $event in *:*) set -- "$@" "${event#*:}=$count" ;; esac
+	done </tmp/$name.stat
+	kv "$R/$name.stat.json" "$@"
+	log "$name: $*"
+}
+# ptop NAME COMMAND...: the top symbols of COMMAND's run, all CPUs
+ptop() {
+	name=$1
+	shift
+	perf record -a -g -e cpu-clock -o /var/tmp/$name.data -- "$@" \
+		--name="$name" --output-format=json+ >"$R/$name.json" 2>/dev/null &&
+	perf report -i /var/tmp/$name.data --stdio --no-children --sort sym \
+		-g none --percent-limit 1.5 2>/dev/null | grep -v '^#' |
+		grep -v '^$' | head -25 >"$R/$name.top.txt" ||
+		{ log "$name FAILED under perf record"; fails=$((fails + 1)); }
+	rm -f /var/tmp/$name.data
+}
+if want 11; then
+	mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null
+	mount -t debugfs nodev /sys/kernel/debug 2>/dev/null
+	T3=$(n 4)
+	T2=$(n 2)
+	if ! perf stat -a -e $EV -- true 2>/dev/null; then
+		log "perf cannot count $EV here: no profiles"
+		fails=$((fails + 1))
+	else
+		for j in 1 8; do
+			pstat prof-smap-always-$j smap-bench --rw=set --sync=always \
+				--numjobs=$j --runtime="$T3" --keys=100000 --value-size=64
+			for p in lmdb rocksdb; do
+				pstat prof-$p-set-$j $p-bench --dir=/var/tmp/peer-$p \
+					--rw=set --numjobs=$j --runtime="$T3" \
+					--keys=100000 --value-size=64
+				rm -rf /var/tmp/peer-$p
+			done
+		done
+		echo none >$SYNCP
+		ptop prof-smap-none smap-bench --rw=set --sync=none \
+			--runtime="$T2" --keys=1000
+		ptop prof-bpf-set bpf-bench --dir=/var/tmp/peer-bpf --rw=set \
+			--runtime="$T2" --keys=1000
+		ptop prof-smap-get smap-bench --rw=get --transport=ioctl \
+			--runtime="$T2" --keys=1000
+		ptop prof-bpf-get bpf-bench --dir=/var/tmp/peer-bpf --rw=get \
+			--runtime="$T2" --keys=1000
+	fi
 fi
 
 # ---- leave clean: modules unload without complaint -------------------------

@@ -39,7 +39,7 @@ fio_tools_ok() {
 	out=$(awk -F', *' -v col="${dir}_clat_ns_cumulative" -v half="$(((n + 1) / 2))" '
 		NR == 1 { for (i = 1; i <= NF; i++) if ($i == col) c = i; next }
 		c && $c != "" { last = $c; if (!med && $c + 0 >= half) med = $1 }
-		END { print last + 0, med + 0 }' "${csv%.csv}_job0.csv")
+		END { printf "%.0f %.0f\n", last, med }' "${csv%.csv}_job0.csv")
 	if [ "$out" != "$n $p50" ]; then
 		echo "CSV says ops, median '$out'; JSON says '$n $p50'"
 		return 1
