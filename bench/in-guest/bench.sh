@@ -370,11 +370,14 @@ fi
 # (`perf record -a -g`, cpu-clock: TCG has no PMU), top symbols.
 # PROF.stat.json: {"ops": N, "<event>": count, ...}; PROF.top.txt.
 EV=ext4:ext4_sync_file_enter,jbd2:jbd2_start_commit,block:block_rq_issue
-# pstat NAME COMMAND...: COMMAND's JSON as in bj, its tracepoint counts beside
+# and for memory-only sets: wakeups and context switches per set
+EVS=sched:sched_wakeup,sched:sched_switch
+# pstat NAME COMMAND...: COMMAND's JSON as in bj, its tracepoint counts
+# (the events in $ev) beside
 pstat() {
 	name=$1
 	shift
-	perf stat -a -x, -e $EV -o /tmp/$name.stat -- "$@" --name="$name" \
+	perf stat -a -x, -e $ev -o /tmp/$name.stat -- "$@" --name="$name" \
 		--output-format=json+ >"$R/$name.json" 2>/dev/null ||
 		{ log "$name FAILED under perf stat"; fails=$((fails + 1)); return; }
 	ops=$(jq '.jobs[0] | .read.total_ios + .write.total_ios' "$R/$name.json")
@@ -406,6 +409,7 @@ if want 11; then
 		log "perf cannot count $EV here: no profiles"
 		fails=$((fails + 1))
 	else
+		ev=$EV
 		for j in 1 8; do
 			pstat prof-smap-always-$j smap-bench --rw=set --sync=always \
 				--numjobs=$j --runtime="$T3" --keys=100000 --value-size=64
@@ -417,6 +421,11 @@ if want 11; then
 			done
 		done
 		echo none >$SYNCP
+		ev=$EVS
+		pstat prof-smap-none-sched smap-bench --rw=set --sync=none \
+			--runtime="$T2" --keys=1000
+		pstat prof-bpf-set-sched bpf-bench --dir=/var/tmp/peer-bpf \
+			--rw=set --runtime="$T2" --keys=1000
 		ptop prof-smap-none smap-bench --rw=set --sync=none \
 			--runtime="$T2" --keys=1000
 		ptop prof-bpf-set bpf-bench --dir=/var/tmp/peer-bpf --rw=set \
