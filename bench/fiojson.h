@@ -27,6 +27,15 @@
 
 #include "kmod/smap_bench.h"
 
+/* What every operation is timed with. */
+static inline uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
 struct lat_stat {
 	uint64_t n;
 	uint64_t bytes;
