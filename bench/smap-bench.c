@@ -8,7 +8,8 @@
  * 64 sub-buckets per power of two, <= 1.6 % bucket width) in shared memory,
  * and the parent merges them. The kapi transport has no user-space jobs:
  * smap_kbench's kthreads time the in-kernel API and return the same
- * histogram. Output is fio's JSON shape (one group_reporting job) or text.
+ * histogram. Output is fio's JSON (one group_reporting job; json+ adds the
+ * latency bins fio_jsonplus_clat2csv reads; fiojson.h) or text.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -35,6 +36,7 @@
 #include <linux/shared_map.h>
 
 #include "kmod/smap_bench.h"
+#include "fiojson.h"
 
 #define BENCH_VERSION	"smap-bench-1"
 #define SYNC_PARAM	"/sys/module/shared_map/parameters/sync"
@@ -63,6 +65,8 @@ static struct opts {
 	const char *sync;
 	const char *redis_socket;
 	bool json;
+	bool json_plus;		/* json+: with the histogram's bins */
+	unsigned int batch;	/* set: entries per SMAP_IOC_BATCH (0: plain sets) */
 	int prefill;		/* -1: auto (get/mixed on smap/redis) */
 	uint64_t seed;
 } o = {
@@ -79,19 +83,8 @@ static struct opts {
 	.seed = 1,
 };
 
-/* One direction's statistics; the histogram is smap_bench.h's. */
-struct hstat {
-	uint64_t n;
-	uint64_t bytes;
-	uint64_t sum;
-	uint64_t min;
-	uint64_t max;
-	uint64_t errors;
-	uint64_t hist[SMAP_HIST_BUCKETS];
-};
-
 struct job_shm {
-	struct hstat st[2];
+	struct lat_stat st[2];
 	int first_error;
 	int failed;		/* setup failed: errno */
 	char msg[160];
@@ -108,98 +101,6 @@ static void die(const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	exit(2);
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
-static void stat_init(struct hstat *s)
-{
-	memset(s, 0, sizeof(*s));
-	s->min = UINT64_MAX;
-}
-
-static void stat_add(struct hstat *s, uint64_t ns, uint64_t bytes)
-{
-	s->n++;
-	s->bytes += bytes;
-	s->sum += ns;
-	if (ns < s->min)
-		s->min = ns;
-	if (ns > s->max)
-		s->max = ns;
-	s->hist[smap_hist_index(ns)]++;
-}
-
-static void stat_merge(struct hstat *to, const struct hstat *from)
-{
-	unsigned int i;
-
-	to->n += from->n;
-	to->bytes += from->bytes;
-	to->sum += from->sum;
-	to->errors += from->errors;
-	if (from->min < to->min)
-		to->min = from->min;
-	if (from->max > to->max)
-		to->max = from->max;
-	for (i = 0; i < SMAP_HIST_BUCKETS; i++)
-		to->hist[i] += from->hist[i];
-}
-
-/* A bucket's representative value: its midpoint, clamped to [min, max]. */
-static double bucket_value(const struct hstat *s, unsigned int i)
-{
-	double v = (double)smap_hist_low(i) + (double)(smap_hist_width(i) - 1) / 2;
-
-	if (v < (double)s->min)
-		v = (double)s->min;
-	if (v > (double)s->max)
-		v = (double)s->max;
-	return v;
-}
-
-/* fio's rule: the smallest value with at least p % of samples at or below. */
-static uint64_t stat_percentile(const struct hstat *s, double p)
-{
-	uint64_t want, seen = 0;
-	unsigned int i;
-
-	if (!s->n)
-		return 0;
-	want = (uint64_t)ceil((double)s->n * p / 100.0);
-	if (want < 1)
-		want = 1;
-	for (i = 0; i < SMAP_HIST_BUCKETS; i++) {
-		seen += s->hist[i];
-		if (seen >= want)
-			return (uint64_t)llround(bucket_value(s, i));
-	}
-	return s->max;
-}
-
-static double stat_stddev(const struct hstat *s)
-{
-	double mean, acc = 0;
-	unsigned int i;
-
-	if (s->n < 2)
-		return 0;
-	mean = (double)s->sum / (double)s->n;
-	for (i = 0; i < SMAP_HIST_BUCKETS; i++) {
-		double d;
-
-		if (!s->hist[i])
-			continue;
-		d = bucket_value(s, i) - mean;
-		acc += d * d * (double)s->hist[i];
-	}
-	return sqrt(acc / (double)(s->n - 1));
 }
 
 /* ---- engines --------------------------------------------------------------- */
@@ -480,6 +381,49 @@ static size_t redis_cmd(struct conn *c, enum rw op)
 	return (size_t)(p - c->out);
 }
 
+/* ---- batches of sets (SMAP_IOC_BATCH) ---- */
+
+static size_t batch_entry_size(void)
+{
+	size_t n = sizeof(struct smap_batch_op) + o.key_size + o.value_size;
+
+	return (n + SMAP_BATCH_ALIGN - 1) & ~(size_t)(SMAP_BATCH_ALIGN - 1);
+}
+
+/*
+ * One SMAP_IOC_BATCH of o.batch sets: the current key, then the keys
+ * after it in the key space. Every entry must succeed.
+ */
+static int batch_set(struct conn *c, uint64_t *bytes)
+{
+	size_t esz = batch_entry_size();
+	uint64_t idx = strtoull(c->key + 1, NULL, 10);
+	struct smap_batch b = {
+		.ops = (uintptr_t)c->out,
+		.len = (__u32)(esz * o.batch),
+		.count = o.batch,
+	};
+	unsigned int i;
+
+	memset(c->out, 0, esz * o.batch);
+	for (i = 0; i < o.batch; i++) {
+		struct smap_batch_op *e = (void *)(c->out + esz * i);
+		char *k = (char *)(e + 1);
+
+		e->op = SMAP_OP_SET;
+		e->key_len = o.key_size;
+		e->value_len = o.value_size;
+		smap_bench_key(k, o.key_size, (idx + i) % o.keys);
+		memcpy(k + o.key_size, c->val, o.value_size);
+	}
+	if (ioctl(c->fd, SMAP_IOC_BATCH, &b) < 0)
+		return -errno;
+	if (b.failed || b.done != o.batch)
+		return -EIO;
+	*bytes = (uint64_t)o.batch * o.value_size;
+	return 0;
+}
+
 /* ---- setup and one operation, per engine ---- */
 
 static int conn_open(struct conn *c)
@@ -494,6 +438,8 @@ static int conn_open(struct conn *c)
 	c->buf_size = big < 65536 ? 65536 : big;
 	c->buf = malloc(c->buf_size);
 	c->out_size = big + 256;
+	if (o.batch)
+		c->out_size += (size_t)o.batch * batch_entry_size();
 	c->out = calloc(1, c->out_size);
 	if (!c->key || !c->val || !c->buf || !c->out)
 		return -ENOMEM;
@@ -580,6 +526,8 @@ static int do_op(struct conn *c, enum rw op, uint64_t *bytes)
 
 			*bytes = 8;
 			return ioctl(c->fd, SMAP_IOC_INCR, &in) < 0 ? -errno : 0;
+		} else if (op == RW_SET && o.batch) {
+			return batch_set(c, bytes);
 		} else {
 			struct smap_kv kv = {
 				.key = (uintptr_t)c->key,
@@ -735,8 +683,8 @@ static void run_job(struct shared *sh, unsigned int id, int ready_fd,
 	enum rw op;
 	int err;
 
-	stat_init(&j->st[DIR_READ]);
-	stat_init(&j->st[DIR_WRITE]);
+	lat_init(&j->st[DIR_READ]);
+	lat_init(&j->st[DIR_WRITE]);
 	err = conn_open(&c);
 	if (err) {
 		j->failed = -err;
@@ -769,7 +717,7 @@ static void run_job(struct shared *sh, unsigned int id, int ready_fd,
 				break;	/* no point going on */
 			continue;
 		}
-		stat_add(&j->st[op == RW_GET ? DIR_READ : DIR_WRITE], t1 - t0,
+		lat_add(&j->st[op == RW_GET ? DIR_READ : DIR_WRITE], t1 - t0,
 			 bytes);
 	}
 	conn_close(&c);
@@ -777,7 +725,7 @@ static void run_job(struct shared *sh, unsigned int id, int ready_fd,
 }
 
 /* Run all jobs; fills @tot[2], returns the wall time of the run (ns). */
-static uint64_t run_jobs(struct hstat *tot, int *first_error, char *msg,
+static uint64_t run_jobs(struct lat_stat *tot, int *first_error, char *msg,
 			 size_t msg_len)
 {
 	size_t size = sizeof(struct shared) + o.numjobs * sizeof(struct job_shm);
@@ -817,14 +765,14 @@ static uint64_t run_jobs(struct hstat *tot, int *first_error, char *msg,
 		waitpid(pids[i], NULL, 0);
 	start = now_ns() - start;
 	close(ready[0]);
-	stat_init(&tot[DIR_READ]);
-	stat_init(&tot[DIR_WRITE]);
+	lat_init(&tot[DIR_READ]);
+	lat_init(&tot[DIR_WRITE]);
 	*first_error = 0;
 	for (i = 0; i < o.numjobs; i++) {
 		struct job_shm *j = &sh->job[i];
 
-		stat_merge(&tot[DIR_READ], &j->st[DIR_READ]);
-		stat_merge(&tot[DIR_WRITE], &j->st[DIR_WRITE]);
+		lat_merge(&tot[DIR_READ], &j->st[DIR_READ]);
+		lat_merge(&tot[DIR_WRITE], &j->st[DIR_WRITE]);
 		if (!*first_error && (j->failed || j->first_error)) {
 			*first_error = j->failed ? j->failed : j->first_error;
 			snprintf(msg, msg_len, "job %u: %s", i, j->msg);
@@ -836,7 +784,7 @@ static uint64_t run_jobs(struct hstat *tot, int *first_error, char *msg,
 }
 
 /* The kapi transport: smap_kbench's kthreads do the work. */
-static uint64_t run_kapi(struct hstat *tot, int *first_error, char *msg,
+static uint64_t run_kapi(struct lat_stat *tot, int *first_error, char *msg,
 			 size_t msg_len)
 {
 	struct smap_kbench_run a = {
@@ -854,8 +802,8 @@ static uint64_t run_kapi(struct hstat *tot, int *first_error, char *msg,
 	if (fd < 0)
 		die("open %s: %s (modprobe smap_kbench)", SMAP_KBENCH_DEVICE_PATH,
 		    strerror(errno));
-	stat_init(&tot[DIR_READ]);
-	stat_init(&tot[DIR_WRITE]);
+	lat_init(&tot[DIR_READ]);
+	lat_init(&tot[DIR_WRITE]);
 	a.hist_read = (uintptr_t)tot[DIR_READ].hist;
 	a.hist_write = (uintptr_t)tot[DIR_WRITE].hist;
 	if (ioctl(fd, SMAP_KBENCH_IOC_RUN, &a) < 0)
@@ -884,102 +832,29 @@ static uint64_t run_kapi(struct hstat *tot, int *first_error, char *msg,
 
 /* ---- output ---- */
 
-static const double pcts[] = { 1, 5, 10, 20, 30, 40, 50, 60, 70, 80, 90, 95,
-			       99, 99.5, 99.9, 99.95, 99.99 };
-#define NPCTS (sizeof(pcts) / sizeof(pcts[0]))
+#define NPCTS (sizeof(fio_pcts) / sizeof(fio_pcts[0]))
 
-static void json_dir(FILE *f, const char *name, const struct hstat *s,
-		     uint64_t wall)
-{
-	double secs = wall ? (double)wall / 1e9 : 0;
-	double iops = secs > 0 ? (double)s->n / secs : 0;
-	double bw = secs > 0 ? (double)s->bytes / secs : 0;
-	double mean = s->n ? (double)s->sum / (double)s->n : 0;
-	unsigned int i;
-
-	fprintf(f, "      \"%s\" : {\n", name);
-	fprintf(f, "        \"io_bytes\" : %" PRIu64 ",\n", s->bytes);
-	fprintf(f, "        \"io_kbytes\" : %" PRIu64 ",\n", s->bytes / 1024);
-	fprintf(f, "        \"bw_bytes\" : %.0f,\n", bw);
-	fprintf(f, "        \"bw\" : %.0f,\n", bw / 1024);
-	fprintf(f, "        \"iops\" : %.6f,\n", iops);
-	fprintf(f, "        \"runtime\" : %" PRIu64 ",\n", s->n ? wall / 1000000 : 0);
-	fprintf(f, "        \"total_ios\" : %" PRIu64 ",\n", s->n);
-	fprintf(f, "        \"short_ios\" : 0,\n");
-	fprintf(f, "        \"drop_ios\" : 0,\n");
-	fprintf(f, "        \"errors\" : %" PRIu64 ",\n", s->errors);
-	fprintf(f, "        \"clat_ns\" : {\n");
-	fprintf(f, "          \"min\" : %" PRIu64 ",\n", s->n ? s->min : 0);
-	fprintf(f, "          \"max\" : %" PRIu64 ",\n", s->max);
-	fprintf(f, "          \"mean\" : %.6f,\n", mean);
-	fprintf(f, "          \"stddev\" : %.6f,\n", stat_stddev(s));
-	fprintf(f, "          \"N\" : %" PRIu64 ",\n", s->n);
-	fprintf(f, "          \"percentile\" : {\n");
-	for (i = 0; i < NPCTS; i++)
-		fprintf(f, "            \"%f\" : %" PRIu64 "%s\n", pcts[i],
-			stat_percentile(s, pcts[i]), i + 1 < NPCTS ? "," : "");
-	fprintf(f, "          }\n");
-	fprintf(f, "        }\n");
-	fprintf(f, "      },\n");
-}
-
-static void json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fprintf(f, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			fprintf(f, "\\u%04x", *s);
-		else
-			fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
-static void out_json(const struct hstat *st, uint64_t wall, int first_error,
+static void out_json(const struct lat_stat *st, uint64_t wall, int first_error,
 		     const char *msg, const char *sync_now)
 {
-	struct utsname u;
-	time_t t = time(NULL);
-	char tbuf[64];
-	FILE *f = stdout;
-
-	uname(&u);
-	strftime(tbuf, sizeof(tbuf), "%a %b %e %H:%M:%S %Y", localtime(&t));
-	fprintf(f, "{\n");
-	fprintf(f, "  \"fio version\" : \"%s\",\n", BENCH_VERSION);
-	fprintf(f, "  \"timestamp\" : %ld,\n", (long)t);
-	fprintf(f, "  \"timestamp_ms\" : %lld,\n", (long long)t * 1000);
-	fprintf(f, "  \"time\" : \"%s\",\n", tbuf);
-	fprintf(f, "  \"kernel\" : \"%s\",\n", u.release);
-	fprintf(f, "  \"jobs\" : [\n    {\n");
-	fprintf(f, "      \"jobname\" : ");
-	json_str(f, o.name);
-	fprintf(f, ",\n      \"groupid\" : 0,\n");
-	fprintf(f, "      \"error\" : %d,\n", first_error);
-	fprintf(f, "      \"job options\" : {\n");
-	fprintf(f, "        \"rw\" : \"%s\",\n", rw_names[o.rw]);
-	fprintf(f, "        \"engine\" : \"%s\",\n", engine_names[o.engine]);
-	fprintf(f, "        \"transport\" : \"%s\",\n",
-		o.engine == ENG_SMAP ? transport_names[o.transport] : "-");
-	fprintf(f, "        \"numjobs\" : \"%u\",\n", o.numjobs);
-	if (o.ops)
-		fprintf(f, "        \"ops\" : \"%" PRIu64 "\",\n", o.ops);
-	else
-		fprintf(f, "        \"runtime\" : \"%g\",\n", o.runtime);
-	fprintf(f, "        \"key_size\" : \"%u\",\n", o.key_size);
-	fprintf(f, "        \"value_size\" : \"%u\",\n", o.value_size);
-	fprintf(f, "        \"keys\" : \"%" PRIu64 "\",\n", o.keys);
-	fprintf(f, "        \"sync\" : \"%s\"\n", sync_now);
-	fprintf(f, "      },\n");
-	json_dir(f, "read", &st[DIR_READ], wall);
-	json_dir(f, "write", &st[DIR_WRITE], wall);
-	fprintf(f, "      \"job_runtime\" : %" PRIu64 ",\n", wall / 1000000);
-	fprintf(f, "      \"elapsed_ns\" : %" PRIu64 ",\n", wall);
-	fprintf(f, "      \"error_msg\" : ");
-	json_str(f, msg);
-	fprintf(f, "\n    }\n  ]\n}\n");
+	struct fio_job j = {
+		.version = BENCH_VERSION,
+		.name = o.name,
+		.rw = rw_names[o.rw],
+		.engine = engine_names[o.engine],
+		.transport = o.engine == ENG_SMAP ? transport_names[o.transport] :
+			     NULL,
+		.bs = o.value_size,
+		.key_size = o.key_size,
+		.numjobs = o.numjobs,
+		.batch = o.batch,
+		.ops = o.ops,
+		.runtime = o.runtime,
+		.keys = o.keys,
+		.sync = sync_now,
+		.plus = o.json_plus,
+	};
+	fio_json(stdout, &j, st, wall, first_error, msg);
 }
 
 static void fmt_ns(char *buf, size_t len, double ns)
@@ -994,7 +869,7 @@ static void fmt_ns(char *buf, size_t len, double ns)
 		snprintf(buf, len, "%.0fns", ns);
 }
 
-static void out_normal(const struct hstat *st, uint64_t wall, int first_error,
+static void out_normal(const struct lat_stat *st, uint64_t wall, int first_error,
 		       const char *msg, const char *sync_now)
 {
 	static const char *const dn[] = { "read", "write" };
@@ -1008,7 +883,7 @@ static void out_normal(const struct hstat *st, uint64_t wall, int first_error,
 	if (first_error)
 		printf("  error: %s\n", msg);
 	for (d = 0; d < 2; d++) {
-		const struct hstat *s = &st[d];
+		const struct lat_stat *s = &st[d];
 		char a[32], b[32], c[32];
 
 		if (!s->n)
@@ -1020,13 +895,13 @@ static void out_normal(const struct hstat *st, uint64_t wall, int first_error,
 		fmt_ns(b, sizeof(b), (double)s->max);
 		fmt_ns(c, sizeof(c), (double)s->sum / (double)s->n);
 		printf("    clat: min=%s, max=%s, avg=%s, ", a, b, c);
-		fmt_ns(a, sizeof(a), stat_stddev(s));
+		fmt_ns(a, sizeof(a), lat_stddev(s));
 		printf("stdev=%s\n", a);
 		printf("    clat percentiles (nsec):\n");
 		for (i = 0; i < NPCTS; i++) {
 			printf("%s%6.2fth=[%8" PRIu64 "]%s",
-			       i % 4 == 0 ? "     | " : "", pcts[i],
-			       stat_percentile(s, pcts[i]),
+			       i % 4 == 0 ? "     | " : "", fio_pcts[i],
+			       lat_percentile(s, fio_pcts[i]),
 			       i % 4 == 3 || i + 1 == NPCTS ? ",\n" : ", ");
 		}
 	}
@@ -1085,7 +960,9 @@ static void usage(int rc)
 	       "  --redis-socket=PATH         engine redis (default /tmp/redis.sock)\n"
 	       "  --prefill=0|1               create every key first (default: get/mixed)\n"
 	       "  --seed=N                    key sequence seed\n"
-	       "  --output-format=json|normal\n");
+	       "  --batch=N                   set: N sets per SMAP_IOC_BATCH call, each\n"
+	       "                              call timed as one operation (ioctl)\n"
+	       "  --output-format=json|json+|normal   json+: with latency bins\n");
 	exit(rc);
 }
 
@@ -1107,11 +984,12 @@ int main(int argc, char **argv)
 		{ "prefill", required_argument, NULL, 'p' },
 		{ "seed", required_argument, NULL, 'x' },
 		{ "output-format", required_argument, NULL, 'f' },
+		{ "batch", required_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char *const syncs[] = { "always", "batch", "none" };
-	struct hstat *st;
+	struct lat_stat *st;
 	char msg[256] = "", sync_now[32] = "-";
 	uint64_t wall;
 	int c, first_error = 0;
@@ -1142,12 +1020,9 @@ int main(int argc, char **argv)
 		case 'S': o.redis_socket = optarg; break;
 		case 'p': o.prefill = atoi(optarg); break;
 		case 'x': o.seed = strtoull(optarg, NULL, 0); break;
+		case 'b': o.batch = (unsigned int)atoi(optarg); break;
 		case 'f':
-			if (!strcmp(optarg, "json"))
-				o.json = true;
-			else if (!strcmp(optarg, "normal"))
-				o.json = false;
-			else
+			if (fio_output_format(optarg, &o.json, &o.json_plus))
 				die("unknown --output-format '%s'", optarg);
 			break;
 		case 'h': usage(0); break;
@@ -1162,6 +1037,9 @@ int main(int argc, char **argv)
 		o.runtime = 5;
 	if (!o.keys)
 		die("--keys must be > 0");
+	if (o.batch && (o.rw != RW_SET || o.engine != ENG_SMAP ||
+			o.transport != TR_IOCTL || o.batch > 65536))
+		die("--batch=1..65536 is for --rw=set on the ioctl transport");
 	if (!o.key_size || o.key_size > SMAP_KEY_MAX)
 		die("--key-size must be 1..%d", SMAP_KEY_MAX);
 	if (o.value_size > SMAP_VALUE_MAX)

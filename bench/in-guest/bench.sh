@@ -9,7 +9,7 @@
 
 R=/var/tmp/results
 S=${BENCH_SCALE:-1}
-ONLY=${BENCH_ONLY:-1 2 3 4 5 6 7}
+ONLY=${BENCH_ONLY:-1 2 3 4 5 6 7 8 9 10 11}
 SYNCP=/sys/module/shared_map/parameters/sync
 mkdir -p $R
 fails=0
@@ -19,18 +19,36 @@ log() { echo "bench: $*" >&2; }
 n() { awk -v b="$1" -v s="$S" 'BEGIN { v = int(b * s); print (v < 1 ? 1 : v) }'; }
 want() { case " $ONLY " in *" $1 "*) return 0 ;; esac; return 1; }
 
+# bj NAME COMMAND...: COMMAND (smap-bench or a peer's *-bench, which take
+# the same --name and --output-format) into $R/NAME.json
+bj() {
+	name=$1
+	shift
+	if "$@" --name="$name" --output-format=json+ >"$R/$name.json.tmp"; then
+		mv "$R/$name.json.tmp" "$R/$name.json"
+		jq -r '.jobs[0] | "bench: \(.jobname): read \(.read.iops|floor) iops p50 \(.read.clat_ns.percentile["50.000000"] // 0) ns, write \(.write.iops|floor) iops p50 \(.write.clat_ns.percentile["50.000000"] // 0) ns\(if .error != 0 then ", error " + .error_msg else "" end)"' "$R/$name.json" >&2
+	else
+		log "$name FAILED: $*"
+		rm -f "$R/$name.json.tmp"
+		fails=$((fails + 1))
+	fi
+}
+
 # sb NAME ARGS...: smap-bench into $R/NAME.json
 sb() {
 	name=$1
 	shift
-	if smap-bench --name="$name" --output-format=json "$@" >"$R/$name.json.tmp"; then
-		mv "$R/$name.json.tmp" "$R/$name.json"
-		jq -r '.jobs[0] | "bench: \(.jobname): read \(.read.iops|floor) iops p50 \(.read.clat_ns.percentile["50.000000"]) ns, write \(.write.iops|floor) iops p50 \(.write.clat_ns.percentile["50.000000"]) ns\(if .error != 0 then ", error " + .error_msg else "" end)"' "$R/$name.json" >&2
-	else
-		log "$name FAILED: smap-bench $*"
-		rm -f "$R/$name.json.tmp"
-		fails=$((fails + 1))
-	fi
+	bj "$name" smap-bench "$@"
+}
+
+# pb PEER NAME ARGS...: PEER-bench (lmdb, rocksdb, sqlite, bpf) into
+# $R/NAME.json, its store in /var/tmp/peer-PEER (the disk shared_map logs to)
+pb() {
+	peer=$1
+	name=$2
+	shift 2
+	bj "$name" "$peer-bench" --dir=/var/tmp/peer-"$peer" "$@"
+	rm -rf /var/tmp/peer-"$peer"
 }
 
 # kv FILE KEY=VALUE...: a flat JSON object of numbers/strings
@@ -242,6 +260,181 @@ if want 7; then
 			value_size=16
 		log "replay $nk keys: load $((t_load / 1000000)) ms, cat $((t_cat / 1000000)) ms, mem $((loaded - base)) kB, log $log_bytes B"
 	done
+fi
+
+# ---- (8) the peers: LMDB, RocksDB, SQLite, a BPF hash map ------------------
+# Each beside shared_map's run of the same workload, in this boot, on this
+# disk. Durable sets: section 3's workload (64 B values, 100k keys, T3 s)
+# at 1 and 8 writers; gets and memory-only sets: section 2's (1000 keys, T2
+# s), three rounds, the report takes the median round's ratio.
+if want 8; then
+	T3=$(n 4)
+	T2=$(n 2)
+	for j in 1 8; do
+		sb peer-smap-always-$j --rw=set --sync=always --numjobs=$j \
+			--runtime="$T3" --keys=100000 --value-size=64
+		for p in lmdb sqlite rocksdb; do
+			pb $p peer-$p-set-$j --rw=set --numjobs=$j --runtime="$T3" \
+				--keys=100000 --value-size=64
+		done
+	done
+	echo none >$SYNCP
+	for r in "" -r2 -r3; do
+		sb peer-smap-get$r --rw=get --transport=ioctl --runtime="$T2" --keys=1000
+		pb bpf peer-bpf-get$r --rw=get --runtime="$T2" --keys=1000
+		pb lmdb peer-lmdb-get$r --rw=get --runtime="$T2" --keys=1000
+		sb peer-smap-none$r --rw=set --sync=none --runtime="$T2" --keys=1000
+		pb bpf peer-bpf-set$r --rw=set --runtime="$T2" --keys=1000
+	done
+	for p in sqlite rocksdb; do
+		pb $p peer-$p-get --rw=get --runtime="$T2" --keys=1000
+	done
+fi
+
+# ---- (9) batches: 1000 sets per SMAP_IOC_BATCH at sync=always ---------------
+# against single durable sets, one writer, the same keys and values.
+if want 9; then
+	T3=$(n 4)
+	sb batch-1 --rw=set --sync=always --runtime="$T3" --keys=100000 \
+		--value-size=64
+	sb batch-1000 --rw=set --sync=always --batch=1000 --runtime="$T3" \
+		--keys=100000 --value-size=64
+fi
+
+# ---- (10) Redis loading an AOF of section 7's largest key set ---------------
+# The same N keys (smap_bench_key, 16 B keys, 16 B values 'v'), as SET
+# commands in an AOF (RESP, no RDB preamble: a command log like ours),
+# written by awk. Timed: redis-server's start until it answers PING (it
+# answers -LOADING while it replays); memory: used_memory loaded minus
+# used_memory empty, over N.
+# the start, as one shell command: smap-timeit times it whole
+redis_up='redis-server --port 0 --unixsocket $sock --dir $rdir --appendonly yes \
+	--appendfsync no --aof-use-rdb-preamble no --auto-aof-rewrite-percentage 0 \
+	--save "" --daemonize yes --pidfile /tmp/redis.pid --logfile $rdir/log \
+	>/dev/null 2>&1 || exit 1
+i=0
+until redis-cli -s $sock ping 2>/dev/null | grep -q PONG; do
+	i=$((i + 1))
+	[ $i -lt 20000 ] || exit 1
+	usleep 20000
+done'
+redis_down() {
+	redis-cli -s $sock shutdown nosave >/dev/null 2>&1
+	i=0
+	while [ -S $sock ] && [ $i -lt 100 ]; do usleep 100000; i=$((i + 1)); done
+}
+used_memory() {
+	redis-cli -s $sock info memory | sed -n 's/^used_memory:\([0-9]*\).*/\1/p'
+}
+if want 10; then
+	rdir=/var/tmp/redis
+	sock=/tmp/redis.sock
+	nk=$(n 1000000)
+	rm -rf $rdir
+	mkdir -p $rdir
+	sock=$sock rdir=$rdir sh -c "$redis_up" || fails=$((fails + 1))
+	mem_empty=$(used_memory)
+	redis_down
+	rm -rf $rdir
+	mkdir -p $rdir/appendonlydir
+	awk -v n="$nk" 'BEGIN {
+		v = "vvvvvvvvvvvvvvvv"
+		for (i = 0; i < n; i++)
+			printf "*3\r\n$3\r\nSET\r\n$16\r\nk%015d\r\n$16\r\n%s\r\n", i, v
+	}' >$rdir/appendonlydir/appendonly.aof.1.base.aof
+	echo "file appendonly.aof.1.base.aof seq 1 type b" \
+		>$rdir/appendonlydir/appendonly.aof.manifest
+	aof_bytes=$(wc -c <$rdir/appendonlydir/appendonly.aof.1.base.aof)
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	t_load=$(sock=$sock rdir=$rdir smap-timeit sh -c "$redis_up") ||
+		{ log "redis-server did not load the AOF"; fails=$((fails + 1)); }
+	keys=$(redis-cli -s $sock dbsize)
+	mem_loaded=$(used_memory)
+	redis_ms=$(sed -n 's/.*DB loaded from append only file: \([0-9.]*\) seconds.*/\1/p' $rdir/log | tail -1)
+	redis_down
+	rm -rf $rdir
+	kv $R/redis-aof-$nk.json keys_written="$nk" keys="${keys:-0}" \
+		load_ns="$t_load" redis_load_s="${redis_ms:-0}" aof_bytes="$aof_bytes" \
+		used_memory_empty="$mem_empty" used_memory_loaded="$mem_loaded" \
+		key_size=16 value_size=16
+	log "redis aof $nk keys: load $((t_load / 1000000)) ms, used_memory +$((mem_loaded - mem_empty)) B"
+fi
+
+# ---- (11) profiles of the comparisons shared_map can fall short in ---------
+# Durable sets: what each set costs the file system, counted by kernel
+# tracepoints over the whole run (`perf stat -a`): fsync/fdatasync calls
+# (ext4_sync_file_enter), ext4 journal commits (jbd2_start_commit) and
+# block requests issued (flushes included), for shared_map and the peer it
+# is compared with. Memory-only sets and gets: where the CPU time goes
+# (`perf record -a -g`, cpu-clock: TCG has no PMU), top symbols.
+# PROF.stat.json: {"ops": N, "<event>": count, ...}; PROF.top.txt.
+EV=ext4:ext4_sync_file_enter,jbd2:jbd2_start_commit,block:block_rq_issue
+# and for memory-only sets: wakeups and context switches per set
+EVS=sched:sched_wakeup,sched:sched_switch
+# pstat NAME COMMAND...: COMMAND's JSON as in bj, its tracepoint counts
+# (the events in $ev) beside
+pstat() {
+	name=$1
+	shift
+	perf stat -a -x, -e $ev -o /tmp/$name.stat -- "$@" --name="$name" \
+		--output-format=json+ >"$R/$name.json" 2>/dev/null ||
+		{ log "$name FAILED under perf stat"; fails=$((fails + 1)); return; }
+	ops=$(jq '.jobs[0] | .read.total_ios + .write.total_ios' "$R/$name.json")
+	set -- ops="$ops"
+	while IFS=, read -r count _ event _; do
+		case $event in *:*) set -- "$@" "${event#*:}=$count" ;; esac
+	done </tmp/$name.stat
+	kv "$R/$name.stat.json" "$@"
+	log "$name: $*"
+}
+# ptop NAME COMMAND...: the top symbols of COMMAND's run, all CPUs
+ptop() {
+	name=$1
+	shift
+	perf record -a -g -e cpu-clock -o /var/tmp/$name.data -- "$@" \
+		--name="$name" --output-format=json+ >"$R/$name.json" 2>/dev/null &&
+	perf report -i /var/tmp/$name.data --stdio --no-children --sort sym \
+		-g none --percent-limit 1.5 2>/dev/null | grep -v '^#' |
+		grep -v '^$' | head -25 >"$R/$name.top.txt" ||
+		{ log "$name FAILED under perf record"; fails=$((fails + 1)); }
+	rm -f /var/tmp/$name.data
+}
+if want 11; then
+	mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null
+	mount -t debugfs nodev /sys/kernel/debug 2>/dev/null
+	T3=$(n 4)
+	T2=$(n 2)
+	if ! perf stat -a -e $EV -- true 2>/dev/null; then
+		log "perf cannot count $EV here: no profiles"
+		fails=$((fails + 1))
+	else
+		ev=$EV
+		for j in 1 8; do
+			pstat prof-smap-always-$j smap-bench --rw=set --sync=always \
+				--numjobs=$j --runtime="$T3" --keys=100000 --value-size=64
+			for p in lmdb rocksdb; do
+				pstat prof-$p-set-$j $p-bench --dir=/var/tmp/peer-$p \
+					--rw=set --numjobs=$j --runtime="$T3" \
+					--keys=100000 --value-size=64
+				rm -rf /var/tmp/peer-$p
+			done
+		done
+		echo none >$SYNCP
+		ev=$EVS
+		pstat prof-smap-none-sched smap-bench --rw=set --sync=none \
+			--runtime="$T2" --keys=1000
+		pstat prof-bpf-set-sched bpf-bench --dir=/var/tmp/peer-bpf \
+			--rw=set --runtime="$T2" --keys=1000
+		ptop prof-smap-none smap-bench --rw=set --sync=none \
+			--runtime="$T2" --keys=1000
+		ptop prof-bpf-set bpf-bench --dir=/var/tmp/peer-bpf --rw=set \
+			--runtime="$T2" --keys=1000
+		ptop prof-smap-get smap-bench --rw=get --transport=ioctl \
+			--runtime="$T2" --keys=1000
+		ptop prof-bpf-get bpf-bench --dir=/var/tmp/peer-bpf --rw=get \
+			--runtime="$T2" --keys=1000
+	fi
 fi
 
 # ---- leave clean: modules unload without complaint -------------------------

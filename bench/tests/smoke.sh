@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# smoke: one guest; smap-bench briefly on every transport and engine; the
-# host checks each JSON parses, has nonzero iops and ordered percentiles.
+# smoke: one guest; smap-bench briefly on every transport and engine, and
+# each peer's benchmark (lmdb-, sqlite-, rocksdb-, bpf-bench) on set and get;
+# the host checks each JSON (json+) parses, has nonzero iops and ordered
+# percentiles, and that Debian's fio tools read it as fio's (lib.sh).
 # Run by scripts/check with SMAP_KERNEL, SMAP_ROOT, VM and SMAP_WORK.
 set -uo pipefail
 ROOT=${SMAP_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -10,8 +12,10 @@ K=${SMAP_KERNEL:-6.12}
 WORK=${SMAP_WORK:-$(mktemp -d)}
 mkdir -p "$WORK"
 out=$WORK/smoke.out
+# shellcheck source=bench/tests/lib.sh
+. "$ROOT/bench/tests/lib.sh"
 
-# name|smap-bench arguments
+# name|arguments (smap-bench's, or a peer's: PEER-bench ARGS)
 runs='ioctl-get|--rw=get --transport=ioctl --keys=100
 ioctl-set|--rw=set --transport=ioctl --sync=batch
 ioctl-mixed|--rw=mixed --transport=ioctl --sync=none --keys=100
@@ -25,7 +29,16 @@ always-set|--rw=set --sync=always --ops=5 --numjobs=2
 nop-ioctl|--engine=nop-ioctl
 nop-genl|--engine=nop-genl
 redis-get|--engine=redis --rw=get --keys=100 --redis-socket=/tmp/r.sock
-redis-set|--engine=redis --rw=set --redis-socket=/tmp/r.sock'
+redis-set|--engine=redis --rw=set --redis-socket=/tmp/r.sock
+batch-set|--rw=set --sync=always --batch=100 --ops=3 --keys=1000
+lmdb-set|lmdb-bench --rw=set --ops=5 --numjobs=2
+lmdb-get|lmdb-bench --rw=get --keys=100 --numjobs=2
+sqlite-set|sqlite-bench --rw=set --ops=5 --numjobs=2
+sqlite-get|sqlite-bench --rw=get --keys=100
+rocksdb-set|rocksdb-bench --rw=set --ops=5 --numjobs=2
+rocksdb-get|rocksdb-bench --rw=get --keys=100 --numjobs=2
+bpf-set|bpf-bench --rw=set --keys=100 --numjobs=2
+bpf-get|bpf-bench --rw=get --keys=100'
 
 script='modprobe shared_map && modprobe smap_nop && modprobe smap_kbench || exit 1
 mkdir -p /var/tmp/redis
@@ -34,7 +47,8 @@ i=0; while [ ! -S /tmp/r.sock ] && [ $i -lt 50 ]; do usleep 100000; i=$((i+1)); 
 '
 while IFS='|' read -r name args; do
 	case $args in *--ops=*) t= ;; *) t=--runtime=0.2 ;; esac
-	script+="echo '=== $name'; smap-bench --name=$name --output-format=json $t $args || echo '!!! $name failed'
+	case $args in *-bench\ *) prog= ;; *) prog=smap-bench ;; esac
+	script+="echo '=== $name'; $prog $args --name=$name --output-format=json+ $t || echo '!!! $name failed'
 "
 done <<<"$runs"
 script+='kill $(cat /tmp/r.pid)
@@ -43,8 +57,8 @@ printf '%s\n' "$script" >"$WORK/cmd.sh"
 mkdir -p "$WORK/in"
 cp "$WORK/cmd.sh" "$WORK/in/"
 
-"$VM" --quiet --kernel "$K" --disk "$WORK/disk.img" --fresh-disk --disk-size 256 \
-	--bin redis-server --with "$WORK/in" --timeout 120 --log "$WORK/kernel.log" \
+"$VM" --quiet --kernel "$K" --disk "$WORK/disk.img" --fresh-disk --disk-size 512 \
+	--bin redis-server --with "$WORK/in" --timeout 300 --log "$WORK/kernel.log" \
 	-- sh /with/in/cmd.sh >"$out"
 rc=$?
 fail=0
@@ -62,17 +76,11 @@ while IFS='|' read -r name args; do
 		fail=1
 		continue
 	fi
-	# the direction that ran: nonzero iops, no errors, percentiles ordered
-	if jq -e '.jobs[0] as $j | ($j.read.total_ios + $j.write.total_ios) > 0 and $j.error == 0 and
-		([$j.read, $j.write] | map(select(.total_ios > 0)) | all(
-			.iops > 0 and
-			(.clat_ns.percentile | [.["1.000000"], .["5.000000"], .["10.000000"],
-			 .["50.000000"], .["90.000000"], .["95.000000"], .["99.000000"],
-			 .["99.900000"], .["99.990000"]] as $p |
-			 ($p | all(. > 0)) and ([range(1; $p | length)] | all($p[.] >= $p[. - 1]))) and
-			.clat_ns.min <= .clat_ns.percentile["50.000000"] and
-			.clat_ns.percentile["99.990000"] <= .clat_ns.max))' "$WORK/$name.json" >/dev/null; then
-		echo "ok   $name: $(jq -r '.jobs[0] | [.read, .write] | map(select(.total_ios > 0))[0] | "\(.iops | floor) iops, p50 \(.clat_ns.percentile["50.000000"]) ns"' "$WORK/$name.json")"
+	if ! why=$(fio_tools_ok "$WORK/$name.json" "$WORK"); then
+		echo "FAIL $name: fio's tools: $why"
+		fail=1
+	elif json_ok "$WORK/$name.json"; then
+		echo "ok   $name: $(json_line "$WORK/$name.json")"
 	else
 		echo "FAIL $name: $(jq -c '.jobs[0] | {error, error_msg, r: .read.total_ios, w: .write.total_ios}' "$WORK/$name.json")"
 		fail=1
