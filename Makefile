@@ -58,7 +58,7 @@ modules: $(KSRC)
 		mkdir -p $$d; \
 		find $$d -maxdepth 1 -type l -delete; \
 		for f in $(KSRC_TEST); do ln -sf $(ROOT)/$$f $$d/; done; \
-		echo "  MODULES $$k ($$kver) test build"; \
+		echo "  MODULES $$kver (test build)"; \
 		$(MAKE) -s -C /lib/modules/$$kver/build M=$$d SMAP_ROOT=$(ROOT) \
 			SMAP_TESTING=1 CONFIG_DEBUG_INFO_BTF_MODULES= \
 			$(if $(W),W=$(W)) $(if $(C),C=$(C) CHECK="$(CHECK)") modules; \
