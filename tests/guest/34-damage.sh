@@ -10,15 +10,6 @@ D=/var/tmp/sm
 P=/sys/module/shared_map/parameters
 
 stat_of() { smap stats | awk -v n="$1" '$1 == n { print $2 }'; }
-# present PREFIX N: how many of PREFIX1..PREFIXN hold "val-<i>"
-present() {
-	_n=0 _i=0
-	while [ $_i -lt "$2" ]; do
-		_i=$((_i + 1))
-		[ "$(smap get "$1$_i" 2>/dev/null)" = "val-$_i" ] && _n=$((_n + 1))
-	done
-	echo $_n
-}
 fill() {
 	_i=0
 	while [ $_i -lt "$2" ]; do
@@ -51,7 +42,7 @@ expect_eq "$RC" 1 "smap-log verify reports the damage"
 check "smap-log names the passed-over record" grep -q "1 damaged record" $T/out
 check "smap-log names its key" grep -q 'key10' $T/out
 reload
-expect_eq "$(present key 100)" 99 "99 of 100 records applied: only the damaged one lost"
+expect_eq "$(held key val- 100)" 99 "99 of 100 records applied: only the damaged one lost"
 expect_rc 1 "the damaged record's key is absent" smap get key10
 check "dmesg names the damaged key" sh -c 'dmesg | grep -q "key \"key10\""'
 check "dmesg reports CORRUPTION" sh -c 'dmesg | grep -q "CORRUPTION in"'
@@ -60,7 +51,7 @@ check "stats: skipped bytes counted" test "$(stat_of skipped_bytes)" -gt 0
 check "a .corrupt copy was kept for a human" sh -c "ls $D/*.corrupt"
 rmmod shared_map
 reload
-expect_eq "$(present key 100)" 99 "after the repairing compaction and a reload: still 99"
+expect_eq "$(held key val- 100)" 99 "after the repairing compaction and a reload: still 99"
 check "no new corruption on the next load" sh -c '! dmesg | grep -q "CORRUPTION in"'
 rmmod shared_map
 
@@ -68,7 +59,7 @@ rmmod shared_map
 fresh hdr 30
 flip "$(ls $D/log.* | tail -n 1)" 9
 reload
-expect_eq "$(present hdr 30)" 30 "bad header: every record still applied"
+expect_eq "$(held hdr val- 30)" 30 "bad header: every record still applied"
 check "dmesg says the header was bad" sh -c 'dmesg | grep -q "bad header"'
 rmmod shared_map
 
@@ -84,7 +75,7 @@ cp $T/old/log.* $D/	# as a crash between the rename and the unlinks leaves them
 off=$(smap-log dump --offsets $D/snapshot | awk '/key="snap5"/ { print $1 }')
 flip $D/snapshot $((off + 48))
 reload
-expect_eq "$(present snap 20)" 20 "damaged snapshot: its lost record comes from the segment below it"
+expect_eq "$(held snap val- 20)" 20 "damaged snapshot: its lost record comes from the segment below it"
 check "dmesg reports the snapshot's CORRUPTION" sh -c 'dmesg | grep -q "CORRUPTION in.*snapshot"'
 rmmod shared_map
 

@@ -92,6 +92,16 @@ same() {
 	fi
 }
 
+# held KEY VAL N: how many of KEY1..KEYN hold VAL1..VALN (smap get)
+held() {
+	_n=0 _i=0
+	while [ $_i -lt "$3" ]; do
+		_i=$((_i + 1))
+		[ "$(smap get "$1$_i" 2>/dev/null)" = "$2$_i" ] && _n=$((_n + 1))
+	done
+	echo $_n
+}
+
 # flaky_setup: ext4 without a journal (so no journal abort) at /mnt/f on
 # dm device "flaky" over a 64 MiB loop file; flaky ok|bad: the device works,
 # or fails every write (and so every fsync). Needs dmsetup and mkfs.ext4
