@@ -77,7 +77,10 @@ install)
 	check "mknod as static-nodes does" mknod -m 0600 /dev/shared_map c 10 249
 	expect_eq "$(smap get key2 2>&1)" "value 2" "opening /dev/shared_map loads the module"
 	check "rmmod; systemctl start shared_map" sh -c 'rmmod shared_map && systemctl start shared_map'
-	# /var/tmp's ageing (tmp.conf: 30 days) leaves the store alone
+	# /var/tmp's ageing leaves the store alone. bookworm's tmp.conf does not
+	# age /var/tmp; upstream's, trixie's and many distributions' do (30
+	# days): put that rule in place, as on those systems
+	echo 'q /var/tmp 1777 root root 30d' >/etc/tmpfiles.d/tmp.conf
 	segs=$(ls $STORE | sort)
 	touch /var/tmp/smap-ageing-witness
 	now=$(date +%s)
