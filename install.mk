@@ -94,5 +94,8 @@ deb:
 	@ls $(DEB)/*.deb
 	@echo "lintian: $$(grep -c '^[EWI]:' $(DEB)/lintian.txt) finding(s), see $(DEB)/lintian.txt"
 
+check-install: all
+	@KERNELS=6.12 SMAP_INSTALL_KERNELS=6.12 scripts/check tests/host/install.sh
+
 check-install-6.1: all
 	@KERNELS=6.1 SMAP_INSTALL_KERNELS=6.1 scripts/check tests/host/install.sh

@@ -6,7 +6,7 @@
 # file system sends, in completion order, with each flush and FUA. smap-lw
 # runs the workload (WRITERS writers x OPS ops in each of the phases
 # sync=always, batch, always: set/del/cas/incr/batch, a compaction asked
-# for half way through each phase and more from compact_min=16k, so the
+# for half way through each phase and more from compact_min=64k, so the
 # segment switches too) and marks the trace after each acknowledgement; its
 # history goes to /tmp, off the traced disk. smap-lw-replay then replays the
 # trace forward, once, onto a copy of the disk as it was before the trace
@@ -31,7 +31,7 @@ S=$(blockdev --getsz /dev/loop0)
 dmsetup create lw --table "0 $S log-writes /dev/loop0 /dev/loop1" || exit 3
 mount -t ext4 /dev/mapper/lw /mnt/lw || exit 3
 dmsetup message lw 0 mark mounted
-modprobe shared_map path=/mnt/lw/sm compact_min=16384 || exit 3
+modprobe shared_map path=/mnt/lw/sm compact_min=65536 || exit 3
 t0=$(date +%s)
 smap-lw run /tmp/hist lw "$W" "$OPS" || exit 4
 rmmod shared_map || exit 3

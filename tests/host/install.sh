@@ -15,8 +15,9 @@
 #   var       the unit loaded the module after var.mount: values all there;
 #             apt install N+1 (DKMS rebuilds, data kept), apt remove keeps
 #             the data, purge says what it removes and keeps the store
-# The guest half is tests/host/install/guest.sh. Runs on 6.12 in make check
-# (scripts/check: SMAP_INSTALL_KERNELS); `make check-install-6.1` for 6.1.
+# The guest half is tests/host/install/guest.sh. `make check-install` runs it
+# on 6.12, `make check-install-6.1` on 6.1 (scripts/check: SMAP_INSTALL_KERNELS);
+# plain make check leaves it out (it costs ~40 min per kernel here).
 # SMAP_INSTALL_KEEP_DEBS=1 reuses the last run's .debs (debugging the guest).
 set -uo pipefail
 
