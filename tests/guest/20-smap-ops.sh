@@ -129,7 +129,7 @@ esac
 
 # usage errors: exit 2, one line
 fails "unknown command" 2 "smap: unknown command 'frob' (see smap --help)" smap frob
-fails "missing argument" 2 "smap: set: missing arguments (usage: smap set [--mode MODE] KEY VALUE)" smap set k
+fails "missing argument" 2 "smap: set: missing arguments (usage: smap set [--new] [--mode MODE] KEY VALUE)" smap set k
 fails "bad delta" 2 "smap: incr: bad DELTA 'x' (a 64-bit decimal integer)" smap incr k x
 check "smap --help exits 0" sh -c "smap --help >/dev/null"
 check "smap help exits 0" sh -c "smap help >/dev/null"
