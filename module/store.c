@@ -138,10 +138,21 @@ static const struct rhashtable_params smap_ht_params = {
 	.automatic_shrinking = true,
 };
 
-static unsigned int smap_stripe_idx(const void *key, u32 klen)
+static u32 smap_stripe_hash(const void *key, u32 klen)
 {
-	return jhash(key, klen, smap_stripe_seed) % SMAP_STRIPES;
+	return jhash(key, klen, smap_stripe_seed);
 }
+
+/*
+ * Waits for a stripe mutex (held across the fsync under sync=always),
+ * sorted by whom the holder was serving: the same key (inherent: the later
+ * change must follow the earlier one's verdict) or another key sharing the
+ * stripe (what a lock per key would save). The holder's hash is read
+ * without the lock: a hint, good enough to count.
+ */
+static u32 smap_stripe_holder[SMAP_STRIPES];
+static atomic64_t smap_key_waits, smap_key_wait_ns;
+static atomic64_t smap_stripe_waits, smap_stripe_wait_ns;
 
 /* ---- entries ------------------------------------------------------------ */
 
@@ -560,6 +571,7 @@ static s64 smap_entry_bytes(const struct smap_entry *e)
  */
 struct smap_txn {
 	struct smap_mutation *m;
+	u32 hash;			/* of the key; stripe = hash % SMAP_STRIPES */
 	unsigned int stripe;
 	struct smap_entry *old, *ne;
 	struct smap_log_rec *rec;	/* to wait for, or NULL */
@@ -579,8 +591,27 @@ static int smap_txn_prepare(struct smap_txn *t, struct smap_mutation *m)
 	err = smap_mutation_check(m);
 	if (err)
 		return err;
-	t->stripe = smap_stripe_idx(m->key, m->klen);
+	t->hash = smap_stripe_hash(m->key, m->klen);
+	t->stripe = t->hash % SMAP_STRIPES;
 	return smap_prepare(m, &t->ne);
+}
+
+/* Take @t's stripe mutex, counting the wait if it was held. */
+static void smap_stripe_lock(const struct smap_txn *t)
+{
+	struct mutex *lock = &smap_stripes[t->stripe];
+	bool same;
+	u64 t0;
+
+	if (!mutex_trylock(lock)) {
+		same = READ_ONCE(smap_stripe_holder[t->stripe]) == t->hash;
+		t0 = ktime_get_ns();
+		mutex_lock(lock);
+		atomic64_add(ktime_get_ns() - t0,
+			     same ? &smap_key_wait_ns : &smap_stripe_wait_ns);
+		atomic64_inc(same ? &smap_key_waits : &smap_stripe_waits);
+	}
+	WRITE_ONCE(smap_stripe_holder[t->stripe], t->hash);
 }
 
 /* Under the stripe mutex: decide, reserve, queue the record. */
@@ -693,7 +724,7 @@ int smap_store_apply(struct smap_mutation *m)
 	if (err)
 		goto out;
 	lock = &smap_stripes[t.stripe];
-	mutex_lock(lock);
+	smap_stripe_lock(&t);
 	err = smap_txn_stage(&t);
 	if (!err && t.rec)
 		err = smap_persist_wait(t.rec);
@@ -771,9 +802,10 @@ static void smap_group_lock(struct smap_group *g, const struct smap_txn *t)
 		smap_group_flush(g);
 	} else if (!bitmap_empty(g->held, SMAP_STRIPES)) {
 		__set_bit(t->stripe, g->held);	/* the trylock took it */
+		WRITE_ONCE(smap_stripe_holder[t->stripe], t->hash);
 		return;
 	}
-	mutex_lock(lock);
+	smap_stripe_lock(t);
 	__set_bit(t->stripe, g->held);
 }
 
@@ -936,6 +968,10 @@ void smap_store_stats(struct smap_stats *st, const struct smap_ctx *ctx)
 	st->data_bytes = atomic64_read(&smap_nbytes);
 	st->max_bytes = READ_ONCE(smap_max_bytes);
 	st->user_max_bytes = READ_ONCE(smap_user_max_bytes);
+	st->key_waits = atomic64_read(&smap_key_waits);
+	st->key_wait_ns = atomic64_read(&smap_key_wait_ns);
+	st->stripe_waits = atomic64_read(&smap_stripe_waits);
+	st->stripe_wait_ns = atomic64_read(&smap_stripe_wait_ns);
 	smap_owner(ctx, &uid, &gid);
 	u = smap_user(uid, false);
 	if (u)

@@ -277,6 +277,10 @@ void smap_cli_print_stats(FILE *f, const struct smap_stats *st, bool json)
 		{ "skipped_bytes", st->skipped_bytes },
 		{ "compactions", st->compactions },
 		{ "fsyncs", st->fsyncs },
+		{ "key_waits", st->key_waits },
+		{ "key_wait_ns", st->key_wait_ns },
+		{ "stripe_waits", st->stripe_waits },
+		{ "stripe_wait_ns", st->stripe_wait_ns },
 		{ "read_only", st->read_only },
 	};
 	size_t n = sizeof(f64) / sizeof(f64[0]);

@@ -179,6 +179,16 @@ struct smap_stats {
 	__u64 data_bytes;	/* key + value bytes stored */
 	__u64 user_bytes;	/* charged bytes of the caller's keys */
 	__u64 user_max_bytes;	/* per-owner limit (0: none; root: none) */
+	/*
+	 * Mutations that found their key's stripe lock held (it is held across
+	 * the fsync under sync=always), and for how long they waited in all:
+	 * key_* when the holder changed the same key (an inherent wait),
+	 * stripe_* when it changed another key sharing the stripe.
+	 */
+	__u64 key_waits;
+	__u64 key_wait_ns;
+	__u64 stripe_waits;
+	__u64 stripe_wait_ns;
 };
 
 struct smap_version {
