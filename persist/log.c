@@ -341,9 +341,49 @@ static void smap_writer_gather(void)
 }
 
 /*
+ * Mark segment @seg_no as followed (SMAP_HDR_NEXT), its successor being
+ * durable now: if the successor later vanishes, the newest segment left says
+ * that one follows it and replay notices. The 64-byte header is rewritten
+ * in place (within one sector). Failing only loses that detection: warn.
+ */
+static void smap_log_mark_followed(u64 seg_no)
+{
+	struct smap_file_hdr h;
+	struct file *f;
+	char name[32];
+	loff_t pos = 0;
+	int err = -EIO;
+
+	snprintf(name, sizeof(name), SMAP_LOG_PREFIX "%016llx", seg_no);
+	f = smap_fs_open(name, O_RDWR);
+	if (IS_ERR(f)) {
+		err = PTR_ERR(f);
+		goto out;
+	}
+	if (kernel_read(f, &h, sizeof(h), &pos) != sizeof(h) ||
+	    le32_to_cpu(h.magic) != SMAP_FILE_MAGIC ||
+	    le32_to_cpu(h.version) < 2 ||
+	    le32_to_cpu(h.crc) != smap_file_hdr_crc(&h))
+		goto put;	/* damaged or v1: leave it as it is */
+	h.flags |= cpu_to_le32(SMAP_HDR_NEXT);
+	h.crc = cpu_to_le32(smap_file_hdr_crc(&h));
+	pos = 0;
+	err = smap_fs_write_all(f, &h, sizeof(h), &pos);
+	if (!err)
+		err = vfs_fsync(f, 1);
+put:
+	fput(f);
+out:
+	if (err)
+		pr_warn_ratelimited("cannot mark %s as followed (%d): its successor's loss would go unnoticed\n",
+				    name, err);
+}
+
+/*
  * Start segment @seg_no. With @has_prev, its header records that segment
  * seg_no - 1 ends at @prev_end (a durable position): replay checks the
- * chain with it and never applies what lies past it.
+ * chain with it and never applies what lies past it; and once the new
+ * segment is durable, seg_no - 1 is marked as followed.
  */
 int smap_log_open_segment(u64 seg_no, loff_t prev_end, bool has_prev)
 {
@@ -369,6 +409,8 @@ int smap_log_open_segment(u64 seg_no, loff_t prev_end, bool has_prev)
 		fput(f);
 		return err;
 	}
+	if (has_prev)
+		smap_log_mark_followed(seg_no - 1);
 	if (pl->seg)
 		fput(pl->seg);
 	pl->seg = f;

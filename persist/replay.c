@@ -617,6 +617,12 @@ int smap_replay(u64 *next_seg, u64 *next_seq, loff_t *prev_end,
 		chain = smap_chain_ok(&s, max(base, 1ULL), !s.snapshot);
 	else if (s.n)	/* the snapshot's header is gone: check what follows */
 		chain = smap_chain_ok(&s, s.segs[0], false);
+	if (chain && s.n && s.segs[s.n - 1] >= base &&
+	    le32_to_cpu(hdrs[s.n - 1].flags) & SMAP_HDR_NEXT) {
+		pr_err("LOG CHAIN BROKEN in %s: %s%016llx, the newest segment, is missing\n",
+		       smap_log_path, SMAP_LOG_PREFIX, s.segs[s.n - 1] + 1);
+		chain = false;
+	}
 
 	/* segments below a snapshot's base first (a crash mid-compaction) */
 	for (i = 0; i < s.n && s.segs[i] < base; i++) {

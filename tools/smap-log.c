@@ -237,12 +237,13 @@ static int check_file(const char *path, const char *name, bool dump, bool full)
 	       strstr(name, SMAP_SNAP_NAME) ? SMAP_FILE_SNAPSHOT : SMAP_FILE_LOG;
 	if (dump && hdr_ok)
 		printf("# %s: %s, version %u, segment %" PRIu64
-		       ", base_segment %" PRIu64 ", first_seq %" PRIu64 "%s\n",
+		       ", base_segment %" PRIu64 ", first_seq %" PRIu64 "%s%s\n",
 		       name, kind == SMAP_FILE_SNAPSHOT ? "snapshot" : "log",
 		       le32toh(fh->version), (uint64_t)le64toh(fh->segment),
 		       (uint64_t)le64toh(fh->base_segment),
 		       (uint64_t)le64toh(fh->first_seq),
-		       le32toh(fh->flags) & SMAP_HDR_PREV ? ", prev_end set" : "");
+		       le32toh(fh->flags) & SMAP_HDR_PREV ? ", prev_end set" : "",
+		       le32toh(fh->flags) & SMAP_HDR_NEXT ? ", followed" : "");
 	valid_end = sizeof(*fh);
 	for (off = sizeof(*fh); off + sizeof(struct smap_rec_hdr) <= b.n;) {
 		const struct smap_rec_hdr *h = (const void *)(b.p + off);

@@ -104,6 +104,22 @@ expect_eq "$(cat $P/read_only)" 0 "the next load is clean"
 expect_eq "$(smap get x)$(smap get a)$(smap get c)" yval-aval-c "everything kept survives"
 check "no chain message any more" sh -c '! dmesg | grep -q "LOG CHAIN BROKEN"'
 
+# ---- a missing newest segment: its predecessor says it was followed -------
+rmmod shared_map
+newest=$(ls $D/log.* | tail -n 1)
+check "smap-log: the segment before the newest is marked followed" sh -c \
+	"smap-log dump $(ls $D/log.* | tail -n 2 | head -n 1) | grep -q ', followed'"
+check "smap-log: the newest is not" sh -c "! smap-log dump $newest | grep -q ', followed'"
+rm "$newest"
+reload
+check "dmesg: the newest segment is missing" sh -c \
+	'dmesg | grep -q "LOG CHAIN BROKEN.*the newest segment, is missing"'
+expect_eq "$(cat $P/read_only)" 1 "a missing newest segment loads read-only"
+check "recover accepts the loss" sh -c "echo 1 >$P/recover"
+rmmod shared_map
+reload
+expect_eq "$(cat $P/read_only)" 0 "the next load after recover is clean"
+
 # ---- a missing snapshot ---------------------------------------------------
 echo 1 >$P/compact_now
 smap set after-snap z

@@ -53,6 +53,11 @@ struct smap_file_hdr {
 };
 
 #define SMAP_HDR_PREV		0x1	/* prev_end is set: segment - 1 exists */
+/*
+ * Set in place, once segment + 1 exists durably: a segment that says so and
+ * has no successor lost it (the newest segment is the one never marked).
+ */
+#define SMAP_HDR_NEXT		0x2
 
 enum smap_rec_op {
 	SMAP_REC_SET = 1,	/* key := value (incr and cas are logged as SET) */
