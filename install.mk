@@ -95,7 +95,7 @@ deb:
 	@echo "lintian: $$(grep -c '^[EWI]:' $(DEB)/lintian.txt) finding(s), see $(DEB)/lintian.txt"
 
 check-install: all
-	@KERNELS=6.12 SMAP_INSTALL_KERNELS=6.12 scripts/check tests/host/install.sh
+	@KERNELS=6.12 SMAP_INSTALL_KERNELS=6.12 SMAP_HOST_TIMEOUT=$${SMAP_HOST_TIMEOUT:-5400} scripts/check tests/host/install.sh
 
 check-install-6.1: all
-	@KERNELS=6.1 SMAP_INSTALL_KERNELS=6.1 scripts/check tests/host/install.sh
+	@KERNELS=6.1 SMAP_INSTALL_KERNELS=6.1 SMAP_HOST_TIMEOUT=$${SMAP_HOST_TIMEOUT:-5400} scripts/check tests/host/install.sh
