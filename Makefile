@@ -44,14 +44,15 @@ KSRC_TEST := $(wildcard module/*.c module/*.h persist/*.c persist/*.h) \
 all: modules tools
 
 modules: $(KSRC)
-	@set -e; for kver in $(if $(KVER),$(KVER),$$(for k in $(KERNELS); do \
+	@set -e; case " $(KERNELS) " in *" debug "*) scripts/debug-kernel ;; esac; \
+	for kver in $(if $(KVER),$(KVER),$$(for k in $(KERNELS); do \
 			scripts/kver $$k || echo "no-$$k"; done)); do \
 		d=$(BUILD)/$$kver/mod; \
 		mkdir -p $$d; \
 		find $$d -maxdepth 1 -type l -delete; \
 		for f in $(KSRC); do ln -sf $(ROOT)/$$f $$d/; done; \
 		echo "  MODULES $$kver"; \
-		$(MAKE) -s -C /lib/modules/$$kver/build M=$$d SMAP_ROOT=$(ROOT) \
+		$(MAKE) -s -C $$(scripts/kver --build $$kver) M=$$d SMAP_ROOT=$(ROOT) \
 			SMAP_VERSION=$(VERSION) CONFIG_DEBUG_INFO_BTF_MODULES= \
 			$(if $(W),W=$(W)) $(if $(C),C=$(C) CHECK="$(CHECK)") modules; \
 		d=$(BUILD)/$$kver/mod-test; \
@@ -59,7 +60,7 @@ modules: $(KSRC)
 		find $$d -maxdepth 1 -type l -delete; \
 		for f in $(KSRC_TEST); do ln -sf $(ROOT)/$$f $$d/; done; \
 		echo "  MODULES $$kver (test build)"; \
-		$(MAKE) -s -C /lib/modules/$$kver/build M=$$d SMAP_ROOT=$(ROOT) \
+		$(MAKE) -s -C $$(scripts/kver --build $$kver) M=$$d SMAP_ROOT=$(ROOT) \
 			SMAP_TESTING=1 CONFIG_DEBUG_INFO_BTF_MODULES= \
 			$(if $(W),W=$(W)) $(if $(C),C=$(C) CHECK="$(CHECK)") modules; \
 	done
