@@ -5,6 +5,9 @@
 #   make W=1           same, with the kernel's extra warnings (must be silent)
 #   make sparse        sparse over the module, every kernel
 #   make check         build, then every test suite in a guest, every kernel
+#   make check-debug   the whole suite on the debug kernel (KERNELS=debug;
+#                      scripts/debug-kernel builds it first, once)
+#   make check-debug-ci  the concurrency and error-path tests on it (CI)
 #   make demo          the main journey in one guest boot
 #   make bench         benchmarks (see bench/README.md)
 #   make crash-exhaustive  the dm-log-writes crash test with a long workload
@@ -38,20 +41,21 @@ KSRC := $(wildcard module/*.c module/*.h persist/*.c persist/*.h \
 KSRC_TEST := $(wildcard module/*.c module/*.h persist/*.c persist/*.h) \
 	module/Kbuild
 
-.PHONY: all modules tools sparse check crash-exhaustive demo bench clean FORCE \
+.PHONY: all modules tools sparse check check-debug check-debug-ci crash-exhaustive demo bench clean FORCE \
 	install modules_install dkms-src dkms deb check-install check-install-6.1
 
 all: modules tools
 
 modules: $(KSRC)
-	@set -e; for kver in $(if $(KVER),$(KVER),$$(for k in $(KERNELS); do \
+	@set -e; case " $(KERNELS) " in *" debug "*) scripts/debug-kernel ;; esac; \
+	for kver in $(if $(KVER),$(KVER),$$(for k in $(KERNELS); do \
 			scripts/kver $$k || echo "no-$$k"; done)); do \
 		d=$(BUILD)/$$kver/mod; \
 		mkdir -p $$d; \
 		find $$d -maxdepth 1 -type l -delete; \
 		for f in $(KSRC); do ln -sf $(ROOT)/$$f $$d/; done; \
 		echo "  MODULES $$kver"; \
-		$(MAKE) -s -C /lib/modules/$$kver/build M=$$d SMAP_ROOT=$(ROOT) \
+		$(MAKE) -s -C $$(scripts/kver --build $$kver) M=$$d SMAP_ROOT=$(ROOT) \
 			SMAP_VERSION=$(VERSION) CONFIG_DEBUG_INFO_BTF_MODULES= \
 			$(if $(W),W=$(W)) $(if $(C),C=$(C) CHECK="$(CHECK)") modules; \
 		d=$(BUILD)/$$kver/mod-test; \
@@ -59,7 +63,7 @@ modules: $(KSRC)
 		find $$d -maxdepth 1 -type l -delete; \
 		for f in $(KSRC_TEST); do ln -sf $(ROOT)/$$f $$d/; done; \
 		echo "  MODULES $$kver (test build)"; \
-		$(MAKE) -s -C /lib/modules/$$kver/build M=$$d SMAP_ROOT=$(ROOT) \
+		$(MAKE) -s -C $$(scripts/kver --build $$kver) M=$$d SMAP_ROOT=$(ROOT) \
 			SMAP_TESTING=1 CONFIG_DEBUG_INFO_BTF_MODULES= \
 			$(if $(W),W=$(W)) $(if $(C),C=$(C) CHECK="$(CHECK)") modules; \
 	done
@@ -76,6 +80,21 @@ tools:
 
 check: all
 	@scripts/check
+
+# The debug kernel (scripts/debug-kernel: KASAN, lockdep, kmemleak, UBSAN,
+# fault injection; built once, then cached): check-debug runs the whole
+# suite on it, check-debug-ci the tests of concurrency and error paths that
+# .ci/run gives it (stress, lost update, unload race, refused writes, I/O
+# errors, torn tails, the allocation-failure sweep).
+DEBUG_CI_TESTS := 12-stress 21-lost-update 33-unload-race 35-refused \
+	io-error torn-tail 50-fail-nth
+check-debug:
+	@$(MAKE) --no-print-directory KERNELS=debug all
+	@KERNELS=debug scripts/check
+
+check-debug-ci:
+	@$(MAKE) --no-print-directory KERNELS=debug all
+	@KERNELS=debug scripts/check $(DEBUG_CI_TESTS)
 
 # recovery_tests/log-writes.sh with CRASH_POINTS=all: a longer workload, every
 # flush, FUA and mark of its block trace checked (tens of minutes per kernel)

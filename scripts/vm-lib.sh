@@ -1,8 +1,13 @@
 # SPDX-License-Identifier: GPL-2.0
 # Helpers shared by scripts/vm (busybox guest) and scripts/sysvm (full system).
 
-# Kernel log lines that fail a test.
-VM_BAD='WARNING:|BUG:|Oops|Call Trace|soft lockup|hung_task|blocked for more than|list_add corruption|list_del corruption|Objects remaining|KASAN|UBSAN|possible recursive locking|circular locking dependency|suspicious RCU usage'
+# Kernel log lines that fail a test. The debug kernel's checkers (see
+# scripts/debug-kernel) add their own: KASAN and UBSAN reports, lockdep's
+# (circular or recursive locking, inconsistent lock state, irq inversion,
+# suspicious RCU usage: each also a "WARNING:" line), "BUG: sleeping function
+# called from invalid context", the debug objects' "ODEBUG:", and the
+# kmemleak scan scripts/vm runs after the command ("unreferenced object").
+VM_BAD='WARNING:|BUG:|Oops|Call Trace|soft lockup|hung_task|blocked for more than|list_add corruption|list_del corruption|Objects remaining|KASAN|UBSAN|possible recursive locking|circular locking dependency|suspicious RCU usage|inconsistent lock state|irq lock inversion|sleeping function called|ODEBUG:|unreferenced object|kmemleak: [0-9]+ new suspected'
 
 # vm_log_panicked CONSOLE KVER WHO: true (and says so) if the guest panicked
 vm_log_panicked() {
@@ -18,5 +23,10 @@ vm_log_problems() {
 	grep -aEq "$VM_BAD" "$1" || return 0
 	echo "$3: guest kernel log shows problems ($2):" >&2
 	grep -aE "$VM_BAD" "$1" | sed "s/^/$3:   /" | head -n 60 >&2
+	if grep -aq SMAP_KMEMLEAK_BEGIN "$1"; then
+		echo "$3: kmemleak report:" >&2
+		sed -n '/SMAP_KMEMLEAK_BEGIN/,/SMAP_KMEMLEAK_END/p' "$1" |
+			grep -av SMAP_KMEMLEAK | sed "s/^/$3:   /" | head -n 200 >&2
+	fi
 	return 1
 }

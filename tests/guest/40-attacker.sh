@@ -179,6 +179,8 @@ expect_eq "$(dmesg | grep -c 'invoked oom-killer')" 0 "no OOM killer ran"
 unload_module
 
 # ==== part A: the log directory, its files and the parameters ============
+# 20 s, longer on a slower (debug) kernel
+TMO=$((20 * ${SMAP_SLOWDOWN:-1}))
 D=/var/tmp/shared_map
 P=/sys/module/shared_map/parameters
 T=/tmp/40-dir
@@ -206,13 +208,13 @@ refused() {
 	_d=$1 _m=$2
 	shift 2
 	dmesg -c >/dev/null
-	timeout 20 modprobe shared_map "$@" >$T/mp 2>&1
+	timeout $TMO modprobe shared_map "$@" >$T/mp 2>&1
 	_rc=$?
 	if [ $_rc -eq 0 ]; then
 		not_ok "$_d: the module loaded"
 		rmmod shared_map
 	elif [ $_rc -ge 124 ]; then
-		not_ok "$_d: modprobe hung (killed after 20 s, status $_rc)"
+		not_ok "$_d: modprobe hung (killed after $TMO s, status $_rc)"
 	elif ! dmesg | grep -q -- "$_m"; then
 		not_ok "$_d: refused (status $_rc) but no dmesg line '$_m': $(dmesg | tail -n 2)"
 	else
@@ -225,7 +227,7 @@ loads() {
 	_d=$1
 	shift
 	dmesg -c >/dev/null
-	timeout 20 modprobe shared_map "$@" >$T/mp 2>&1
+	timeout $TMO modprobe shared_map "$@" >$T/mp 2>&1
 	_rc=$?
 	if [ $_rc -eq 0 ]; then
 		ok "$_d: loaded"
@@ -246,7 +248,7 @@ root_file() {
 
 # compacts DESC: compact_now succeeds within 20 s
 compacts() {
-	timeout 20 sh -c "echo 1 >$P/compact_now" 2>$T/cerr
+	timeout $TMO sh -c "echo 1 >$P/compact_now" 2>$T/cerr
 	_rc=$?
 	if [ $_rc -eq 0 ]; then ok "$1"; else not_ok "$1: status $_rc $(cat $T/cerr) $(dmesg | tail -n 2)"; fi
 }
@@ -386,7 +388,7 @@ rmmod shared_map
 # ---- a root caller's umask and RLIMIT_FSIZE ---------------------------------
 fresh
 dmesg -c >/dev/null
-if timeout 20 sh -c 'umask 0777; ulimit -f 1; modprobe shared_map'; then
+if timeout $TMO sh -c 'umask 0777; ulimit -f 1; modprobe shared_map'; then
 	ok "modprobe under umask 0777 and ulimit -f 1"
 else
 	not_ok "modprobe under umask 0777 and ulimit -f 1: $(dmesg | tail -n 2)"
@@ -397,7 +399,7 @@ V=$(printf '%*s' 200 '' | tr ' ' v)
 i=0
 while [ $i -lt 100 ]; do i=$((i + 1)); smap set key$i "$V"; done
 dmesg -c >/dev/null
-timeout 20 sh -c "umask 0777; ulimit -f 1; echo 1 >$P/compact_now" 2>$T/cerr
+timeout $TMO sh -c "umask 0777; ulimit -f 1; echo 1 >$P/compact_now" 2>$T/cerr
 rc=$?
 expect_eq "$rc" 0 "compact_now by a root shell with umask 0777, ulimit -f 1 ($(cat $T/cerr))"
 check "... it compacted 100 keys" sh -c "dmesg | grep -q 'compacted: 100 keys'"
@@ -449,11 +451,11 @@ for p in compact_now recover; do
 done
 check "a refusal says the range in dmesg" sh -c "dmesg | grep -q 'queue_max=0 refused: it takes 2097152..1073741824'"
 # a writer still gets through after all that
-check "set after the parameter attempts" timeout 20 smap set after ok
+check "set after the parameter attempts" timeout $TMO smap set after ok
 rmmod shared_map
 for a in queue_max=0 compact_min=0 compact_ratio=0 batch_ms=0 max_bytes=0; do
 	dmesg -c >/dev/null
-	if timeout 20 modprobe shared_map $a 2>/dev/null; then
+	if timeout $TMO modprobe shared_map $a 2>/dev/null; then
 		not_ok "modprobe shared_map $a loaded"
 		rmmod shared_map
 	else

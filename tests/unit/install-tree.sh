@@ -92,7 +92,7 @@ for k in ${KERNELS:-6.1 6.12}; do
 	kver=$(scripts/kver "$k") || continue
 	rm -rf "$out/dkb"
 	cp -a "$tree" "$out/dkb"
-	if make -C "/lib/modules/$kver/build" M="$out/dkb" modules >"$out/dkb.log" 2>&1; then
+	if make -C "$(scripts/kver --build "$kver")" M="$out/dkb" modules >"$out/dkb.log" 2>&1; then
 		ok "DKMS tree builds against $kver"
 	else
 		tail -n 20 "$out/dkb.log"
