@@ -32,7 +32,8 @@ BUILD ?= $(ROOT)/build
 # Kernel sources live in module/, persist/ and module/examples/; each kernel
 # gets its own directory of symlinks so builds for two kernels never collide.
 KSRC := $(wildcard module/*.c module/*.h persist/*.c persist/*.h \
-	module/examples/*.c bench/kmod/*.c) module/Kbuild
+	module/examples/*.c bench/kmod/*.c tests/fuzz/*.c tests/fuzz/*.h) \
+	module/Kbuild
 # The test build (mod-test/, -DSMAP_TESTING: shared_map.ko with test hooks
 # such as compact_pause_ms, which the module users load does not have).
 KSRC_TEST := $(wildcard module/*.c module/*.h persist/*.c persist/*.h) \
