@@ -57,7 +57,7 @@
 #define NOWN		12		/* f<w>/... */
 #define NPROBE		6		/* p<w>/..., root's, modes below */
 #define NK		(NOWN + NPROBE)
-#define MAXOPS		20000		/* logged per worker per round */
+#define MAXOPS		65536		/* logged per worker per round */
 #define VMAX		4096		/* largest value the fuzzer stores */
 #define QUOTA		32768		/* user_max_bytes during the run */
 #define UID0		1000
@@ -548,12 +548,20 @@ static uint64_t badptr(struct wctx *c, unsigned int how, const void *data,
 	case BP_NONE:
 		return (uint64_t)(uintptr_t)c->none;
 	default:
-		if (len > (uint32_t)pg)
+		if (len > (uint32_t)pg || !len)
 			return (uint64_t)(uintptr_t)c->none;
 		/* all but the last byte readable: it lies in the guard */
 		memcpy(c->guard + pg - len + 1, data, len - 1);
 		return (uint64_t)(uintptr_t)(c->guard + pg - len + 1);
 	}
+}
+
+/* Does touching @n bytes of badptr(@how, @len) fault? */
+static bool bad_faults(unsigned int how, uint32_t len, uint32_t n)
+{
+	if (how % BP__N == BP_STRADDLE && len && len <= sysconf(_SC_PAGESIZE))
+		return n >= len;
+	return n > 0;
 }
 
 /* ---- ioctl plumbing ------------------------------------------------------ */
@@ -742,7 +750,7 @@ static int do_ioc_get(struct wctx *c, const struct op *o)
 		wl = vmat(&k->v, want_v);
 		if (o->cap < wl)
 			want = -ERANGE;
-		else if (o->var == V_BADVAL && wl)
+		else if (o->var == V_BADVAL && bad_faults(o->sub, o->cap, wl))
 			want = -EFAULT;
 	}
 	EXPECT(got, want, "errno");
@@ -752,7 +760,8 @@ static int do_ioc_get(struct wctx *c, const struct op *o)
 		return fail(c, "ERANGE: value_len %u, want %u", kv.value_len, wl);
 	if (want)
 		return 0;
-	if (kv.value_len != wl || memcmp(vb, want_v, wl))
+	if (kv.value_len != wl ||
+	    memcmp((const void *)(uintptr_t)kv.value, want_v, wl))
 		return fail(c, "value differs: %u bytes, want %u", kv.value_len, wl);
 	if (kv.mode != k->mode || kv.uid != k->uid || kv.gid != k->gid)
 		return fail(c, "mode/uid/gid %#o/%u/%u, want %#o/%u/%u", kv.mode,
@@ -969,6 +978,10 @@ static int do_ioc_batch(struct wctx *c, const struct op *o)
 	size_t off[9], len = 0;
 	struct smap_batch b = { 0 };
 	bool trunc = o->var == V_SHORT, applied_all;
+	/* the struct's own malformations; V_SHORT truncates the buffer */
+	unsigned int iv = o->var == V_SHORT || o->var == V_RESERVED ||
+			  o->var == V_BADVAL || o->var == V_BADFLAGS ||
+			  o->var == V_BADMODE || o->var == V_KLEN0 ? V_OK : o->var;
 	int got, want = 0;
 
 	for (i = 0; i < n; i++) {
@@ -1003,13 +1016,10 @@ static int do_ioc_batch(struct wctx *c, const struct op *o)
 		b.count = b.len / sizeof(struct smap_batch_op) + 1 + o->sub;
 	else if (o->var == V_BADKEY)
 		b.ops = badptr(c, o->sub, buf, len);
-	got = ioc(c, _IOC_READ | _IOC_WRITE, 7, &b, sizeof(b),
-		  o->var == V_SHORT || o->var == V_RESERVED || o->var == V_BADVAL ||
-		  o->var == V_BADFLAGS || o->var == V_BADMODE || o->var == V_KLEN0 ?
-		  V_OK : o->var, o->sub);
+	got = ioc(c, _IOC_READ | _IOC_WRITE, 7, &b, sizeof(b), iv, o->sub);
 	if (got == -10000)
 		return -1;
-	want = ioc_struct_err(o->var);
+	want = ioc_struct_err(iv);
 	if (!want && o->var == V_VLENHUGE)
 		want = -E2BIG;
 	if (!want && o->var == V_KLENHUGE)
@@ -1533,11 +1543,10 @@ static int do_sysfs(struct wctx *c, const struct op *o)
 	char val[64], back[64];
 	int got, want = 0;
 
-	if (!c->root || c->w != 0) {
-		/* others: refused by the file's mode */
+	if (c->root && c->w != 0)
+		return 0;	/* worker 0 alone writes: its model is exact */
+	if (!c->root) {		/* refused by the file's mode */
 		got = sysfs_write(p < NPARAM ? params[p].name : "sync", "1", 1);
-		if (c->root)
-			return 0;	/* root workers but 0: leave the params be */
 		EXPECT(got, -EACCES, "sysfs write as a user");
 		return 0;
 	}
@@ -1576,6 +1585,7 @@ static int do_sysfs(struct wctx *c, const struct op *o)
 			c->param[p] = v;
 		if (sysfs_read(d->name, back, sizeof(back)))
 			return fail(c, "read %s", d->name);
+		back[strcspn(back, "\n")] = 0;
 		if (strtoull(back, NULL, 10) != c->param[p])
 			return fail(c, "%s reads %s, want %" PRIu64, d->name, back,
 				    c->param[p]);
