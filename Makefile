@@ -8,6 +8,8 @@
 #   make demo          the main journey in one guest boot
 #   make bench         benchmarks (see bench/README.md)
 #   make crash-exhaustive  the dm-log-writes crash test with a long workload
+#   make fuzz [SECONDS=60] [SEED=S]   the fuzzer (tests/fuzz/) in a guest,
+#                      every kernel; a new seed unless SEED is given
 #   make modules KVER=6.12.117+deb12-cloud-amd64   one exact kernel release
 #   make install       tools, library, headers, man pages, systemd unit,
 #                      tmpfiles.d, udev rule, modprobe.d example
@@ -39,7 +41,7 @@ KSRC := $(wildcard module/*.c module/*.h persist/*.c persist/*.h \
 KSRC_TEST := $(wildcard module/*.c module/*.h persist/*.c persist/*.h) \
 	module/Kbuild
 
-.PHONY: all modules tools sparse check crash-exhaustive demo bench clean FORCE \
+.PHONY: all modules tools sparse check crash-exhaustive fuzz demo bench clean FORCE \
 	install modules_install dkms-src dkms deb check-install check-install-6.1
 
 all: modules tools
@@ -82,6 +84,10 @@ check: all
 # flush, FUA and mark of its block trace checked (tens of minutes per kernel)
 crash-exhaustive: all
 	@CRASH_POINTS=all SMAP_HOST_TIMEOUT=$${SMAP_HOST_TIMEOUT:-14400} scripts/check recovery_tests/log-writes
+
+# tests/fuzz/run: smap-fuzz in a guest per kernel (SECONDS, SEED)
+fuzz: all
+	@tests/fuzz/run $(or $(SECONDS),60) $(SEED)
 
 demo: all
 	@scripts/demo
