@@ -506,28 +506,6 @@ static void gen_op(struct wctx *c, uint64_t *r, struct op *o)
 		vgen(r, &o->o);
 }
 
-static const char *const nlbname[10];
-static unsigned int nl_bad(const struct op *o);
-
-static void op_str(const struct wctx *c, const struct op *o, char *b, size_t n)
-{
-	uint8_t vb[VMAX + 32];
-	uint32_t vl = vmat(&o->v, vb);
-
-	const char *var = vname[o->var];
-
-	if (o->kind >= K_NL_SET && o->kind <= K_NL_CAS)
-		var = nlbname[nl_bad(o)];
-	else if (o->kind == K_NL_GARBAGE || o->kind == K_SYSFS ||
-		 o->kind == K_IOC_BADCMD || o->kind == K_IOC_RECOVER)
-		var = "";
-	snprintf(b, n, "%s key=%s%s%s flags=%#x mode=%#o value=%s%.*s(%u bytes) old-len=%u delta=%" PRId64 " cap=%u sub=%u seed=%u",
-		 kname[o->kind], keyname(c, o->ki), *var ? " " : "", var,
-		 o->flags, o->mode, vl > 24 ? "" : "\"", vl > 24 ? 0 : (int)vl,
-		 (const char *)vb, vl, vmat(&o->o, vb), o->delta, o->cap,
-		 o->sub, o->seed);
-}
-
 /* ---- bad pointers ------------------------------------------------------- */
 
 enum { BP_NULL, BP_LOW, BP_KERNEL, BP_NONE, BP_STRADDLE, BP__N };
@@ -668,6 +646,30 @@ static uint32_t op_mode(const struct op *o, uint32_t *flags)
 	return o->mode;
 }
 
+/*
+ * What an ioctl answers before the store decides, in the order dev.c
+ * checks: the struct, its reserved field (@reserved: it has one), the key's
+ * length, a value's length (@vlen_err), the key's pointer, a value's
+ * pointer (@val_faults). 0 if it gets past them all.
+ */
+static int ioc_front_err(const struct op *o, bool reserved, int vlen_err,
+			 bool val_faults)
+{
+	int want = ioc_struct_err(o->var);
+
+	if (!want && reserved && o->var == V_RESERVED)
+		want = -EINVAL;
+	if (!want)
+		want = key_err(o);
+	if (!want)
+		want = vlen_err;
+	if (!want && o->var == V_BADKEY)
+		want = -EFAULT;
+	if (!want && val_faults)
+		want = -EFAULT;
+	return want;
+}
+
 /* ---- ioctl ops ---------------------------------------------------------- */
 
 static int do_ioc_kv(struct wctx *c, const struct op *o, int op)
@@ -694,17 +696,8 @@ static int do_ioc_kv(struct wctx *c, const struct op *o, int op)
 	got = ioc(c, _IOC_READ | _IOC_WRITE, nr, &kv, sizeof(kv), o->var, o->sub);
 	if (got == -10000)
 		return -1;
-	want = ioc_struct_err(o->var);
-	if (!want && o->var == V_RESERVED)
-		want = -EINVAL;
-	if (!want)
-		want = key_err(o);
-	if (!want && set && o->var == V_VLENHUGE)
-		want = -EMSGSIZE;
-	if (!want && o->var == V_BADKEY)
-		want = -EFAULT;
-	if (!want && set && o->var == V_BADVAL && vl)
-		want = -EFAULT;
+	want = ioc_front_err(o, true, set && o->var == V_VLENHUGE ? -EMSGSIZE : 0,
+			     set && o->var == V_BADVAL && vl);
 	if (want) {
 		EXPECT(got, want, "errno");
 		return 0;
@@ -735,13 +728,7 @@ static int do_ioc_get(struct wctx *c, const struct op *o)
 	got = ioc(c, _IOC_READ | _IOC_WRITE, 2, &kv, sizeof(kv), o->var, o->sub);
 	if (got == -10000)
 		return -1;
-	want = ioc_struct_err(o->var);
-	if (!want && o->var == V_RESERVED)
-		want = -EINVAL;
-	if (!want)
-		want = key_err(o);
-	if (!want && o->var == V_BADKEY)
-		want = -EFAULT;
+	want = ioc_front_err(o, true, 0, false);
 	if (!want && !k->exists)
 		want = -ENOENT;
 	if (!want && !model_readable(c, o->ki))
@@ -779,15 +766,10 @@ static int do_ioc_incr(struct wctx *c, const struct op *o)
 	in.delta = o->delta;
 	in.flags = op_flags(o);
 	in.mode = op_mode(o, &in.flags);
-	got = ioc(c, _IOC_READ | _IOC_WRITE, 4, &in, sizeof(in),
-		  o->var == V_RESERVED ? V_OK : o->var, o->sub);
+	got = ioc(c, _IOC_READ | _IOC_WRITE, 4, &in, sizeof(in), o->var, o->sub);
 	if (got == -10000)
 		return -1;
-	want = ioc_struct_err(o->var);
-	if (!want)
-		want = key_err(o);
-	if (!want && o->var == V_BADKEY)
-		want = -EFAULT;
+	want = ioc_front_err(o, false, 0, false);
 	if (want) {
 		EXPECT(got, want, "errno");
 		return 0;
@@ -828,19 +810,11 @@ static int do_ioc_cas(struct wctx *c, const struct op *o)
 	}
 	cs.flags = op_flags(o);
 	cs.mode = op_mode(o, &cs.flags);
-	got = ioc(c, _IOC_READ | _IOC_WRITE, 5, &cs, sizeof(cs),
-		  o->var == V_RESERVED ? V_OK : o->var, o->sub);
+	got = ioc(c, _IOC_READ | _IOC_WRITE, 5, &cs, sizeof(cs), o->var, o->sub);
 	if (got == -10000)
 		return -1;
-	want = ioc_struct_err(o->var);
-	if (!want)
-		want = key_err(o);
-	if (!want && o->var == V_VLENHUGE)
-		want = -EMSGSIZE;
-	if (!want && o->var == V_BADKEY)
-		want = -EFAULT;
-	if (!want && o->var == V_BADVAL && ((o->seed & 2) ? ol : nl))
-		want = -EFAULT;
+	want = ioc_front_err(o, false, o->var == V_VLENHUGE ? -EMSGSIZE : 0,
+			     o->var == V_BADVAL && ((o->seed & 2) ? ol : nl));
 	if (want) {
 		EXPECT(got, want, "errno");
 		return 0;
@@ -1624,6 +1598,58 @@ static int do_sysfs(struct wctx *c, const struct op *o)
 	}
 }
 
+/* ---- printing an operation (reproducers) ---------------------------------- */
+
+static const char *vdesc_str(const struct vdesc *v)
+{
+	static __thread char b[4][48];
+	static __thread unsigned int i;
+	char *p = b[i++ % 4];
+
+	if (v->kind == VK_NUM)
+		snprintf(p, 48, "\"%" PRId64 "\"", v->s);
+	else if (v->kind == VK_STR)
+		snprintf(p, 48, "\"%s\"", vstr[v->s]);
+	else
+		snprintf(p, 48, "<%u bytes, seed %" PRId64 ">", v->len, v->s);
+	return p;
+}
+
+static const char *const opname[] = { "set", "get", "del", "incr", "cas" };
+static const char *const fkname[] = { "smap_set", "smap_create", "smap_get",
+				      "smap_del", "smap_incr", "smap_cas" };
+
+static void op_str(const struct wctx *c, const struct op *o, char *b, size_t n)
+{
+	const char *var = vname[o->var];
+	size_t l;
+
+	if (o->kind >= K_NL_SET && o->kind <= K_NL_CAS)
+		var = nlbname[nl_bad(o)];
+	else if (o->kind == K_NL_GARBAGE || o->kind == K_SYSFS ||
+		 o->kind == K_IOC_BADCMD || o->kind == K_IOC_RECOVER)
+		var = "";
+	l = snprintf(b, n, "%s%s%s%s key %s%s%s flags %#x mode %#o value %s old %s delta %" PRId64 " cap %u (sub %u seed %u)",
+		     kname[o->kind], o->kind == K_KAPI ? " " : "",
+		     o->kind == K_KAPI ? fkname[o->sub % 6] : "",
+		     o->kind == K_SYSFS ? " (param by sub)" : "",
+		     keyname(c, o->ki), *var ? " " : "", var, o->flags, o->mode,
+		     vdesc_str(&o->v), vdesc_str(&o->o), o->delta, o->cap,
+		     o->sub, o->seed);
+	if (o->kind == K_IOC_BATCH && l < n) {
+		struct bent e[8];
+		unsigned int k = batch_gen(o->seed, e);
+
+		l += snprintf(b + l, n - l, " entries:");
+		for (unsigned int i = 0; i < k && l < n; i++)
+			l += snprintf(b + l, n - l, " [%s %s%s flags %#x mode %#o %s delta %" PRId64 "]",
+				      e[i].op < 5 ? opname[e[i].op] : "op-99",
+				      keyname(c, e[i].ki), e[i].klen0 ? " key-len-0" : "",
+				      e[i].flags, e[i].mode, vdesc_str(&e[i].v),
+				      e[i].delta);
+	}
+}
+
 /* ---- one operation ------------------------------------------------------ */
 
 static int run_op(struct wctx *c, const struct op *o)
@@ -1731,9 +1757,9 @@ static void *chaos(void *arg)
 		case 1:
 			kv.value_len = sizeof(vb);
 			if (ioctl(fd, SMAP_IOC_GET, &kv) == 0 && kv.value_len > VMAX) {
-				fprintf(stderr, "smap-fuzz: shared key %s: %u bytes\n",
-					key, kv.value_len);
-				sh->failed = 1;
+				printf("smap-fuzz: shared key %s: a value of %u bytes, never written (seed %" PRIu64 ")\n",
+				       key, kv.value_len, g_seed);
+				sh->failed = 2;	/* no model, no reduction */
 			}
 			break;
 		case 2:
@@ -1932,14 +1958,8 @@ static bool replay_fails(unsigned int w, const struct op *ops,
 		if (wctx_open(&c, w, m, out, 1024))
 			_exit(2);
 		for (uint32_t i = 0; i < n; i++)
-			if (keep[i] && run_op(&c, &ops[i])) {
-				char s[600];
-
-				op_str(&c, &ops[i], s, sizeof(s));
-				snprintf(out + strlen(out), 1024 - strlen(out),
-					 " [at %s]", s);
+			if (keep[i] && run_op(&c, &ops[i]))
 				_exit(1);
-			}
 		_exit(0);
 	}
 	waitpid(pid, &status, 0);
@@ -2006,7 +2026,7 @@ static void reduce(unsigned int w, unsigned int round)
 		       w, NPROBE - 1, QUOTA);
 		for (uint32_t i = 0, j = 0; i < n; i++)
 			if (keep[i]) {
-				char s[600];
+				char s[1600];
 
 				op_str(&c, &ws->ops[i], s, sizeof(s));
 				printf("  %u. %s\n", ++j, s);
@@ -2015,13 +2035,68 @@ static void reduce(unsigned int w, unsigned int round)
 	} else {
 		printf("smap-fuzz: the last operations of worker %u:\n", w);
 		for (uint32_t i = n > 10 ? n - 10 : 0; i < n; i++) {
-			char s[600];
+			char s[1600];
 
 			op_str(&c, &ws->ops[i], s, sizeof(s));
 			printf("  %s\n", s);
 		}
 	}
 	free(keep);
+}
+
+/*
+ * Wait for the round's workers. A worker killed by a signal (an oops in
+ * the kernel) is reported at once with the seed and its last operations;
+ * workers still running a minute past the round's end (stuck in the kernel
+ * behind a dead one's lock) are reported and left. 0, or 1 on either.
+ */
+static int reap(pid_t *pids, unsigned int round, double until)
+{
+	unsigned int left = g_workers;
+	int rc = 0;
+
+	while (left) {
+		int status;
+		unsigned int w;
+		pid_t pid = waitpid(-1, &status, WNOHANG);
+
+		if (pid <= 0) {
+			if (now() > until + 60) {
+				printf("smap-fuzz: STUCK: %u workers still in the kernel 60 s after round %u ended (seed %" PRIu64 ")\n",
+				       left, round, g_seed);
+				return 1;
+			}
+			usleep(100000);
+			continue;
+		}
+		for (w = 0; w < g_workers && pids[w] != pid; w++)
+			;
+		if (w == g_workers)
+			continue;
+		left--;
+		if (WIFSIGNALED(status) || WEXITSTATUS(status)) {
+			struct wctx c;
+			uint32_t n = sh->w[w].nops;
+
+			printf("smap-fuzz: CRASH: worker %u %s %d at operation %u of round %u (seed %" PRIu64 "); its last operations:\n",
+			       w, WIFSIGNALED(status) ? "killed by signal" : "exited",
+			       WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status),
+			       n, round, g_seed);
+			memset(&c, 0, sizeof(c));
+			c.w = w;
+			keys_init(&c);
+			for (uint32_t j = n > 5 ? n - 5 : 0; j < n; j++) {
+				char s[1600];
+
+				op_str(&c, &sh->w[w].ops[j], s, sizeof(s));
+				printf("  %s%s\n", s, j + 1 == n ? "   <- the last one" : "");
+			}
+			fflush(stdout);
+			sh->failed = 1;	/* the others stop */
+			rc = 1;
+		}
+	}
+	return rc;
 }
 
 static void usage(void)
@@ -2036,6 +2111,7 @@ int main(int argc, char **argv)
 	double t0, tend;
 	uint64_t total = 0;
 	bool seeded = false;
+	unsigned int round;
 	int i, rc = 0;
 
 	for (i = 1; i < argc; i++) {
@@ -2073,7 +2149,7 @@ int main(int argc, char **argv)
 	sh_run("rmmod smap_fuzz_kapi shared_map 2>/dev/null; rm -rf /var/tmp/shared_map");
 	t0 = now();
 	tend = t0 + seconds;
-	for (unsigned int round = 0; round < rounds && !rc; round++) {
+	for (round = 0; round < rounds && !rc; round++) {
 		double until = t0 + (tend - t0) * (round + 1) / rounds;
 		pid_t pids[MAXW];
 		uint64_t before = 0;
@@ -2102,39 +2178,20 @@ int main(int argc, char **argv)
 			if (pids[w] == 0)
 				worker(w, round, until);
 		}
-		for (unsigned int w = 0; w < g_workers; w++) {
-			int status;
-
-			waitpid(pids[w], &status, 0);
-			if (WIFSIGNALED(status) || (WIFEXITED(status) && WEXITSTATUS(status))) {
-				struct wctx c;
-
-				printf("smap-fuzz: CRASH: worker %u %s %d at operation %u of round %u (seed %" PRIu64 ")\n",
-				       w, WIFSIGNALED(status) ? "killed by signal" : "exited",
-				       WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status),
-				       sh->w[w].nops, round, g_seed);
-				memset(&c, 0, sizeof(c));
-				c.w = w;
-				keys_init(&c);
-				for (uint32_t j = sh->w[w].nops > 5 ? sh->w[w].nops - 5 : 0;
-				     j < sh->w[w].nops; j++) {
-					char s[600];
-
-					op_str(&c, &sh->w[w].ops[j], s, sizeof(s));
-					printf("  %s%s\n", s, j + 1 == sh->w[w].nops ?
-					       "   <- the last one" : "");
-				}
-				rc = 1;
-			}
-		}
+		if (reap(pids, round, until))
+			rc = 1;
 		for (unsigned int w = 0; w < g_workers; w++)
 			total += sh->w[w].done;
 		total -= before;
 		if (rc)
 			break;
+		if (sh->failed == 2) {
+			printf("smap-fuzz: FAILED, seed %" PRIu64 "\n", g_seed);
+			return 1;
+		}
 		if (sh->failed) {
 			struct wctx c;
-			char s[600];
+			char s[1600];
 
 			memset(&c, 0, sizeof(c));
 			c.w = sh->fail_w;
@@ -2151,8 +2208,8 @@ int main(int argc, char **argv)
 		printf("smap-fuzz: final reload check failed (seed %" PRIu64 ")\n", g_seed);
 		rc = 1;
 	}
-	printf("smap-fuzz: seed %" PRIu64 ": %" PRIu64 " operations (+%" PRIu64 " on shared keys) in %.1f s, %.0f ops/s, %u rounds with rmmod/modprobe: %s\n",
+	printf("smap-fuzz: seed %" PRIu64 ": %" PRIu64 " operations (+%" PRIu64 " on shared keys) in %.1f s, %.0f ops/s, %u rounds (rmmod/modprobe between): %s\n",
 	       g_seed, total, sh->chaos_ops, now() - t0,
-	       (total + sh->chaos_ops) / (now() - t0), rounds, rc ? "FAILED" : "ok");
+	       (total + sh->chaos_ops) / (now() - t0), round, rc ? "FAILED" : "ok");
 	return rc;
 }
