@@ -1622,6 +1622,7 @@ static const char *const fkname[] = { "smap_set", "smap_create", "smap_get",
 static void op_str(const struct wctx *c, const struct op *o, char *b, size_t n)
 {
 	const char *var = vname[o->var];
+	uint32_t flags = op_flags(o), mode = op_mode(o, &flags);
 	size_t l;
 
 	if (o->kind >= K_NL_SET && o->kind <= K_NL_CAS)
@@ -1633,7 +1634,7 @@ static void op_str(const struct wctx *c, const struct op *o, char *b, size_t n)
 		     kname[o->kind], o->kind == K_KAPI ? " " : "",
 		     o->kind == K_KAPI ? fkname[o->sub % 6] : "",
 		     o->kind == K_SYSFS ? " (param by sub)" : "",
-		     keyname(c, o->ki), *var ? " " : "", var, o->flags, o->mode,
+		     keyname(c, o->ki), *var ? " " : "", var, flags, mode,
 		     vdesc_str(&o->v), vdesc_str(&o->o), o->delta, o->cap,
 		     o->sub, o->seed);
 	if (o->kind == K_IOC_BATCH && l < n) {
