@@ -11,6 +11,8 @@
 #   make demo          the main journey in one guest boot
 #   make bench         benchmarks (see bench/README.md)
 #   make crash-exhaustive  the dm-log-writes crash test with a long workload
+#   make fuzz [SECONDS=60] [SEED=S]   the fuzzer (tests/fuzz/) in a guest,
+#                      every kernel; a new seed unless SEED is given
 #   make modules KVER=6.12.117+deb12-cloud-amd64   one exact kernel release
 #   make install       tools, library, headers, man pages, systemd unit,
 #                      tmpfiles.d, udev rule, modprobe.d example
@@ -35,13 +37,14 @@ BUILD ?= $(ROOT)/build
 # Kernel sources live in module/, persist/ and module/examples/; each kernel
 # gets its own directory of symlinks so builds for two kernels never collide.
 KSRC := $(wildcard module/*.c module/*.h persist/*.c persist/*.h \
-	module/examples/*.c bench/kmod/*.c) module/Kbuild
+	module/examples/*.c bench/kmod/*.c tests/fuzz/*.c tests/fuzz/*.h) \
+	module/Kbuild
 # The test build (mod-test/, -DSMAP_TESTING: shared_map.ko with test hooks
 # such as compact_pause_ms, which the module users load does not have).
 KSRC_TEST := $(wildcard module/*.c module/*.h persist/*.c persist/*.h) \
 	module/Kbuild
 
-.PHONY: all modules tools sparse check check-debug check-debug-ci crash-exhaustive demo bench clean FORCE \
+.PHONY: all modules tools sparse check check-debug check-debug-ci crash-exhaustive fuzz demo bench clean FORCE \
 	install modules_install dkms-src dkms deb check-install check-install-6.1
 
 all: modules tools
@@ -100,6 +103,10 @@ check-debug-ci:
 # flush, FUA and mark of its block trace checked (tens of minutes per kernel)
 crash-exhaustive: all
 	@CRASH_POINTS=all SMAP_HOST_TIMEOUT=$${SMAP_HOST_TIMEOUT:-14400} scripts/check recovery_tests/log-writes
+
+# tests/fuzz/run: smap-fuzz in a guest per kernel (SECONDS, SEED)
+fuzz: all
+	@tests/fuzz/run $(or $(SECONDS),60) $(SEED)
 
 demo: all
 	@scripts/demo

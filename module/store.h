@@ -94,7 +94,7 @@ struct smap_mutation {
 	s64 delta;		/* INCR in */
 	s64 result;		/* INCR out */
 	u32 flags;		/* SMAP_F_MODE, SMAP_F_EXCL */
-	umode_t mode;
+	u32 mode;		/* as asked: bits past 0777 are refused, not cut */
 	u32 status;		/* out: enum smap_status */
 	const struct smap_ctx *ctx;
 };
