@@ -115,7 +115,6 @@ int smap_journal_commit(struct smap_journal *j, struct smap_log_rec *rec)
 
 static void smap_set_io_error(struct smap_journal *j, int err)
 {
-
 	spin_lock(&j->qlock);
 	if (!j->io_err)
 		j->io_err = err;
