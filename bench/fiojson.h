@@ -37,11 +37,7 @@ static inline uint64_t now_ns(void)
 }
 
 struct lat_stat {
-	uint64_t n;
-	uint64_t bytes;
-	uint64_t sum;
-	uint64_t min;
-	uint64_t max;
+	struct smap_lat l;
 	uint64_t errors;
 	uint64_t hist[SMAP_HIST_BUCKETS];
 };
@@ -49,31 +45,18 @@ struct lat_stat {
 static inline void lat_init(struct lat_stat *s)
 {
 	memset(s, 0, sizeof(*s));
-	s->min = UINT64_MAX;
+	s->l.min = UINT64_MAX;
 }
 
 static inline void lat_add(struct lat_stat *s, uint64_t ns, uint64_t bytes)
 {
-	s->n++;
-	s->bytes += bytes;
-	s->sum += ns;
-	s->min = ns < s->min ? ns : s->min;
-	s->max = ns > s->max ? ns : s->max;
-	s->hist[smap_hist_index(ns)]++;
+	smap_lat_add(&s->l, s->hist, ns, bytes);
 }
 
 static inline void lat_merge(struct lat_stat *to, const struct lat_stat *from)
 {
-	unsigned int i;
-
-	to->n += from->n;
-	to->bytes += from->bytes;
-	to->sum += from->sum;
+	smap_lat_merge(&to->l, to->hist, &from->l, from->hist);
 	to->errors += from->errors;
-	to->min = from->min < to->min ? from->min : to->min;
-	to->max = from->max > to->max ? from->max : to->max;
-	for (i = 0; i < SMAP_HIST_BUCKETS; i++)
-		to->hist[i] += from->hist[i];
 }
 
 /* A bucket's value in ns: its midpoint, clamped to [min, max]. */
@@ -81,8 +64,8 @@ static inline uint64_t lat_bucket_ns(const struct lat_stat *s, unsigned int i)
 {
 	double v = (double)smap_hist_low(i) + (double)(smap_hist_width(i) - 1) / 2;
 
-	v = v < (double)s->min ? (double)s->min : v;
-	v = v > (double)s->max ? (double)s->max : v;
+	v = v < (double)s->l.min ? (double)s->l.min : v;
+	v = v > (double)s->l.max ? (double)s->l.max : v;
 	return (uint64_t)llround(v);
 }
 
@@ -92,16 +75,16 @@ static inline uint64_t lat_percentile(const struct lat_stat *s, double p)
 	uint64_t want, seen = 0;
 	unsigned int i;
 
-	if (!s->n)
+	if (!s->l.n)
 		return 0;
-	want = (uint64_t)ceil((double)s->n * p / 100.0);
+	want = (uint64_t)ceil((double)s->l.n * p / 100.0);
 	want = want < 1 ? 1 : want;
 	for (i = 0; i < SMAP_HIST_BUCKETS; i++) {
 		seen += s->hist[i];
 		if (seen >= want)
 			return lat_bucket_ns(s, i);
 	}
-	return s->max;
+	return s->l.max;
 }
 
 static inline double lat_stddev(const struct lat_stat *s)
@@ -109,16 +92,16 @@ static inline double lat_stddev(const struct lat_stat *s)
 	double mean, acc = 0;
 	unsigned int i;
 
-	if (s->n < 2)
+	if (s->l.n < 2)
 		return 0;
-	mean = (double)s->sum / (double)s->n;
+	mean = (double)s->l.sum / (double)s->l.n;
 	for (i = 0; i < SMAP_HIST_BUCKETS; i++) {
 		double d = (double)lat_bucket_ns(s, i) - mean;
 
 		if (s->hist[i])
 			acc += d * d * (double)s->hist[i];
 	}
-	return sqrt(acc / (double)(s->n - 1));
+	return sqrt(acc / (double)(s->l.n - 1));
 }
 
 /* --output-format: json, json+ (json with bins) or normal; -1: none of them. */
@@ -172,17 +155,17 @@ static inline void fio_json_lat(FILE *f, const char *what,
 	const char *sep = "";
 
 	fprintf(f, "        \"%s\" : {\n", what);
-	if (!s || !s->n) {
+	if (!s || !s->l.n) {
 		fprintf(f, "          \"min\" : 0,\n          \"max\" : 0,\n"
 			"          \"mean\" : 0.000000,\n          \"stddev\" : 0.000000,\n"
 			"          \"N\" : 0\n        }");
 		return;
 	}
-	fprintf(f, "          \"min\" : %" PRIu64 ",\n", s->min);
-	fprintf(f, "          \"max\" : %" PRIu64 ",\n", s->max);
-	fprintf(f, "          \"mean\" : %.6f,\n", (double)s->sum / (double)s->n);
+	fprintf(f, "          \"min\" : %" PRIu64 ",\n", s->l.min);
+	fprintf(f, "          \"max\" : %" PRIu64 ",\n", s->l.max);
+	fprintf(f, "          \"mean\" : %.6f,\n", (double)s->l.sum / (double)s->l.n);
 	fprintf(f, "          \"stddev\" : %.6f,\n", lat_stddev(s));
-	fprintf(f, "          \"N\" : %" PRIu64 ",\n", s->n);
+	fprintf(f, "          \"N\" : %" PRIu64 ",\n", s->l.n);
 	fprintf(f, "          \"percentile\" : {\n");
 	for (i = 0; i < n; i++)
 		fprintf(f, "            \"%f\" : %" PRIu64 "%s\n", fio_pcts[i],
@@ -207,17 +190,17 @@ static inline void fio_json_dir(FILE *f, const char *name,
 				bool plus)
 {
 	double secs = (double)wall / 1e9;
-	double iops = secs > 0 ? (double)s->n / secs : 0;
-	double bw = secs > 0 ? (double)s->bytes / secs : 0;
+	double iops = secs > 0 ? (double)s->l.n / secs : 0;
+	double bw = secs > 0 ? (double)s->l.bytes / secs : 0;
 
 	fprintf(f, "      \"%s\" : {\n", name);
-	fprintf(f, "        \"io_bytes\" : %" PRIu64 ",\n", s->bytes);
-	fprintf(f, "        \"io_kbytes\" : %" PRIu64 ",\n", s->bytes / 1024);
+	fprintf(f, "        \"io_bytes\" : %" PRIu64 ",\n", s->l.bytes);
+	fprintf(f, "        \"io_kbytes\" : %" PRIu64 ",\n", s->l.bytes / 1024);
 	fprintf(f, "        \"bw_bytes\" : %.0f,\n", bw);
 	fprintf(f, "        \"bw\" : %.0f,\n", bw / 1024);
 	fprintf(f, "        \"iops\" : %.6f,\n", iops);
-	fprintf(f, "        \"runtime\" : %" PRIu64 ",\n", s->n ? wall / 1000000 : 0);
-	fprintf(f, "        \"total_ios\" : %" PRIu64 ",\n", s->n);
+	fprintf(f, "        \"runtime\" : %" PRIu64 ",\n", s->l.n ? wall / 1000000 : 0);
+	fprintf(f, "        \"total_ios\" : %" PRIu64 ",\n", s->l.n);
 	fprintf(f, "        \"short_ios\" : 0,\n");
 	fprintf(f, "        \"drop_ios\" : 0,\n");
 	fprintf(f, "        \"errors\" : %" PRIu64 ",\n", s->errors);

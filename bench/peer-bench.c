@@ -364,11 +364,11 @@ int main(int argc, char **argv)
 		       o.p.numjobs, first_error, msg[0] ? ": " : "", msg,
 		       peer.name, fj.rw);
 		printf("  ops=%" PRIu64 " IOPS=%.0f p50=%" PRIu64 "ns p99=%"
-		       PRIu64 "ns max=%" PRIu64 "ns\n", s->n,
-		       wall ? (double)s->n * 1e9 / (double)wall : 0,
-		       lat_percentile(s, 50), lat_percentile(s, 99), s->max);
+		       PRIu64 "ns max=%" PRIu64 "ns\n", s->l.n,
+		       wall ? (double)s->l.n * 1e9 / (double)wall : 0,
+		       lat_percentile(s, 50), lat_percentile(s, 99), s->l.max);
 	}
-	c = first_error && !st[0].n && !st[1].n;
+	c = first_error && !st[0].l.n && !st[1].l.n;
 	free(st);
 	return c;
 }

@@ -28,6 +28,7 @@
 #include <linux/cred.h>
 
 #include "store.h"
+#include "main.h"
 #include "persist.h"
 #include "dev.h"
 
@@ -830,7 +831,8 @@ static long smap_dev_ioctl(struct file *file, unsigned int cmd,
 	SMAP_IOC(SMAP_IOC_BATCH, smap_ioc_batch(&ctx, u, usize));
 	SMAP_IOC(SMAP_IOC_STATS, smap_ioc_stats(&ctx, u, usize));
 	SMAP_IOC(SMAP_IOC_RECOVER, smap_file_capable(file) ?
-				   smap_persist_recover() : -EPERM);
+				   smap_with_journal(smap_journal_recover,
+						     NULL) : -EPERM);
 	default:
 		return -ENOTTY;
 	}

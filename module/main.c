@@ -1,91 +1,86 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * shared_map: module entry point and parameters.
+ * shared_map: module entry point. It creates the module's one instance (the
+ * store, the journal it stands on, the transports) and holds the only
+ * file-scope pointer to it, for those that have no handle: the sysfs
+ * parameters and the RECOVER ioctl (smap_with_journal()).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/err.h>
 #include <linux/init.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
-#include <linux/moduleparam.h>
-#include <linux/kstrtox.h>
-#include <linux/string.h>
-#include <linux/sysfs.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
 
+#include "main.h"
 #include "param.h"
-
+#include "persist.h"
 #include "store.h"
 #include "dev.h"
 #include "netlink.h"
-#include "persist.h"
 
-unsigned int smap_key_max = SMAP_KEY_MAX;
-module_param_named(key_max, smap_key_max, uint, 0444);
-MODULE_PARM_DESC(key_max, "Longest key in bytes (1.." __stringify(SMAP_KEY_MAX) ")");
-
-unsigned int smap_value_max = SMAP_VALUE_MAX;
-module_param_named(value_max, smap_value_max, uint, 0444);
-MODULE_PARM_DESC(value_max, "Longest value in bytes (0..1048576)");
-
-static int smap_param_range_set(const char *val, const struct kernel_param *kp)
-{
-	const struct smap_param_range *r = kp->arg;
-	u64 v;
-
-	if (kstrtou64(val, 0, &v) || v < r->min || v > r->max) {
-		pr_warn_ratelimited("%s=%.*s refused: it takes %llu..%llu\n",
-				    kp->name, (int)strcspn(val, "\n"), val,
-				    r->min, r->max);
-		return -EINVAL;
-	}
-	if (r->size == 4)
-		WRITE_ONCE(*(u32 *)r->val, v);
-	else
-		WRITE_ONCE(*(u64 *)r->val, v);
-	return 0;
-}
-
-static int smap_param_range_get(char *buf, const struct kernel_param *kp)
-{
-	const struct smap_param_range *r = kp->arg;
-
-	return sysfs_emit(buf, "%llu\n", r->size == 4 ?
-			  (u64)READ_ONCE(*(u32 *)r->val) :
-			  READ_ONCE(*(u64 *)r->val));
-}
-
-const struct kernel_param_ops smap_param_range_ops = {
-	.set = smap_param_range_set,
-	.get = smap_param_range_get,
+struct shared_map {
+	struct smap_journal *journal;
 };
 
-unsigned long long smap_max_bytes = 64ULL << 20;
-smap_param_range(max_bytes, smap_max_bytes, 4096, 1ULL << 40, 0644);
-MODULE_PARM_DESC(max_bytes, "Most bytes the entries may cost (key + value + overhead, see smap(1); default 64 MiB; 4096..1 TiB)");
+static DEFINE_MUTEX(smap_lock);		/* smap, smap_unloading */
+static struct shared_map *smap;		/* the module's instance */
+static bool smap_unloading;
+
+int smap_with_journal(int (*fn)(struct smap_journal *j), int (*early)(void))
+{
+	int ret;
+
+	mutex_lock(&smap_lock);
+	if (smap)
+		ret = fn(smap->journal);
+	else if (smap_unloading)
+		ret = -ENODEV;
+	else
+		ret = early ? early() : 0;
+	mutex_unlock(&smap_lock);
+	return ret;
+}
 
 static int __init smap_init(void)
 {
+	struct smap_journal_config cfg;
+	struct shared_map *m;
 	int err;
 
-	if (!smap_key_max || smap_key_max > SMAP_KEY_MAX ||
-	    smap_value_max > SMAP_VALUE_MAX) {
-		pr_err("key_max must be 1..%u and value_max at most %u\n",
-		       SMAP_KEY_MAX, SMAP_VALUE_MAX);
-		return -EINVAL;
-	}
-	err = smap_store_init();
+	err = smap_param_check();
 	if (err)
 		return err;
-	err = smap_persist_init();	/* replays the log into the store */
+	m = kzalloc(sizeof(*m), GFP_KERNEL);
+	if (!m)
+		return -ENOMEM;
+	err = smap_store_init();
 	if (err)
+		goto err_free;
+	/* under the lock: a compact_now written meanwhile is in cfg or sees m */
+	mutex_lock(&smap_lock);
+	smap_param_journal_config(&cfg);
+	m->journal = smap_journal_create(&cfg, smap_store_ops(), NULL);
+	if (IS_ERR(m->journal)) {
+		err = PTR_ERR(m->journal);
+		mutex_unlock(&smap_lock);
 		goto err_store;
+	}
+	smap = m;
+	mutex_unlock(&smap_lock);
+	smap_store_attach(m->journal);
+	err = smap_journal_start(m->journal);	/* replays the log into the store */
+	if (err)
+		goto err_journal;
 	err = smap_store_account();	/* max_bytes, user_max_bytes */
 	if (err)
-		goto err_persist;
+		goto err_journal;
 	err = smap_dev_init();
 	if (err) {
 		pr_err("cannot register /dev/shared_map: %d\n", err);
-		goto err_persist;
+		goto err_journal;
 	}
 	err = smap_nl_init();
 	if (err) {
@@ -102,19 +97,36 @@ static int __init smap_init(void)
 
 err_dev:
 	smap_dev_exit();
-err_persist:
-	smap_persist_exit();
+err_journal:
+	mutex_lock(&smap_lock);
+	smap = NULL;
+	smap_unloading = true;
+	mutex_unlock(&smap_lock);
+	smap_journal_stop(m->journal);
+	smap_journal_destroy(m->journal);
 err_store:
 	smap_store_exit();
+err_free:
+	kfree(m);
 	return err;
 }
 
 static void __exit smap_exit(void)
 {
+	struct shared_map *m;
+
 	smap_nl_exit();
 	smap_dev_exit();
-	smap_persist_exit();	/* flushes the log */
+	/* waits for a compaction or recover a sysfs write runs */
+	mutex_lock(&smap_lock);
+	m = smap;
+	smap = NULL;
+	smap_unloading = true;
+	mutex_unlock(&smap_lock);
+	smap_journal_stop(m->journal);	/* flushes the log */
+	smap_journal_destroy(m->journal);
 	smap_store_exit();
+	kfree(m);
 	pr_info("unloaded\n");
 }
 

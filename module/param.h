@@ -1,33 +1,33 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * shared_map: writable numeric module parameters that accept only a range.
- * A value outside it, at modprobe or written to sysfs, is refused with
- * -EINVAL (and one rate-limited dmesg line naming the range); the parameter
- * keeps its value.
+ * shared_map: every module parameter, defined and validated in param.c and
+ * documented in shared_map(4). The limits are read by the store and the
+ * transports (READ_ONCE: some are writable); the journal's tunables and
+ * its configuration reach it through smap_journal_config (main.c).
  */
 #ifndef SMAP_PARAM_H
 #define SMAP_PARAM_H
 
-#include <linux/build_bug.h>
-#include <linux/moduleparam.h>
 #include <linux/types.h>
 
-struct smap_param_range {
-	void *val;		/* an unsigned int, long or long long */
-	unsigned int size;	/* sizeof(*val): 4 or 8 */
-	u64 min, max;
-};
+struct smap_journal_config;
 
-extern const struct kernel_param_ops smap_param_range_ops;
+/* Limits. */
+extern unsigned int smap_key_max;
+extern unsigned int smap_value_max;
+extern unsigned long long smap_max_bytes;
+extern unsigned long long smap_user_max_bytes;
 
-/* module_param_named(@name, @var, ..., @perm) accepting @lo..@hi only */
-#define smap_param_range(name, var, lo, hi, perm)			\
-	static_assert(sizeof(var) == 4 || sizeof(var) == 8);		\
-	static struct smap_param_range smap_param_range_##name = {	\
-		.val = &(var), .size = sizeof(var),			\
-		.min = (lo), .max = (hi),				\
-	};								\
-	module_param_cb(name, &smap_param_range_ops,			\
-			&smap_param_range_##name, perm)
+#ifdef SMAP_TESTING
+/* testing: fail replay's Nth id request (0: never) */
+extern unsigned int smap_fail_load_id;
+#endif
+
+/*
+ * At load: check what cannot be checked as each parameter is set (0, or
+ * -EINVAL and a dmesg line), and fill @cfg from the parameters.
+ */
+int smap_param_check(void);
+void smap_param_journal_config(struct smap_journal_config *cfg);
 
 #endif /* SMAP_PARAM_H */

@@ -39,6 +39,7 @@
 #include <linux/xarray.h>
 
 #include "store.h"
+#include "param.h"
 #include "persist.h"
 
 #define SMAP_STRIPES		256
@@ -94,10 +95,6 @@ struct smap_user {
 };
 static DEFINE_XARRAY(smap_users);
 
-unsigned long long smap_user_max_bytes = 16ULL << 20;
-module_param_named(user_max_bytes, smap_user_max_bytes, ullong, 0644);
-MODULE_PARM_DESC(user_max_bytes,
-		 "Most bytes (as max_bytes counts them) the keys of one uid other than root may cost; 0: no limit (default 16 MiB)");
 /* Counted per CPU: every get from every CPU counts, so no shared line. */
 struct smap_pcpu_stats {
 	u64 ops[SMAP_OP__COUNT];
@@ -410,6 +407,9 @@ static void smap_uncharge(struct smap_user *u, s64 n)
 
 /* ---- persistence ------------------------------------------------------- */
 
+/* The journal every mutation is committed to (smap_store_init()). */
+static struct smap_journal *smap_journal;
+
 /*
  * The record of a mutation: every mutation is logged exactly once, with the
  * key's stripe mutex held, after every check passed and every resource
@@ -654,7 +654,7 @@ static int smap_txn_stage(struct smap_txn *t)
 	rec = smap_record(t->old, t->ne);
 	if (!rec)
 		return -ENOMEM;
-	err = smap_persist_queue(rec);
+	err = smap_journal_queue(smap_journal, rec);
 	if (err < 0)
 		return err;
 	t->rec = err ? rec : NULL;
@@ -684,7 +684,7 @@ static int smap_txn_finish(struct smap_txn *t, int err)
 			struct smap_log_rec *rec = smap_record(ne, NULL);
 
 			if (rec)
-				smap_persist_commit(rec);
+				smap_journal_commit(smap_journal, rec);
 			goto undo;
 		}
 		xa_store(&smap_ids, ne->id, ne, GFP_KERNEL);
@@ -727,7 +727,7 @@ int smap_store_apply(struct smap_mutation *m)
 	smap_stripe_lock(&t);
 	err = smap_txn_stage(&t);
 	if (!err && t.rec)
-		err = smap_persist_wait(t.rec);
+		err = smap_journal_wait(t.rec);
 	err = smap_txn_finish(&t, err);
 	mutex_unlock(lock);
 out:
@@ -758,7 +758,7 @@ static void smap_group_flush(struct smap_group *g)
 
 	for (i = 0; i < g->n; i++) {
 		struct smap_txn *t = &g->t[i];
-		int err = t->rec ? smap_persist_wait(t->rec) : 0;
+		int err = t->rec ? smap_journal_wait(t->rec) : 0;
 
 		err = smap_txn_finish(t, err);
 		*g->errs[i] = err;
@@ -983,29 +983,26 @@ void smap_store_stats(struct smap_stats *st, const struct smap_ctx *ctx)
 			st->ops[i] += READ_ONCE(p->ops[i]);
 		st->errors += READ_ONCE(p->errors);
 	}
-	smap_persist_fill_stats(st);
+	smap_journal_fill_stats(smap_journal, st);
 }
 
-static int smap_account_one(void *arg, const void *key, u32 klen,
-			    const void *val, u32 vlen, kuid_t uid, kgid_t gid,
-			    umode_t mode)
-{
-	struct smap_user *u = smap_user(uid, true);
-	s64 n = smap_cost(klen, vlen);
+/* ---- the journal's owner: replay, compaction ----------------------------- */
 
-	if (!u)
-		return -ENOMEM;
-	atomic64_add(n, &u->bytes);
-	atomic64_add(n, &smap_charged);
-	return 0;
-}
-
-int smap_store_account(void)
-{
-	return smap_store_walk(smap_account_one, NULL);
-}
-
-/* ---- for the log: replay, compaction ----------------------------------- */
+/*
+ * Replay inserts or replaces without logging or permission checks, from
+ * module init, into a store nothing reads yet. Each replay lane brings its
+ * own batch: new keys get ids a block at a time and enter the id map a
+ * block at a time, under one lock, instead of one locked store each with
+ * the other lane contending. smap_load_flush() each batch at the end. A
+ * lane's keys are its own: two never load the same key.
+ */
+#define SMAP_LOAD_BATCH	64
+struct smap_load_batch {
+	u32 first;		/* id of e[0]; 0: no block reserved */
+	u32 n;			/* ids used from the block */
+	s64 keys, bytes;	/* changes not yet added to the store's counts */
+	struct smap_entry *e[SMAP_LOAD_BATCH];	/* NULL: deleted since */
+};
 
 /* Where @id waits in @b, if it is still waiting to enter the id map. */
 static struct smap_entry **smap_load_pending(struct smap_load_batch *b, u32 id)
@@ -1017,7 +1014,7 @@ static struct smap_entry **smap_load_pending(struct smap_load_batch *b, u32 id)
  * Enter the batch's new keys in the id map, under one lock, walking the
  * block's consecutive ids with one cursor; add the batch's counts.
  */
-int smap_store_load_flush(struct smap_load_batch *b)
+static int smap_load_flush(struct smap_load_batch *b)
 {
 	XA_STATE(xas, &smap_ids, b->first);
 	u32 i = 0;
@@ -1048,10 +1045,7 @@ int smap_store_load_flush(struct smap_load_batch *b)
 }
 
 #ifdef SMAP_TESTING
-/* testing: replay's Nth request for a new key's id fails with -ENOMEM */
-static unsigned int smap_fail_load_id;
-module_param_named(fail_load_id, smap_fail_load_id, uint, 0644);
-MODULE_PARM_DESC(fail_load_id, "testing: fail replay's Nth id request (0: never)");
+/* testing: replay's Nth request for a new key's id fails (fail_load_id) */
 static atomic_t smap_load_id_calls = ATOMIC_INIT(0);
 #endif
 
@@ -1068,7 +1062,7 @@ static int smap_load_id(struct smap_load_batch *b, u32 *id)
 #endif
 
 	if (!b->first || b->n == SMAP_LOAD_BATCH) {
-		err = smap_store_load_flush(b);
+		err = smap_load_flush(b);
 		if (err)
 			return err;
 		/* ids from 1 up to U32_MAX, then full */
@@ -1089,7 +1083,7 @@ static int smap_load_id(struct smap_load_batch *b, u32 *id)
  * load), not reserved first and found a free id as smap_store_apply() must.
  * Replay may call it from two threads at once, never for the same key: so
  * no stripe lock is needed (the hash table and the id map lock their own),
- * and the key and byte counts wait in @b until smap_store_load_flush().
+ * and the key and byte counts wait in @b until smap_load_flush().
  */
 static int smap_store_load_entry(struct smap_load_batch *b,
 				 struct smap_entry *ne)
@@ -1131,9 +1125,9 @@ static int smap_store_load_entry(struct smap_load_batch *b,
 	return 0;
 }
 
-int smap_store_load(struct smap_load_batch *b, const void *key, u32 klen,
-		    const void *val, u32 vlen, kuid_t uid, kgid_t gid,
-		    umode_t mode)
+static int smap_load(struct smap_load_batch *b, const void *key, u32 klen,
+		     const void *val, u32 vlen, kuid_t uid, kgid_t gid,
+		     umode_t mode)
 {
 	struct smap_entry *ne;
 	int err;
@@ -1154,7 +1148,8 @@ int smap_store_load(struct smap_load_batch *b, const void *key, u32 klen,
 }
 
 /* Drop @key's entry, if any: like smap_store_load_entry(), replay only. */
-void smap_store_load_del(struct smap_load_batch *b, const void *key, u32 klen)
+static void smap_load_del(struct smap_load_batch *b, const void *key,
+			  u32 klen)
 {
 	struct smap_key k = { .p = key, .len = klen };
 	struct smap_entry *old, **slot;
@@ -1178,7 +1173,7 @@ void smap_store_load_del(struct smap_load_batch *b, const void *key, u32 klen)
  * (so @fn may sleep). An entry whose last reference is going was replaced
  * or deleted; its id slot already holds the replacement, so look again.
  */
-int smap_store_walk(smap_walk_fn fn, void *ctx)
+static int smap_store_walk(smap_journal_emit_fn fn, void *ctx)
 {
 	unsigned long idx = 0;
 	struct smap_entry *e;
@@ -1211,7 +1206,7 @@ int smap_store_walk(smap_walk_fn fn, void *ctx)
 	}
 }
 
-void smap_store_barrier(void)
+static void smap_store_quiesce(void *owner)
 {
 	int i;
 
@@ -1221,10 +1216,166 @@ void smap_store_barrier(void)
 	}
 }
 
-void smap_store_usage(u64 *keys, u64 *bytes)
+static void smap_store_usage(void *owner, u64 *keys, u64 *bytes)
 {
 	*keys = atomic64_read(&smap_nkeys);
 	*bytes = atomic64_read(&smap_nbytes);
+}
+
+static int smap_account_one(void *arg, const void *key, u32 klen,
+			    const void *val, u32 vlen, kuid_t uid, kgid_t gid,
+			    umode_t mode)
+{
+	struct smap_user *u = smap_user(uid, true);
+	s64 n = smap_cost(klen, vlen);
+
+	if (!u)
+		return -ENOMEM;
+	atomic64_add(n, &u->bytes);
+	atomic64_add(n, &smap_charged);
+	return 0;
+}
+
+int smap_store_account(void)
+{
+	return smap_store_walk(smap_account_one, NULL);
+}
+
+
+/*
+ * Inserting is most of replay's time, so records are applied in two lanes
+ * at once, split by a hash of the key: all records of one key go to the
+ * same lane, in log order, so the lanes never touch the same key and the
+ * result is the log's. The records the journal hands over are queued (lane
+ * 0 from the front of q, lane 1 from the back) and applied, lane 1 by a
+ * worker and lane 0 by the loading thread, when the queue is full or the
+ * journal drains them (before it reuses their memory). Each lane numbers
+ * its new keys with its own batch.
+ */
+#define SMAP_LANE_QUEUE	8192
+static struct smap_lanes {
+	struct work_struct work;
+	struct smap_jrec *q;	/* SMAP_LANE_QUEUE records */
+	u32 n[2];
+	int err1;
+	struct smap_load_batch batch[2];
+} smap_lanes;
+
+static int smap_lane_apply(struct smap_lanes *l, int lane)
+{
+	struct smap_load_batch *b = &l->batch[lane];
+	u32 i;
+	int err;
+
+	for (i = 0; i < l->n[lane]; i++) {
+		const struct smap_jrec *r =
+			&l->q[lane ? SMAP_LANE_QUEUE - 1 - i : i];
+
+		if (r->op == SMAP_REC_DEL) {
+			smap_load_del(b, r->key, r->klen);
+		} else {
+			err = smap_load(b, r->key, r->klen, r->val, r->vlen,
+					r->uid, r->gid, r->mode);
+			if (err)
+				return err;
+		}
+		if (!(i & 63))
+			cond_resched();
+	}
+	return 0;
+}
+
+static void smap_lane_work(struct work_struct *w)
+{
+	struct smap_lanes *l = container_of(w, struct smap_lanes, work);
+
+	l->err1 = smap_lane_apply(l, 1);
+}
+
+/* Apply every queued record. */
+static int smap_lanes_flush(struct smap_lanes *l)
+{
+	bool two = l->n[1];
+	int err;
+
+	if (two)
+		queue_work(system_unbound_wq, &l->work);
+	err = smap_lane_apply(l, 0);
+	if (two) {
+		flush_work(&l->work);
+		err = err ?: l->err1;
+	}
+	l->n[0] = 0;
+	l->n[1] = 0;
+	return err;
+}
+
+static void smap_lanes_free(struct smap_lanes *l)
+{
+	kvfree(l->q);
+	l->q = NULL;
+}
+
+/* ops->apply: queue @r in its key's lane. */
+static int smap_replay_apply(void *owner, const struct smap_jrec *r)
+{
+	struct smap_lanes *l = &smap_lanes;
+	int lane = jhash(r->key, r->klen, 0) & 1;
+
+	if (!l->q) {
+		l->q = kvmalloc_array(SMAP_LANE_QUEUE, sizeof(*l->q),
+				      GFP_KERNEL);
+		if (!l->q)
+			return -ENOMEM;
+	}
+	if (l->n[0] + l->n[1] == SMAP_LANE_QUEUE) {
+		int err = smap_lanes_flush(l);
+
+		if (err)
+			return err;
+	}
+	l->q[lane ? SMAP_LANE_QUEUE - 1 - l->n[1] : l->n[0]] = *r;
+	l->n[lane]++;
+	return 0;
+}
+
+/* ops->drain: apply what is queued; at the end, enter the last ids. */
+static int smap_replay_drain(void *owner, bool last)
+{
+	struct smap_lanes *l = &smap_lanes;
+	int err = smap_lanes_flush(l);
+
+	if (!last)
+		return err;
+	err = err ?: smap_load_flush(&l->batch[0]) ?:
+		     smap_load_flush(&l->batch[1]);
+	smap_lanes_free(l);
+	return err;
+}
+
+/* ops->snapshot: every live entry. */
+static int smap_store_snapshot(void *owner, smap_journal_emit_fn emit,
+			       void *ctx)
+{
+	return smap_store_walk(emit, ctx);
+}
+
+static const struct smap_journal_ops smap_store_journal_ops = {
+	.apply = smap_replay_apply,
+	.drain = smap_replay_drain,
+	.quiesce = smap_store_quiesce,
+	.snapshot = smap_store_snapshot,
+	.usage = smap_store_usage,
+};
+
+const struct smap_journal_ops *smap_store_ops(void)
+{
+	return &smap_store_journal_ops;
+}
+
+void smap_store_attach(struct smap_journal *j)
+{
+	smap_journal = j;
 }
 
 /* ---- setup -------------------------------------------------------------- */
@@ -1251,6 +1402,7 @@ int smap_store_init(void)
 		mutex_init(&smap_stripes[i]);
 	smap_stripe_seed = get_random_u32();
 	atomic64_set(&smap_load_ids, 0);
+	INIT_WORK(&smap_lanes.work, smap_lane_work);
 	smap_pstats = alloc_percpu(struct smap_pcpu_stats);
 	if (!smap_pstats)
 		return -ENOMEM;
@@ -1291,6 +1443,9 @@ void smap_store_exit(void)
 	unsigned long uid;
 	int i;
 
+	smap_lanes_free(&smap_lanes);	/* a replay that failed */
+	memset(smap_lanes.batch, 0, sizeof(smap_lanes.batch));
+	smap_journal = NULL;
 	rhashtable_free_and_destroy(&smap_ht, smap_free_one, NULL);
 	xa_destroy(&smap_ids);
 	xa_for_each(&smap_users, uid, u)

@@ -19,12 +19,10 @@
 #include <linux/rcupdate.h>
 #include <linux/uidgid.h>
 #include <uapi/linux/shared_map.h>
+#include "param.h"		/* the limits: smap_key_max, ... */
 
-/* Limits (module parameters, main.c). */
-extern unsigned int smap_key_max;
-extern unsigned int smap_value_max;
-extern unsigned long long smap_max_bytes;
-extern unsigned long long smap_user_max_bytes;
+struct smap_journal;
+struct smap_journal_ops;
 
 /*
  * Allocations a caller's request causes: charged to its memory cgroup, and
@@ -101,6 +99,15 @@ struct smap_mutation {
 
 int smap_store_init(void);
 void smap_store_exit(void);
+
+/*
+ * The store is the journal's owner: smap_store_ops() for
+ * smap_journal_create() (replay into the store, snapshot it, quiesce it),
+ * and smap_store_attach() the journal every mutation is committed to,
+ * before it is started.
+ */
+const struct smap_journal_ops *smap_store_ops(void);
+void smap_store_attach(struct smap_journal *j);
 
 /* The single mutation funnel. 0 or -errno; m->status always set. */
 int smap_store_apply(struct smap_mutation *m);

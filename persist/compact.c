@@ -3,75 +3,36 @@
  * shared_map persistence: compaction.
  *
  * The writer switches to a fresh segment S; every record in segments < S is
- * then applied in memory (smap_store_barrier). The live set is written to
+ * then applied in memory (ops->quiesce). The live set is written to
  * snapshot.tmp (base_segment = S, an END trailer), fsynced, renamed over
  * snapshot, and the directory fsynced; only then are segments < S unlinked.
  * Records are idempotent (incr and cas are logged as the resulting SET), so
  * replaying segments >= S over a snapshot taken while writes went on yields
  * the latest state. A crash before the rename leaves the old snapshot and
  * every segment (snapshot.tmp is deleted at replay); after it, the new
- * snapshot, and replay deletes the segments it covers.
+ * snapshot, and replay deletes the segments it covers. The live set comes
+ * from the owner (ops->snapshot); the journal only writes it.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/delay.h>
 #include <linux/file.h>
 #include <linux/fs.h>
-#include <linux/kstrtox.h>
-#include <linux/module.h>
 #include <linux/slab.h>
 #include <uapi/linux/shared_map.h>
 #include "internal.h"
-#include "param.h"
-#include "persist.h"
 
-/* bounded below so that no value makes the store compact after every round */
-unsigned long smap_compact_min = 4 << 20;
-smap_param_range(compact_min, smap_compact_min, 64 << 10, 1ULL << 40, 0644);
-MODULE_PARM_DESC(compact_min, "compact once this many log bytes were appended since the last compaction (64 KiB..1 TiB, default 4 MiB)");
-
-unsigned int smap_compact_ratio = 2;
-smap_param_range(compact_ratio, smap_compact_ratio, 2, 100, 0644);
-MODULE_PARM_DESC(compact_ratio, "... and the log is this many times the live set (2..100, default 2)");
-
-#ifdef SMAP_TESTING
-/* Test hook, only in the test build (build/<kernel>/mod-test, scripts/vm
- * --test-module): the module users load has no such parameter.
- */
-static unsigned int smap_compact_pause_ms;
-module_param_named(compact_pause_ms, smap_compact_pause_ms, uint, 0644);
-MODULE_PARM_DESC(compact_pause_ms, "testing: pause this long before each compaction step (crash and unload tests)");
-
-static void smap_compact_pause(void)
+/* Testing: pause before each compaction step (crash and unload tests). */
+static void smap_compact_pause(struct smap_journal *j)
 {
-	unsigned int ms = READ_ONCE(smap_compact_pause_ms);
+	unsigned int ms = READ_ONCE(j->cfg.tun->compact_pause_ms);
 
 	if (ms)
 		msleep(ms);
 }
-#else
-static inline void smap_compact_pause(void) { }
-#endif
-
-/* compact_now=1 before the writer ran: compact as soon as it does */
-bool smap_compact_at_load;
-
-static int smap_compact_set(const char *val, const struct kernel_param *kp)
-{
-	bool on;
-
-	if (kstrtobool(val, &on))
-		return -EINVAL;
-	return on ? smap_compact_now() : 0;
-}
-
-static const struct kernel_param_ops smap_compact_ops = {
-	.set = smap_compact_set,
-};
-module_param_cb(compact_now, &smap_compact_ops, NULL, 0200);
-MODULE_PARM_DESC(compact_now, "write 1: compact the log now");
 
 struct smap_snap_ctx {
+	struct smap_journal *j;
 	struct file *f;
 	loff_t pos;
 	u64 count;
@@ -105,10 +66,10 @@ static int smap_snap_emit(void *arg, const void *key, u32 klen,
 	return smap_fs_write_all(c->f, h, len, &c->pos);
 }
 
-static int smap_compact_locked(void *unused)
+static int smap_compact_locked(void *arg)
 {
-	struct smap_plog *pl = &smap_plog;
-	struct smap_snap_ctx c = {};
+	struct smap_journal *j = arg;
+	struct smap_snap_ctx c = { .j = j };
 	struct smap_dir_scan old = {};
 	struct smap_file_hdr h;
 	struct smap_rec_hdr *end;
@@ -116,28 +77,28 @@ static int smap_compact_locked(void *unused)
 	u64 base;
 	int err, i;
 
-	err = smap_persist_writable();
+	err = smap_journal_writable(j);
 	if (err)
 		return err;
-	smap_compact_pause();
-	err = smap_log_control(SMAP_CTL_SWITCH, &base);
+	smap_compact_pause(j);
+	err = smap_log_control(j, SMAP_CTL_SWITCH, &base);
 	if (err)
 		return err;
-	smap_store_barrier();
+	j->ops->quiesce(j->owner);
 
 	c.buf = kvmalloc(smap_rec_len(SMAP_KEY_MAX, SMAP_VALUE_MAX), GFP_KERNEL);
 	if (!c.buf)
 		return -ENOMEM;
-	c.f = smap_fs_create(SMAP_SNAP_TMP, O_WRONLY);
+	c.f = smap_fs_create(j, SMAP_SNAP_TMP, O_WRONLY);
 	if (IS_ERR(c.f)) {
 		err = PTR_ERR(c.f);
 		goto free;
 	}
 	smap_file_hdr_init(&h, SMAP_FILE_SNAPSHOT, 0, base,
-			   READ_ONCE(pl->next_seq), 0, false);
+			   READ_ONCE(j->next_seq), 0, false);
 	err = smap_fs_write_all(c.f, &h, sizeof(h), &c.pos);
 	if (!err)
-		err = smap_store_walk(smap_snap_emit, &c);
+		err = j->ops->snapshot(j->owner, smap_snap_emit, &c);
 	if (!err) {
 		end = (void *)c.buf;
 		memset(end, 0, sizeof(*end));
@@ -151,27 +112,27 @@ static int smap_compact_locked(void *unused)
 	if (!err)
 		err = vfs_fsync(c.f, 0);
 	fput(c.f);
-	smap_compact_pause();
+	smap_compact_pause(j);
 	if (!err)
-		err = smap_fs_rename(SMAP_SNAP_TMP, SMAP_SNAP_NAME);
+		err = smap_fs_rename(j, SMAP_SNAP_TMP, SMAP_SNAP_NAME);
 	if (!err)
-		err = smap_fs_sync_dir();
+		err = smap_fs_sync_dir(j);
 	if (err) {
-		smap_fs_unlink(SMAP_SNAP_TMP);
+		smap_fs_unlink(j, SMAP_SNAP_TMP);
 		goto free;
 	}
-	smap_compact_pause();
+	smap_compact_pause(j);
 	/* the new snapshot is durable: the segments it covers can go */
-	smap_scan_dir(&old);
+	smap_scan_dir(j, &old);
 	for (i = 0; i < old.n && old.segs[i] < base; i++) {
 		snprintf(name, sizeof(name), SMAP_LOG_PREFIX "%016llx",
 			 old.segs[i]);
-		smap_fs_unlink(name);
+		smap_fs_unlink(j, name);
 	}
-	smap_fs_sync_dir();
-	atomic64_set(&pl->log_bytes, c.pos + READ_ONCE(pl->seg_pos));
-	atomic64_set(&pl->since_compact, 0);
-	atomic64_inc(&pl->compactions);
+	smap_fs_sync_dir(j);
+	atomic64_set(&j->log_bytes, c.pos + READ_ONCE(j->seg_pos));
+	atomic64_set(&j->since_compact, 0);
+	atomic64_inc(&j->compactions);
 	pr_info("compacted: %llu keys in a %lld-byte snapshot, %d old segments removed\n",
 		c.count, c.pos, i);
 free:
@@ -184,57 +145,52 @@ free:
 }
 
 /*
- * Also reached from compact_now, whenever it is written:
- * - as a modprobe argument, before smap_persist_init() made the locks, and
- *   while the log is replayed: the compaction runs once the writer does;
- * - while rmmod runs the exit path (the module's sysfs files outlive it):
- *   smap_persist_exit() sets stopping under compact_lock, so a compaction
- *   already running finishes first, with the writer still there to switch
- *   segments, and any later one returns -ENODEV before touching the log
- *   or the store.
+ * Also reached from compact_now and recover, whenever they are written:
+ * - while the log is replayed (the owner's parameter reaches the journal
+ *   once it is created): the compaction runs once the writer does;
+ * - while rmmod runs the exit path: smap_journal_stop() sets stopping under
+ *   compact_lock, so a compaction already running finishes first, with the
+ *   writer still there to switch segments, and any later one returns
+ *   -ENODEV before touching the log or the owner.
  */
-int smap_compact_now(void)
+int smap_journal_compact(struct smap_journal *j)
 {
-	struct smap_plog *pl = &smap_plog;
 	int err = 0;
 
-	if (!smp_load_acquire(&pl->ready)) {
-		WRITE_ONCE(smap_compact_at_load, true);
-		return 0;
-	}
-	mutex_lock(&pl->compact_lock);
-	if (pl->stopping)
+	mutex_lock(&j->compact_lock);
+	if (j->stopping)
 		err = -ENODEV;
-	else if (!pl->writer)
-		WRITE_ONCE(smap_compact_at_load, true);
+	else if (!j->writer)
+		WRITE_ONCE(j->compact_at_load, true);
 	else	/* not with the fsuid, umask, RLIMIT_FSIZE, memcg of a sysfs writer */
-		err = smap_fs_call(smap_compact_locked, NULL);
-	mutex_unlock(&pl->compact_lock);
+		err = smap_fs_call(smap_compact_locked, j);
+	mutex_unlock(&j->compact_lock);
 	return err;
 }
 
 void smap_compact_work(struct work_struct *work)
 {
-	smap_compact_now();
+	smap_journal_compact(container_of(work, struct smap_journal,
+					  compact_work));
 }
 
 /* Called by the writer after each round: cheap, queues the work at most once. */
-void smap_compact_maybe(void)
+void smap_compact_maybe(struct smap_journal *j)
 {
-	struct smap_plog *pl = &smap_plog;
+	const struct smap_journal_tunables *tun = j->cfg.tun;
 	u64 keys, bytes, live;
 
-	if (READ_ONCE(pl->stopping) || READ_ONCE(pl->io_err))
+	if (READ_ONCE(j->stopping) || READ_ONCE(j->io_err))
 		return;
-	if (READ_ONCE(pl->compact_asap)) {
-		WRITE_ONCE(pl->compact_asap, false);
-		queue_work(system_unbound_wq, &pl->compact_work);
+	if (READ_ONCE(j->compact_asap)) {
+		WRITE_ONCE(j->compact_asap, false);
+		queue_work(system_unbound_wq, &j->compact_work);
 		return;
 	}
-	if (atomic64_read(&pl->since_compact) < READ_ONCE(smap_compact_min))
+	if (atomic64_read(&j->since_compact) < READ_ONCE(tun->compact_min))
 		return;
-	smap_store_usage(&keys, &bytes);
+	j->ops->usage(j->owner, &keys, &bytes);
 	live = bytes + keys * (sizeof(struct smap_rec_hdr) + SMAP_LOG_ALIGN);
-	if (atomic64_read(&pl->log_bytes) > READ_ONCE(smap_compact_ratio) * live)
-		queue_work(system_unbound_wq, &pl->compact_work);
+	if (atomic64_read(&j->log_bytes) > READ_ONCE(tun->compact_ratio) * live)
+		queue_work(system_unbound_wq, &j->compact_work);
 }

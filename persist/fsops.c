@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * shared_map persistence: the few VFS operations the log needs, all relative
- * to the log directory (smap_plog.dir). Kernel-version differences come from
- * compat.h.
+ * to the log directory (j->dir). Kernel-version differences come from
+ * fs_compat.h.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -18,7 +18,7 @@
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
 #include <linux/workqueue.h>
-#include "compat.h"
+#include "fs_compat.h"
 #include "internal.h"
 
 u32 smap_rec_crc(const struct smap_rec_hdr *h)
@@ -236,7 +236,8 @@ out:
  */
 
 /* 0 if @inode can be a log file; -EPERM and one line saying why if not. */
-static int smap_fs_file_untrusted(const char *name, const struct inode *inode)
+static int smap_fs_file_untrusted(struct smap_journal *j, const char *name,
+				  const struct inode *inode)
 {
 	umode_t m = inode->i_mode;
 	char why[48];
@@ -256,22 +257,23 @@ static int smap_fs_file_untrusted(const char *name, const struct inode *inode)
 	else
 		return 0;
 	pr_err_ratelimited("refusing %s/%s: it is %s; a log file must be a regular file owned by root with one link: remove it (and check who put it there)\n",
-			   smap_log_path, name, why);
+			   j->cfg.path, name, why);
 	return -EPERM;
 }
 
 /* Open @name (O_CREAT only with O_EXCL) and check what was opened. */
-static struct file *smap_fs_open_checked(const char *name, int flags,
+static struct file *smap_fs_open_checked(struct smap_journal *j,
+					 const char *name, int flags,
 					 umode_t mode)
 {
 	struct file *f;
 	int err;
 
-	f = file_open_root(&smap_plog.dir, name, flags | O_LARGEFILE |
+	f = file_open_root(&j->dir, name, flags | O_LARGEFILE |
 			   O_NOFOLLOW | O_NONBLOCK, mode);
 	if (IS_ERR(f))
 		return f;
-	err = smap_fs_file_untrusted(name, file_inode(f));
+	err = smap_fs_file_untrusted(j, name, file_inode(f));
 	if (err) {
 		fput(f);
 		return ERR_PTR(err);
@@ -282,30 +284,32 @@ static struct file *smap_fs_open_checked(const char *name, int flags,
 	return f;
 }
 
-struct file *smap_fs_open(const char *name, int flags)
+struct file *smap_fs_open(struct smap_journal *j, const char *name,
+			  int flags)
 {
 	struct dentry *d;
 	int err;
 
 	/* look before opening: a FIFO or a device is never opened at all */
-	d = lookup_one_len_unlocked(name, smap_plog.dir.dentry, strlen(name));
+	d = lookup_one_len_unlocked(name, j->dir.dentry, strlen(name));
 	if (IS_ERR(d))
 		return ERR_CAST(d);
 	err = d_is_negative(d) ? -ENOENT :
-				 smap_fs_file_untrusted(name, d_inode(d));
+				 smap_fs_file_untrusted(j, name, d_inode(d));
 	dput(d);
 	if (err)
 		return ERR_PTR(err);
-	return smap_fs_open_checked(name, flags & ~O_CREAT, 0);
+	return smap_fs_open_checked(j, name, flags & ~O_CREAT, 0);
 }
 
-struct file *smap_fs_create(const char *name, int flags)
+struct file *smap_fs_create(struct smap_journal *j, const char *name,
+			    int flags)
 {
-	int err = smap_fs_unlink(name);
+	int err = smap_fs_unlink(j, name);
 
 	if (err && err != -ENOENT)
 		return ERR_PTR(err);
-	return smap_fs_open_checked(name, flags | O_CREAT | O_EXCL, 0600);
+	return smap_fs_open_checked(j, name, flags | O_CREAT | O_EXCL, 0600);
 }
 
 /* ---- work in the module's own context ------------------------------------ */
@@ -359,14 +363,14 @@ int smap_fs_write_all(struct file *f, const void *buf, size_t len,
 	return 0;
 }
 
-int smap_fs_unlink(const char *name)
+int smap_fs_unlink(struct smap_journal *j, const char *name)
 {
-	struct inode *dir = d_inode(smap_plog.dir.dentry);
+	struct inode *dir = d_inode(j->dir.dentry);
 	struct dentry *d;
 	int err;
 
 	inode_lock_nested(dir, I_MUTEX_PARENT);
-	d = lookup_one_len(name, smap_plog.dir.dentry, strlen(name));
+	d = lookup_one_len(name, j->dir.dentry, strlen(name));
 	if (IS_ERR(d)) {
 		err = PTR_ERR(d);
 		goto out;
@@ -379,9 +383,10 @@ out:
 	return err;
 }
 
-int smap_fs_rename(const char *from, const char *to)
+int smap_fs_rename(struct smap_journal *j, const char *from,
+		   const char *to)
 {
-	struct dentry *dd = smap_plog.dir.dentry;
+	struct dentry *dd = j->dir.dentry;
 	struct dentry *old, *new, *trap;
 	int err;
 
@@ -408,12 +413,12 @@ unlock:
 	return err;
 }
 
-int smap_fs_sync_dir(void)
+int smap_fs_sync_dir(struct smap_journal *j)
 {
 	struct file *d;
 	int err;
 
-	d = dentry_open(&smap_plog.dir, O_RDONLY | O_DIRECTORY,
+	d = dentry_open(&j->dir, O_RDONLY | O_DIRECTORY,
 			current_cred());
 	if (IS_ERR(d))
 		return PTR_ERR(d);
@@ -422,7 +427,7 @@ int smap_fs_sync_dir(void)
 	return err;
 }
 
-int smap_fs_copy(const char *from, const char *to)
+int smap_fs_copy(struct smap_journal *j, const char *from, const char *to)
 {
 	struct file *src, *dst;
 	loff_t rpos = 0, wpos = 0;
@@ -433,12 +438,12 @@ int smap_fs_copy(const char *from, const char *to)
 	buf = kvmalloc(bufsz, GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
-	src = smap_fs_open(from, O_RDONLY);
+	src = smap_fs_open(j, from, O_RDONLY);
 	if (IS_ERR(src)) {
 		err = PTR_ERR(src);
 		goto free;
 	}
-	dst = smap_fs_create(to, O_WRONLY);
+	dst = smap_fs_create(j, to, O_WRONLY);
 	if (IS_ERR(dst)) {
 		err = PTR_ERR(dst);
 		goto close_src;
@@ -485,7 +490,7 @@ static bool smap_fs_filldir(struct dir_context *ctx, const char *name,
 	return c->actor(c->arg, name, len);
 }
 
-int smap_fs_list(smap_dir_actor actor, void *arg)
+int smap_fs_list(struct smap_journal *j, smap_dir_actor actor, void *arg)
 {
 	struct smap_dir_ctx c = {
 		.ctx.actor = smap_fs_filldir,
@@ -495,7 +500,7 @@ int smap_fs_list(smap_dir_actor actor, void *arg)
 	struct file *d;
 	int err;
 
-	d = dentry_open(&smap_plog.dir, O_RDONLY | O_DIRECTORY,
+	d = dentry_open(&j->dir, O_RDONLY | O_DIRECTORY,
 			current_cred());
 	if (IS_ERR(d))
 		return PTR_ERR(d);

@@ -12,8 +12,7 @@
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 #include <uapi/linux/shared_map_log.h>
-
-enum smap_sync_mode { SMAP_SYNC_ALWAYS, SMAP_SYNC_BATCH, SMAP_SYNC_NONE };
+#include "persist.h"
 
 struct smap_log_rec {
 	struct list_head node;
@@ -26,7 +25,10 @@ struct smap_log_rec {
 
 enum smap_ctl_op { SMAP_CTL_NONE, SMAP_CTL_SWITCH, SMAP_CTL_RECOVER };
 
-struct smap_plog {
+struct smap_journal {
+	struct smap_journal_config cfg;
+	const struct smap_journal_ops *ops;
+	void *owner;			/* ops' first argument */
 	struct path dir;		/* the log directory */
 	struct file *lock;		/* LOCK, flock'ed while we run */
 
@@ -64,9 +66,11 @@ struct smap_plog {
 	loff_t cut_pos;
 	u64 skipped_records;		/* replay: damaged records passed over */
 	u64 skipped_bytes;
-	bool ready;			/* the locks below are initialized */
+	bool started;			/* smap_journal_start() succeeded */
 	bool stopping;			/* unloading: no new compaction */
 	bool compact_asap;		/* replay repaired damage: rewrite */
+	bool compact_at_load;		/* compact_now before the writer ran */
+	atomic64_t queued_bytes;	/* in pending, for queue_max */
 
 	struct mutex compact_lock;
 	struct work_struct compact_work;
@@ -80,10 +84,6 @@ struct smap_plog {
 	u64 corrupt;
 };
 
-extern struct smap_plog smap_plog;
-extern char *smap_log_path;
-extern unsigned long smap_compact_min;
-extern unsigned int smap_compact_ratio;
 
 /* fsops.c: small VFS helpers, relative to the log directory */
 /* Look up the log directory @path, creating it (0700) if missing, and check
@@ -94,21 +94,24 @@ int smap_fs_open_dir(const char *path, struct path *dir);
 /* An existing log file: regular, owned by root, one link; never follows a
  * symlink nor opens a FIFO or a device. -EPERM and a dmesg line if not.
  */
-struct file *smap_fs_open(const char *name, int flags);
+struct file *smap_fs_open(struct smap_journal *j, const char *name,
+			  int flags);
 /* A new log file (0600): whatever had the name is unlinked first. */
-struct file *smap_fs_create(const char *name, int flags);
+struct file *smap_fs_create(struct smap_journal *j, const char *name,
+			    int flags);
 /* Run @fn in the module's own context (a kworker: root's credentials, no
  * caller's umask, RLIMIT_FSIZE or memory cgroup); directly if already in a
  * kernel thread.
  */
 int smap_fs_call(int (*fn)(void *arg), void *arg);
-int smap_fs_unlink(const char *name);
-int smap_fs_rename(const char *from, const char *to);
-int smap_fs_sync_dir(void);
-int smap_fs_copy(const char *from, const char *to);
+int smap_fs_unlink(struct smap_journal *j, const char *name);
+int smap_fs_rename(struct smap_journal *j, const char *from,
+		   const char *to);
+int smap_fs_sync_dir(struct smap_journal *j);
+int smap_fs_copy(struct smap_journal *j, const char *from, const char *to);
 int smap_fs_lock(struct file *f);
 typedef bool (*smap_dir_actor)(void *ctx, const char *name, int len);
-int smap_fs_list(smap_dir_actor actor, void *ctx);
+int smap_fs_list(struct smap_journal *j, smap_dir_actor actor, void *ctx);
 int smap_fs_write_all(struct file *f, const void *buf, size_t len,
 		      loff_t *pos);
 void smap_file_hdr_init(struct smap_file_hdr *h, u32 kind, u64 segment,
@@ -117,8 +120,9 @@ u32 smap_rec_crc(const struct smap_rec_hdr *h);
 u32 smap_file_hdr_crc(const struct smap_file_hdr *h);
 
 /* log.c */
-int smap_log_open_segment(u64 seg_no, loff_t prev_end, bool has_prev);
-int smap_log_control(enum smap_ctl_op op, u64 *seg);
+int smap_log_open_segment(struct smap_journal *j, u64 seg_no,
+			  loff_t prev_end, bool has_prev);
+int smap_log_control(struct smap_journal *j, enum smap_ctl_op op, u64 *seg);
 
 /* replay.c */
 struct smap_dir_scan {
@@ -127,14 +131,18 @@ struct smap_dir_scan {
 	bool snapshot, snapshot_tmp;
 	int err;
 };
-int smap_scan_dir(struct smap_dir_scan *s);	/* caller kfree()s segs */
-int smap_replay(u64 *next_seg, u64 *next_seq, loff_t *prev_end,
-		bool *has_prev);
+/* caller kfree()s segs */
+int smap_scan_dir(struct smap_journal *j, struct smap_dir_scan *s);
+int smap_replay(struct smap_journal *j, u64 *next_seg, u64 *next_seq,
+		loff_t *prev_end, bool *has_prev);
 
 /* compact.c */
 void smap_compact_work(struct work_struct *work);
-void smap_compact_maybe(void);
-int smap_compact_now(void);
-extern bool smap_compact_at_load;
+void smap_compact_maybe(struct smap_journal *j);
+
+/* placement.c: 0, or -EMEDIUMTYPE (with a dmesg line) for a volatile
+ * file system that cfg.allow_volatile does not accept
+ */
+int smap_check_placement(struct smap_journal *j);
 
 #endif /* SMAP_PERSIST_INTERNAL_H */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * shared_map persistence: the append-only log and its writer thread.
+ * shared_map journal: the append-only log, its writer thread, and the
+ * journal's life (create, start, stop, destroy).
  *
  * Committers queue a record (sequence number assigned under qlock, so the
  * queue is in log order) and, with sync=always, sleep until the writer
@@ -13,7 +14,6 @@
 
 #include <linux/file.h>
 #include <linux/fs.h>
-#include <linux/kstrtox.h>
 #include <linux/jiffies.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
@@ -22,90 +22,6 @@
 #include <linux/string.h>
 #include <uapi/linux/shared_map.h>
 #include "internal.h"
-#include "param.h"
-#include "persist.h"
-#include "placement.h"
-
-struct smap_plog smap_plog;
-
-/* ---- parameters --------------------------------------------------------- */
-
-char *smap_log_path = "/var/tmp/shared_map";
-module_param_named(path, smap_log_path, charp, 0444);
-MODULE_PARM_DESC(path, "log directory (default /var/tmp/shared_map)");
-
-static int smap_sync_mode = SMAP_SYNC_ALWAYS;
-static const char * const smap_sync_names[] = {
-	[SMAP_SYNC_ALWAYS] = "always",
-	[SMAP_SYNC_BATCH] = "batch",
-	[SMAP_SYNC_NONE] = "none",
-};
-
-static int smap_sync_set(const char *val, const struct kernel_param *kp)
-{
-	int i = sysfs_match_string(smap_sync_names, val);
-
-	if (i < 0)
-		return -EINVAL;
-	WRITE_ONCE(smap_sync_mode, i);
-	if (READ_ONCE(smap_plog.writer))	/* not while parsing modprobe's args */
-		wake_up(&smap_plog.kick);
-	return 0;
-}
-
-static int smap_sync_get(char *buf, const struct kernel_param *kp)
-{
-	return sysfs_emit(buf, "%s\n", smap_sync_names[READ_ONCE(smap_sync_mode)]);
-}
-
-static const struct kernel_param_ops smap_sync_ops = {
-	.set = smap_sync_set,
-	.get = smap_sync_get,
-};
-module_param_cb(sync, &smap_sync_ops, NULL, 0644);
-MODULE_PARM_DESC(sync, "durability: always (default), batch or none");
-
-static unsigned int smap_batch_ms = 10;
-smap_param_range(batch_ms, smap_batch_ms, 1, 10000, 0644);
-MODULE_PARM_DESC(batch_ms, "sync=batch: fsync at most this often (ms; 1..10000, default 10)");
-
-/* at least the largest record (1 MiB value + 1 KiB key + header), or a
- * committer of one could wait for room that never comes
- */
-static unsigned long smap_queue_max = 32 << 20;
-smap_param_range(queue_max, smap_queue_max, 2 << 20, 1 << 30, 0644);
-MODULE_PARM_DESC(queue_max, "bytes queued for the writer before committers wait (2 MiB..1 GiB, default 32 MiB)");
-
-static int smap_recover_set(const char *val, const struct kernel_param *kp)
-{
-	bool on;
-
-	if (kstrtobool(val, &on))
-		return -EINVAL;
-	/* before the writer runs (a modprobe argument) nothing is read-only */
-	if (!on || (!READ_ONCE(smap_plog.writer) &&
-		    !READ_ONCE(smap_plog.stopping)))
-		return 0;
-	return smap_persist_recover();
-}
-
-static int smap_read_only_get(char *buf, const struct kernel_param *kp)
-{
-	return sysfs_emit(buf, "%d\n", READ_ONCE(smap_plog.io_err) ? 1 : 0);
-}
-
-static const struct kernel_param_ops smap_recover_ops = {
-	.set = smap_recover_set,
-	.get = smap_read_only_get,
-};
-module_param_cb(recover, &smap_recover_ops, NULL, 0200);
-MODULE_PARM_DESC(recover, "write 1: leave read-only mode after an I/O error");
-
-static const struct kernel_param_ops smap_read_only_ops = {
-	.get = smap_read_only_get,
-};
-module_param_cb(read_only, &smap_read_only_ops, NULL, 0444);
-MODULE_PARM_DESC(read_only, "1 while the store refuses writes after an I/O error");
 
 /* ---- records ------------------------------------------------------------ */
 
@@ -147,41 +63,38 @@ void smap_log_rec_free(struct smap_log_rec *rec)
 	kvfree(rec);
 }
 
-static atomic64_t smap_queued_bytes = ATOMIC64_INIT(0);
-
-int smap_persist_writable(void)
+int smap_journal_writable(struct smap_journal *j)
 {
-	return READ_ONCE(smap_plog.io_err) ? -EROFS : 0;
+	return READ_ONCE(j->io_err) ? -EROFS : 0;
 }
 
-int smap_persist_queue(struct smap_log_rec *rec)
+int smap_journal_queue(struct smap_journal *j, struct smap_log_rec *rec)
 {
-	struct smap_plog *pl = &smap_plog;
 	u32 len = le32_to_cpu(rec->hdr.len);
 
 	/* backpressure: never queue without bound when the disk is slow */
-	wait_event(pl->done, atomic64_read(&smap_queued_bytes) <
-			     READ_ONCE(smap_queue_max) || READ_ONCE(pl->io_err));
-	spin_lock(&pl->qlock);
-	if (pl->io_err) {
-		spin_unlock(&pl->qlock);
+	wait_event(j->done, atomic64_read(&j->queued_bytes) <
+			     READ_ONCE(j->cfg.tun->queue_max) || READ_ONCE(j->io_err));
+	spin_lock(&j->qlock);
+	if (j->io_err) {
+		spin_unlock(&j->qlock);
 		smap_log_rec_free(rec);
 		return -EROFS;
 	}
-	rec->hdr.seq = cpu_to_le64(++pl->next_seq);
-	rec->waiter = READ_ONCE(smap_sync_mode) == SMAP_SYNC_ALWAYS;
+	rec->hdr.seq = cpu_to_le64(++j->next_seq);
+	rec->waiter = READ_ONCE(j->cfg.tun->sync_mode) == SMAP_SYNC_ALWAYS;
 	if (rec->waiter)
 		init_completion(&rec->done);
 	/* read without the lock by the writer's gather */
-	WRITE_ONCE(pl->pending_waiters, pl->pending_waiters + rec->waiter);
-	list_add_tail(&rec->node, &pl->pending);
-	atomic64_add(len, &smap_queued_bytes);
-	spin_unlock(&pl->qlock);
-	wake_up(&pl->kick);
+	WRITE_ONCE(j->pending_waiters, j->pending_waiters + rec->waiter);
+	list_add_tail(&rec->node, &j->pending);
+	atomic64_add(len, &j->queued_bytes);
+	spin_unlock(&j->qlock);
+	wake_up(&j->kick);
 	return rec->waiter ? 1 : 0;
 }
 
-int smap_persist_wait(struct smap_log_rec *rec)
+int smap_journal_wait(struct smap_log_rec *rec)
 {
 	int err;
 
@@ -191,42 +104,39 @@ int smap_persist_wait(struct smap_log_rec *rec)
 	return err;
 }
 
-int smap_persist_commit(struct smap_log_rec *rec)
+int smap_journal_commit(struct smap_journal *j, struct smap_log_rec *rec)
 {
-	int ret = smap_persist_queue(rec);
+	int ret = smap_journal_queue(j, rec);
 
-	return ret > 0 ? smap_persist_wait(rec) : ret;
+	return ret > 0 ? smap_journal_wait(rec) : ret;
 }
 
 /* ---- the writer thread -------------------------------------------------- */
 
-static void smap_set_io_error(int err)
+static void smap_set_io_error(struct smap_journal *j, int err)
 {
-	struct smap_plog *pl = &smap_plog;
-
-	spin_lock(&pl->qlock);
-	if (!pl->io_err)
-		pl->io_err = err;
-	spin_unlock(&pl->qlock);
+	spin_lock(&j->qlock);
+	if (!j->io_err)
+		j->io_err = err;
+	spin_unlock(&j->qlock);
 	pr_err("log write failed (%d): the store is read-only until 'echo 1 > /sys/module/shared_map/parameters/recover'\n",
 	       err);
 }
 
-static int smap_log_sync(void)
+static int smap_log_sync(struct smap_journal *j)
 {
-	struct smap_plog *pl = &smap_plog;
 	u64 t0;
 	int err;
 
-	if (!pl->seg || pl->seg_pos <= pl->synced_pos)
+	if (!j->seg || j->seg_pos <= j->synced_pos)
 		return 0;
 	t0 = ktime_get_ns();
-	err = vfs_fsync_range(pl->seg, pl->synced_pos, pl->seg_pos - 1, 1);
-	pl->sync_ns = ktime_get_ns() - t0;
-	atomic64_inc(&pl->fsyncs);
-	pl->last_sync = jiffies;
+	err = vfs_fsync_range(j->seg, j->synced_pos, j->seg_pos - 1, 1);
+	j->sync_ns = ktime_get_ns() - t0;
+	atomic64_inc(&j->fsyncs);
+	j->last_sync = jiffies;
 	if (!err)
-		pl->synced_pos = pl->seg_pos;
+		j->synced_pos = j->seg_pos;
 	return err;
 }
 
@@ -238,40 +148,39 @@ static int smap_log_sync(void)
  * reference until recover cuts it or records the cut in the next segment's
  * header, so that no reload can replay what was refused.
  */
-static int smap_log_cut(void)
+static int smap_log_cut(struct smap_journal *j)
 {
-	struct smap_plog *pl = &smap_plog;
 	int err;
 
-	if (!pl->cut_pending) {
-		pl->cut_pending = true;
-		pl->cut_pos = pl->synced_pos;
+	if (!j->cut_pending) {
+		j->cut_pending = true;
+		j->cut_pos = j->synced_pos;
 		__module_get(THIS_MODULE);
 	}
-	err = vfs_truncate(&pl->seg->f_path, pl->cut_pos);
+	err = vfs_truncate(&j->seg->f_path, j->cut_pos);
 	if (!err)
-		err = vfs_fsync(pl->seg, 0);
+		err = vfs_fsync(j->seg, 0);
 	if (err) {
 		pr_err("cannot cut log.%016llx back to %lld (%d): refused records stay until recover; rmmod is refused until then\n",
-		       pl->seg_no, pl->cut_pos, err);
+		       j->seg_no, j->cut_pos, err);
 		return err;
 	}
-	atomic64_sub(pl->seg_pos - pl->cut_pos, &pl->log_bytes);
-	pl->seg_pos = pl->cut_pos;
-	pl->cut_pending = false;
+	atomic64_sub(j->seg_pos - j->cut_pos, &j->log_bytes);
+	j->seg_pos = j->cut_pos;
+	j->cut_pending = false;
 	module_put(THIS_MODULE);
 	return 0;
 }
 
 /* Write one round of records; fsync if any committer waits or batch_ms is up. */
-static void smap_writer_round(struct list_head *batch)
+static void smap_writer_round(struct smap_journal *j,
+			      struct list_head *batch)
 {
-	struct smap_plog *pl = &smap_plog;
 	struct smap_log_rec *rec, *tmp;
 	bool need_sync = false;
 	unsigned int acked = 0;
-	int err = READ_ONCE(pl->io_err) ? -EROFS : 0;
-	int mode = READ_ONCE(smap_sync_mode);
+	int err = READ_ONCE(j->io_err) ? -EROFS : 0;
+	int mode = READ_ONCE(j->cfg.tun->sync_mode);
 
 	list_for_each_entry(rec, batch, node) {
 		u32 len = le32_to_cpu(rec->hdr.len);
@@ -280,31 +189,31 @@ static void smap_writer_round(struct list_head *batch)
 		if (err)
 			continue;
 		rec->hdr.crc = cpu_to_le32(smap_rec_crc(&rec->hdr));
-		err = smap_fs_write_all(pl->seg, &rec->hdr, len, &pl->seg_pos);
+		err = smap_fs_write_all(j->seg, &rec->hdr, len, &j->seg_pos);
 		if (err)
 			break;
-		atomic64_add(len, &pl->log_bytes);
-		atomic64_add(len, &pl->since_compact);
-		atomic64_inc(&pl->log_records);
+		atomic64_add(len, &j->log_bytes);
+		atomic64_add(len, &j->since_compact);
+		atomic64_inc(&j->log_records);
 	}
 	if (!err && mode == SMAP_SYNC_BATCH &&
-	    time_after_eq(jiffies, pl->last_sync +
-			  msecs_to_jiffies(READ_ONCE(smap_batch_ms))))
+	    time_after_eq(jiffies, j->last_sync +
+			  msecs_to_jiffies(READ_ONCE(j->cfg.tun->batch_ms))))
 		need_sync = true;
 	if (!err && need_sync)
-		err = smap_log_sync();
+		err = smap_log_sync(j);
 	if (err && err != -EROFS) {
-		smap_set_io_error(err);
-		smap_log_cut();
+		smap_set_io_error(j, err);
+		smap_log_cut(j);
 	}
 
 	/* who waits now, before the acked committers can come back */
-	spin_lock(&pl->qlock);
-	pl->gather = pl->pending_waiters;
-	spin_unlock(&pl->qlock);
+	spin_lock(&j->qlock);
+	j->gather = j->pending_waiters;
+	spin_unlock(&j->qlock);
 	list_for_each_entry_safe(rec, tmp, batch, node) {
 		list_del(&rec->node);
-		atomic64_sub(le32_to_cpu(rec->hdr.len), &smap_queued_bytes);
+		atomic64_sub(le32_to_cpu(rec->hdr.len), &j->queued_bytes);
 		if (!rec->waiter) {
 			smap_log_rec_free(rec);
 			continue;
@@ -313,8 +222,8 @@ static void smap_writer_round(struct list_head *batch)
 		acked++;
 		complete(&rec->done);	/* its committer only */
 	}
-	pl->gather += acked;
-	wake_up_all(&pl->done);	/* backpressure: the queue shrank */
+	j->gather += acked;
+	wake_up_all(&j->done);	/* backpressure: the queue shrank */
 }
 
 /*
@@ -327,16 +236,15 @@ static void smap_writer_round(struct list_head *batch)
  * committer is back before the condition is even checked; the delay is
  * bounded by a fraction of the fsync it saves.
  */
-static void smap_writer_gather(void)
+static void smap_writer_gather(struct smap_journal *j)
 {
-	struct smap_plog *pl = &smap_plog;
-	u64 wait_ns = min_t(u64, pl->sync_ns / 4, 2 * NSEC_PER_MSEC);
+	u64 wait_ns = min_t(u64, j->sync_ns / 4, 2 * NSEC_PER_MSEC);
 
-	if (pl->gather <= 1 || !wait_ns)
+	if (j->gather <= 1 || !wait_ns)
 		return;
-	wait_event_interruptible_hrtimeout(pl->kick,
-		READ_ONCE(pl->pending_waiters) >= pl->gather ||
-		READ_ONCE(pl->ctl_op) != SMAP_CTL_NONE ||
+	wait_event_interruptible_hrtimeout(j->kick,
+		READ_ONCE(j->pending_waiters) >= j->gather ||
+		READ_ONCE(j->ctl_op) != SMAP_CTL_NONE ||
 		kthread_should_stop(), ns_to_ktime(wait_ns));
 }
 
@@ -346,7 +254,7 @@ static void smap_writer_gather(void)
  * that one follows it and replay notices. The 64-byte header is rewritten
  * in place (within one sector). Failing only loses that detection: warn.
  */
-static void smap_log_mark_followed(u64 seg_no)
+static void smap_log_mark_followed(struct smap_journal *j, u64 seg_no)
 {
 	struct smap_file_hdr h;
 	struct file *f;
@@ -355,7 +263,7 @@ static void smap_log_mark_followed(u64 seg_no)
 	int err = -EIO;
 
 	snprintf(name, sizeof(name), SMAP_LOG_PREFIX "%016llx", seg_no);
-	f = smap_fs_open(name, O_RDWR);
+	f = smap_fs_open(j, name, O_RDWR);
 	if (IS_ERR(f)) {
 		err = PTR_ERR(f);
 		goto out;
@@ -385,9 +293,9 @@ out:
  * chain with it and never applies what lies past it; and once the new
  * segment is durable, seg_no - 1 is marked as followed.
  */
-int smap_log_open_segment(u64 seg_no, loff_t prev_end, bool has_prev)
+int smap_log_open_segment(struct smap_journal *j, u64 seg_no,
+			  loff_t prev_end, bool has_prev)
 {
-	struct smap_plog *pl = &smap_plog;
 	struct smap_file_hdr h;
 	struct file *f;
 	char name[32];
@@ -395,303 +303,331 @@ int smap_log_open_segment(u64 seg_no, loff_t prev_end, bool has_prev)
 	int err;
 
 	snprintf(name, sizeof(name), SMAP_LOG_PREFIX "%016llx", seg_no);
-	f = smap_fs_create(name, O_WRONLY);
+	f = smap_fs_create(j, name, O_WRONLY);
 	if (IS_ERR(f))
 		return PTR_ERR(f);
-	smap_file_hdr_init(&h, SMAP_FILE_LOG, seg_no, 0, pl->next_seq + 1,
+	smap_file_hdr_init(&h, SMAP_FILE_LOG, seg_no, 0, j->next_seq + 1,
 			   prev_end, has_prev);
 	err = smap_fs_write_all(f, &h, sizeof(h), &pos);
 	if (!err)
 		err = vfs_fsync(f, 0);
 	if (!err)
-		err = smap_fs_sync_dir();
+		err = smap_fs_sync_dir(j);
 	if (err) {
 		fput(f);
 		return err;
 	}
 	if (has_prev)
-		smap_log_mark_followed(seg_no - 1);
-	if (pl->seg)
-		fput(pl->seg);
-	pl->seg = f;
-	pl->seg_no = seg_no;
-	pl->seg_pos = pos;
-	pl->synced_pos = pos;
-	pl->last_sync = jiffies;
-	atomic64_add(pos, &pl->log_bytes);
+		smap_log_mark_followed(j, seg_no - 1);
+	if (j->seg)
+		fput(j->seg);
+	j->seg = f;
+	j->seg_no = seg_no;
+	j->seg_pos = pos;
+	j->synced_pos = pos;
+	j->last_sync = jiffies;
+	atomic64_add(pos, &j->log_bytes);
 	return 0;
 }
 
-static void smap_writer_control(enum smap_ctl_op op)
+static void smap_writer_control(struct smap_journal *j,
+				enum smap_ctl_op op)
 {
-	struct smap_plog *pl = &smap_plog;
 	int err = 0;
 
 	switch (op) {
 	case SMAP_CTL_SWITCH:
-		err = READ_ONCE(pl->io_err) ? -EROFS : smap_log_sync();
+		err = READ_ONCE(j->io_err) ? -EROFS : smap_log_sync(j);
 		if (!err)
-			err = smap_log_open_segment(pl->seg_no + 1,
-						    pl->synced_pos, true);
+			err = smap_log_open_segment(j, j->seg_no + 1,
+						    j->synced_pos, true);
 		if (err && err != -EROFS)
-			smap_set_io_error(err);
+			smap_set_io_error(j, err);
 		break;
 	case SMAP_CTL_RECOVER:
-		if (pl->cut_pending)
-			smap_log_cut();	/* else the new header records it */
-		err = smap_log_open_segment(pl->seg_no + 1,
-					    pl->cut_pending ? pl->cut_pos :
-							      pl->synced_pos,
+		if (j->cut_pending)
+			smap_log_cut(j);	/* else the new header records it */
+		err = smap_log_open_segment(j, j->seg_no + 1,
+					    j->cut_pending ? j->cut_pos :
+							      j->synced_pos,
 					    true);
-		if (!err && pl->cut_pending) {
-			pl->cut_pending = false;
+		if (!err && j->cut_pending) {
+			j->cut_pending = false;
 			module_put(THIS_MODULE);
 		}
 		if (!err) {
-			spin_lock(&pl->qlock);
-			pl->io_err = 0;
-			spin_unlock(&pl->qlock);
+			spin_lock(&j->qlock);
+			j->io_err = 0;
+			spin_unlock(&j->qlock);
 		}
 		break;
 	default:
 		break;
 	}
-	pl->ctl_err = err;
-	pl->ctl_seg = pl->seg_no;
-	spin_lock(&pl->qlock);
-	pl->ctl_op = SMAP_CTL_NONE;
-	spin_unlock(&pl->qlock);
-	smp_store_release(&pl->ctl_done, true);
-	wake_up_all(&pl->done);
+	j->ctl_err = err;
+	j->ctl_seg = j->seg_no;
+	spin_lock(&j->qlock);
+	j->ctl_op = SMAP_CTL_NONE;
+	spin_unlock(&j->qlock);
+	smp_store_release(&j->ctl_done, true);
+	wake_up_all(&j->done);
 }
 
-static long smap_writer_timeout(void)
+static long smap_writer_timeout(struct smap_journal *j)
 {
-	struct smap_plog *pl = &smap_plog;
 	unsigned long due;
 
-	if (READ_ONCE(smap_sync_mode) != SMAP_SYNC_BATCH ||
-	    pl->seg_pos <= pl->synced_pos)
+	if (READ_ONCE(j->cfg.tun->sync_mode) != SMAP_SYNC_BATCH ||
+	    j->seg_pos <= j->synced_pos)
 		return MAX_SCHEDULE_TIMEOUT;
-	due = pl->last_sync + msecs_to_jiffies(READ_ONCE(smap_batch_ms));
+	due = j->last_sync + msecs_to_jiffies(READ_ONCE(j->cfg.tun->batch_ms));
 	return time_after(due, jiffies) ? due - jiffies : 0;
 }
 
-static bool smap_writer_has_work(void)
+static bool smap_writer_has_work(struct smap_journal *j)
 {
-	struct smap_plog *pl = &smap_plog;
 	bool work;
 
-	spin_lock(&pl->qlock);
-	work = !list_empty(&pl->pending) || pl->ctl_op != SMAP_CTL_NONE;
-	spin_unlock(&pl->qlock);
+	spin_lock(&j->qlock);
+	work = !list_empty(&j->pending) || j->ctl_op != SMAP_CTL_NONE;
+	spin_unlock(&j->qlock);
 	return work;
 }
 
-static int smap_writer(void *unused)
+static int smap_writer(void *arg)
 {
-	struct smap_plog *pl = &smap_plog;
+	struct smap_journal *j = arg;
 	LIST_HEAD(batch);
 	enum smap_ctl_op op;
 
 	for (;;) {
-		wait_event_interruptible_timeout(pl->kick,
-						 smap_writer_has_work() ||
+		wait_event_interruptible_timeout(j->kick,
+						 smap_writer_has_work(j) ||
 						 kthread_should_stop(),
-						 smap_writer_timeout());
-		smap_writer_gather();
-		pl->gather = 0;
-		spin_lock(&pl->qlock);
-		list_splice_init(&pl->pending, &batch);
-		WRITE_ONCE(pl->pending_waiters, 0);
-		op = pl->ctl_op;
-		spin_unlock(&pl->qlock);
+						 smap_writer_timeout(j));
+		smap_writer_gather(j);
+		j->gather = 0;
+		spin_lock(&j->qlock);
+		list_splice_init(&j->pending, &batch);
+		WRITE_ONCE(j->pending_waiters, 0);
+		op = j->ctl_op;
+		spin_unlock(&j->qlock);
 
-		smap_writer_round(&batch);
+		smap_writer_round(j, &batch);
 		if (op != SMAP_CTL_NONE)
-			smap_writer_control(op);
-		smap_compact_maybe();
-		if (kthread_should_stop() && !smap_writer_has_work())
+			smap_writer_control(j, op);
+		smap_compact_maybe(j);
+		if (kthread_should_stop() && !smap_writer_has_work(j))
 			break;
 	}
-	if (!READ_ONCE(pl->io_err) && smap_log_sync())
+	if (!READ_ONCE(j->io_err) && smap_log_sync(j))
 		pr_err("final log fsync failed\n");
 	return 0;
 }
 
-int smap_log_control(enum smap_ctl_op op, u64 *seg)
+int smap_log_control(struct smap_journal *j, enum smap_ctl_op op, u64 *seg)
 {
-	struct smap_plog *pl = &smap_plog;
 	int err;
 
-	mutex_lock(&pl->ctl_lock);
-	if (pl->stopping) {	/* the writer is going or gone */
-		mutex_unlock(&pl->ctl_lock);
+	mutex_lock(&j->ctl_lock);
+	if (j->stopping) {	/* the writer is going or gone */
+		mutex_unlock(&j->ctl_lock);
 		return -ENODEV;
 	}
-	pl->ctl_done = false;
-	spin_lock(&pl->qlock);
-	pl->ctl_op = op;
-	spin_unlock(&pl->qlock);
-	wake_up(&pl->kick);
-	wait_event(pl->done, smp_load_acquire(&pl->ctl_done));
-	err = pl->ctl_err;
+	j->ctl_done = false;
+	spin_lock(&j->qlock);
+	j->ctl_op = op;
+	spin_unlock(&j->qlock);
+	wake_up(&j->kick);
+	wait_event(j->done, smp_load_acquire(&j->ctl_done));
+	err = j->ctl_err;
 	if (seg)
-		*seg = pl->ctl_seg;
-	mutex_unlock(&pl->ctl_lock);
+		*seg = j->ctl_seg;
+	mutex_unlock(&j->ctl_lock);
 	return err;
 }
 
-int smap_persist_recover(void)
+int smap_journal_recover(struct smap_journal *j)
 {
 	int err;
 
-	if (!READ_ONCE(smap_plog.writer))
-		return -ENODEV;
-	if (!READ_ONCE(smap_plog.io_err))
+	if (!READ_ONCE(j->writer))
+		return READ_ONCE(j->stopping) ? -ENODEV : 0;
+	if (!READ_ONCE(j->io_err))
 		return 0;
-	err = smap_log_control(SMAP_CTL_RECOVER, NULL);
+	err = smap_log_control(j, SMAP_CTL_RECOVER, NULL);
 	if (err) {
 		pr_err("recover failed (%d): still read-only\n", err);
 		return err;
 	}
 	/* what memory holds but the failed segment may lack: snapshot it all */
-	err = smap_compact_now();
+	err = smap_journal_compact(j);
 	pr_info("recovered from I/O error%s\n", err ? ", snapshot failed" : "");
 	return err;
+}
+
+void smap_journal_kick(struct smap_journal *j)
+{
+	if (READ_ONCE(j->writer))
+		wake_up(&j->kick);
 }
 
 /* ---- load and unload ---------------------------------------------------- */
 
 /* Everything at load that touches files: in the module's own context. */
-static int smap_persist_start(void *unused)
+static int smap_journal_start_fs(void *arg)
 {
-	struct smap_plog *pl = &smap_plog;
+	struct smap_journal *j = arg;
 	u64 next_seg = 1, next_seq = 0;
 	loff_t prev_end = 0;
 	bool has_prev = false;
 	struct task_struct *t;
 	int err;
 
-	pl->lock = smap_fs_open(SMAP_LOCK_NAME, O_RDWR);
-	if (pl->lock == ERR_PTR(-ENOENT))
-		pl->lock = smap_fs_create(SMAP_LOCK_NAME, O_RDWR);
-	if (IS_ERR(pl->lock)) {
-		err = PTR_ERR(pl->lock);
-		pl->lock = NULL;
+	j->lock = smap_fs_open(j, SMAP_LOCK_NAME, O_RDWR);
+	if (j->lock == ERR_PTR(-ENOENT))
+		j->lock = smap_fs_create(j, SMAP_LOCK_NAME, O_RDWR);
+	if (IS_ERR(j->lock)) {
+		err = PTR_ERR(j->lock);
+		j->lock = NULL;
 		pr_err("cannot open %s/" SMAP_LOCK_NAME " (%d)\n",
-		       smap_log_path, err);
+		       j->cfg.path, err);
 		return err;
 	}
-	err = smap_fs_lock(pl->lock);
+	err = smap_fs_lock(j->lock);
 	if (err) {
 		pr_err("%s is in use by another instance (lock: %d)\n",
-		       smap_log_path, err);
+		       j->cfg.path, err);
 		err = -EBUSY;
 		goto put_lock;
 	}
-	err = smap_replay(&next_seg, &next_seq, &prev_end, &has_prev);
+	err = smap_replay(j, &next_seg, &next_seq, &prev_end, &has_prev);
 	if (err)
 		goto put_lock;
-	pl->next_seq = next_seq;
-	err = smap_log_open_segment(next_seg, prev_end, has_prev);
+	j->next_seq = next_seq;
+	err = smap_log_open_segment(j, next_seg, prev_end, has_prev);
 	if (err) {
-		pr_err("cannot create log segment in %s (%d)\n", smap_log_path,
+		pr_err("cannot create log segment in %s (%d)\n", j->cfg.path,
 		       err);
 		goto put_lock;
 	}
-	t = kthread_run(smap_writer, NULL, "smap-log");
+	t = kthread_run(smap_writer, j, "smap-log");
 	if (IS_ERR(t)) {
 		err = PTR_ERR(t);
 		goto put_seg;
 	}
-	mutex_lock(&pl->compact_lock);
-	WRITE_ONCE(pl->writer, t);
-	if (READ_ONCE(smap_compact_at_load))
-		WRITE_ONCE(pl->compact_asap, true);
-	mutex_unlock(&pl->compact_lock);
+	mutex_lock(&j->compact_lock);
+	WRITE_ONCE(j->writer, t);
+	if (READ_ONCE(j->compact_at_load))
+		WRITE_ONCE(j->compact_asap, true);
+	mutex_unlock(&j->compact_lock);
 	/* a clean snapshot right away after repairs, or if asked for */
-	smap_compact_maybe();
+	smap_compact_maybe(j);
 	return 0;
 
 put_seg:
-	fput(pl->seg);
-	pl->seg = NULL;
+	fput(j->seg);
+	j->seg = NULL;
 put_lock:
-	fput(pl->lock);
-	pl->lock = NULL;
+	fput(j->lock);
+	j->lock = NULL;
 	return err;
 }
 
-int smap_persist_init(void)
+struct smap_journal *smap_journal_create(const struct smap_journal_config *cfg,
+					 const struct smap_journal_ops *ops,
+					 void *owner)
 {
-	struct smap_plog *pl = &smap_plog;
+	struct smap_journal *j;
+
+	j = kzalloc(sizeof(*j), GFP_KERNEL);
+	if (!j)
+		return ERR_PTR(-ENOMEM);
+	j->cfg = *cfg;
+	j->ops = ops;
+	j->owner = owner;
+	j->compact_at_load = cfg->compact_at_load;
+	spin_lock_init(&j->qlock);
+	INIT_LIST_HEAD(&j->pending);
+	init_waitqueue_head(&j->kick);
+	init_waitqueue_head(&j->done);
+	mutex_init(&j->ctl_lock);
+	mutex_init(&j->compact_lock);
+	INIT_WORK(&j->compact_work, smap_compact_work);
+	atomic64_set(&j->queued_bytes, 0);
+	return j;
+}
+
+int smap_journal_start(struct smap_journal *j)
+{
 	int err;
 
-	memset(pl, 0, sizeof(*pl));
-	spin_lock_init(&pl->qlock);
-	INIT_LIST_HEAD(&pl->pending);
-	init_waitqueue_head(&pl->kick);
-	init_waitqueue_head(&pl->done);
-	mutex_init(&pl->ctl_lock);
-	mutex_init(&pl->compact_lock);
-	INIT_WORK(&pl->compact_work, smap_compact_work);
-	smp_store_release(&pl->ready, true);	/* the locks can be taken */
-
 	/* resolved from modprobe's root; all else relative to the directory */
-	err = smap_fs_open_dir(smap_log_path, &pl->dir);
+	err = smap_fs_open_dir(j->cfg.path, &j->dir);
 	if (err)
 		return err;
-	err = smap_check_placement(&pl->dir, smap_log_path);
+	err = smap_check_placement(j);
 	if (err) {
-		path_put(&pl->dir);
+		path_put(&j->dir);
 		return err;
 	}
 	/* modprobe's umask, RLIMIT_FSIZE or memory cgroup must not matter */
-	err = smap_fs_call(smap_persist_start, NULL);
-	if (err)
-		path_put(&pl->dir);
-	return err;
+	err = smap_fs_call(smap_journal_start_fs, j);
+	if (err) {
+		path_put(&j->dir);
+		return err;
+	}
+	j->started = true;
+	return 0;
 }
 
-void smap_persist_exit(void)
+void smap_journal_stop(struct smap_journal *j)
 {
-	struct smap_plog *pl = &smap_plog;
-
 	/*
 	 * Wait for a running compaction or control request (either can come
 	 * from a sysfs write racing rmmod), and refuse new ones: both need the
 	 * writer, which is stopped next.
 	 */
-	mutex_lock(&pl->compact_lock);
-	mutex_lock(&pl->ctl_lock);
-	WRITE_ONCE(pl->stopping, true);
-	mutex_unlock(&pl->ctl_lock);
-	mutex_unlock(&pl->compact_lock);
-	kthread_stop(pl->writer);
+	mutex_lock(&j->compact_lock);
+	mutex_lock(&j->ctl_lock);
+	WRITE_ONCE(j->stopping, true);
+	mutex_unlock(&j->ctl_lock);
+	mutex_unlock(&j->compact_lock);
+	if (!j->started)
+		return;
+	kthread_stop(j->writer);
 	/* after the writer, the only one to queue it; it would now do nothing */
-	cancel_work_sync(&pl->compact_work);
-	WRITE_ONCE(pl->writer, NULL);
-	fput(pl->seg);
-	pl->seg = NULL;
-	fput(pl->lock);
-	pl->lock = NULL;
-	path_put(&pl->dir);
+	cancel_work_sync(&j->compact_work);
+	WRITE_ONCE(j->writer, NULL);
+	fput(j->seg);
+	j->seg = NULL;
+	fput(j->lock);
+	j->lock = NULL;
+	path_put(&j->dir);
+	j->started = false;
 }
 
-void smap_persist_fill_stats(struct smap_stats *st)
+void smap_journal_destroy(struct smap_journal *j)
 {
-	struct smap_plog *pl = &smap_plog;
+	if (!j)
+		return;
+	WARN_ON(j->started);
+	mutex_destroy(&j->ctl_lock);
+	mutex_destroy(&j->compact_lock);
+	kfree(j);
+}
 
-	st->log_bytes = atomic64_read(&pl->log_bytes);
-	st->log_records = atomic64_read(&pl->log_records);
-	st->log_seq = READ_ONCE(pl->next_seq);
-	st->replayed = pl->replayed;
-	st->truncated_bytes = pl->truncated;
-	st->corrupt_files = pl->corrupt;
-	st->skipped_records = pl->skipped_records;
-	st->skipped_bytes = pl->skipped_bytes;
-	st->compactions = atomic64_read(&pl->compactions);
-	st->fsyncs = atomic64_read(&pl->fsyncs);
-	st->read_only = READ_ONCE(pl->io_err) ? 1 : 0;
+void smap_journal_fill_stats(struct smap_journal *j, struct smap_stats *st)
+{
+	st->log_bytes = atomic64_read(&j->log_bytes);
+	st->log_records = atomic64_read(&j->log_records);
+	st->log_seq = READ_ONCE(j->next_seq);
+	st->replayed = j->replayed;
+	st->truncated_bytes = j->truncated;
+	st->corrupt_files = j->corrupt;
+	st->skipped_records = j->skipped_records;
+	st->skipped_bytes = j->skipped_bytes;
+	st->compactions = atomic64_read(&j->compactions);
+	st->fsyncs = atomic64_read(&j->fsyncs);
+	st->read_only = READ_ONCE(j->io_err) ? 1 : 0;
 }

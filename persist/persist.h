@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * shared_map persistence: the interface between the store (module/store.c)
- * and the append-only log (persist/). The store calls smap_persist_commit()
- * for every mutation while it holds the key's stripe lock, and applies the
- * mutation in memory only when the commit succeeded; the log calls back into
- * the store to replay at load and to walk the live set when compacting.
+ * shared_map persistence: the journal, a layer the store stands on.
+ *
+ * The journal knows records (an op, a key, a value, an owner and a mode)
+ * and files; it knows nothing of the store. Its owner opens it with a
+ * configuration and an ops table, appends a record for every mutation and
+ * waits for it to be durable; the journal hands each record back to
+ * ops->apply() at replay, and at compaction asks ops->quiesce() for a
+ * consistent point and ops->snapshot() for the live set. No file under
+ * persist/ includes a header of module/ (tests/unit/persist-leaf.sh).
  */
 #ifndef SMAP_PERSIST_H
 #define SMAP_PERSIST_H
@@ -13,11 +17,83 @@
 #include <linux/uidgid.h>
 #include <uapi/linux/shared_map_log.h>
 
+struct smap_journal;
 struct smap_stats;
 struct smap_log_rec;
 
+enum smap_sync_mode { SMAP_SYNC_ALWAYS, SMAP_SYNC_BATCH, SMAP_SYNC_NONE };
+
+/*
+ * What the journal reads at every use, READ_ONCE: the owner may change
+ * them at any time (writable module parameters) and smap_journal_kick()s.
+ */
+struct smap_journal_tunables {
+	int sync_mode;			/* enum smap_sync_mode */
+	unsigned int batch_ms;		/* sync=batch: fsync at most this often */
+	unsigned long queue_max;	/* bytes queued before committers wait */
+	unsigned long compact_min;	/* compact after this many bytes... */
+	unsigned int compact_ratio;	/* ...if the log is this many times the live set */
+	unsigned int compact_pause_ms;	/* testing: pause in each compaction step */
+};
+
+struct smap_journal_config {
+	const char *path;		/* the log directory */
+	bool allow_volatile;		/* accept tmpfs/ramfs */
+	bool compact_at_load;		/* compact once the log is replayed */
+	const struct smap_journal_tunables *tun;
+};
+
+/* One record as replay finds it: SMAP_REC_SET or SMAP_REC_DEL. */
+struct smap_jrec {
+	u16 op;
+	umode_t mode;
+	u32 klen, vlen;
+	const void *key, *val;
+	kuid_t uid;
+	kgid_t gid;
+};
+
+/* A live entry, written into the snapshot: returns 0 or -errno. */
+typedef int (*smap_journal_emit_fn)(void *ctx, const void *key, u32 klen,
+				    const void *val, u32 vlen, kuid_t uid,
+				    kgid_t gid, umode_t mode);
+
+struct smap_journal_ops {
+	/*
+	 * Replay: apply @r (no log, no checks). The memory @r points to
+	 * stays valid until the next drain(); two records of one key are
+	 * handed over in log order.
+	 */
+	int (*apply)(void *owner, const struct smap_jrec *r);
+	/* Everything handed to apply() must be applied now: its memory goes.
+	 * @last: replay is over.
+	 */
+	int (*drain)(void *owner, bool last);
+	/* Compaction: every mutation whose record is queued is applied. */
+	void (*quiesce)(void *owner);
+	/* Compaction: @emit every live entry; stop at its first error. */
+	int (*snapshot)(void *owner, smap_journal_emit_fn emit, void *ctx);
+	/* Keys and bytes (keys + values) live: when to compact. */
+	void (*usage)(void *owner, u64 *keys, u64 *bytes);
+};
+
+/*
+ * smap_journal_create() allocates and initialises (ERR_PTR on failure):
+ * from then on the control calls below may be made. smap_journal_start()
+ * opens the directory, locks it, replays it into the owner through
+ * ops->apply() and starts the writer; smap_journal_stop() undoes a
+ * successful start (flushes, stops, releases), smap_journal_destroy()
+ * frees.
+ */
+struct smap_journal *smap_journal_create(const struct smap_journal_config *cfg,
+					 const struct smap_journal_ops *ops,
+					 void *owner);
+int smap_journal_start(struct smap_journal *j);
+void smap_journal_stop(struct smap_journal *j);
+void smap_journal_destroy(struct smap_journal *j);
+
 /* A record ready to append: SMAP_REC_SET (val may be NULL if vlen is 0) or
- * SMAP_REC_DEL. GFP_KERNEL; NULL on allocation failure.
+ * SMAP_REC_DEL. Charged to the caller's memory cgroup; NULL on failure.
  */
 struct smap_log_rec *smap_log_rec_alloc(int op, const void *key, u32 klen,
 					const void *val, u32 vlen, kuid_t uid,
@@ -27,65 +103,27 @@ void smap_log_rec_free(struct smap_log_rec *rec);
 /*
  * Append @rec (always consumed). With sync=always it returns once the record
  * is on stable storage; with batch or none once it is queued. Returns 0, the
- * errno of a failed write or fsync, or -EROFS while the store is read-only.
+ * errno of a failed write or fsync, or -EROFS while the journal is read-only.
  */
-int smap_persist_commit(struct smap_log_rec *rec);
+int smap_journal_commit(struct smap_journal *j, struct smap_log_rec *rec);
 
 /*
- * The two halves of smap_persist_commit(), for a caller that commits
+ * The two halves of smap_journal_commit(), for a caller that commits
  * several records and waits for them together (one fsync for them all):
- * queue returns 1 if the caller must smap_persist_wait() for @rec (which
- * then consumes it), 0 if it was consumed already, or -errno.
+ * queue gives @rec its sequence number and returns 1 if the caller must
+ * smap_journal_wait() for @rec (which then consumes it), 0 if it was
+ * consumed already, or -errno.
  */
-int smap_persist_queue(struct smap_log_rec *rec);
-int smap_persist_wait(struct smap_log_rec *rec);
+int smap_journal_queue(struct smap_journal *j, struct smap_log_rec *rec);
+int smap_journal_wait(struct smap_log_rec *rec);
 
-/* 0, or -EROFS after an I/O error until smap_persist_recover() succeeds. */
-int smap_persist_writable(void);
-int smap_persist_recover(void);
-
-int smap_persist_init(void);	/* lock the directory, replay, start writer */
-void smap_persist_exit(void);	/* flush, stop, release */
-void smap_persist_fill_stats(struct smap_stats *st);
-
-/* ---- provided by the store ---------------------------------------------- */
-
-/*
- * Replay: insert or replace without logging or permission checks, from
- * module init, into a store nothing reads yet. Each replay thread brings
- * its own batch: new keys get ids a block at a time and enter the id map a
- * block at a time, under one lock, instead of one locked store each with
- * the other thread contending. smap_store_load_flush() each batch at the
- * end. A thread's keys are its own: two never load the same key.
- */
-#define SMAP_LOAD_BATCH	64
-struct smap_entry;
-struct smap_load_batch {
-	u32 first;		/* id of e[0]; 0: no block reserved */
-	u32 n;			/* ids used from the block */
-	s64 keys, bytes;	/* changes not yet added to the store's counts */
-	struct smap_entry *e[SMAP_LOAD_BATCH];	/* NULL: deleted since */
-};
-int smap_store_load(struct smap_load_batch *b, const void *key, u32 klen,
-		    const void *val, u32 vlen, kuid_t uid, kgid_t gid,
-		    umode_t mode);
-void smap_store_load_del(struct smap_load_batch *b, const void *key, u32 klen);
-int smap_store_load_flush(struct smap_load_batch *b);
-
-/* Compaction: call @fn for every live entry; @fn may sleep. Stops at and
- * returns the first nonzero return of @fn.
- */
-typedef int (*smap_walk_fn)(void *ctx, const void *key, u32 klen,
-			    const void *val, u32 vlen, kuid_t uid, kgid_t gid,
-			    umode_t mode);
-int smap_store_walk(smap_walk_fn fn, void *ctx);
-
-/* Number of keys and bytes (keys + values) stored: the live set's size. */
-void smap_store_usage(u64 *keys, u64 *bytes);
-
-/* Wait until every mutation that has committed a record is applied in
- * memory (takes and drops every stripe lock).
- */
-void smap_store_barrier(void);
+/* 0, or -EROFS after an I/O error until smap_journal_recover() succeeds. */
+int smap_journal_writable(struct smap_journal *j);
+int smap_journal_recover(struct smap_journal *j);
+/* Compact now (before the writer runs: as soon as it does). */
+int smap_journal_compact(struct smap_journal *j);
+/* The tunables changed: let the writer see them now. */
+void smap_journal_kick(struct smap_journal *j);
+void smap_journal_fill_stats(struct smap_journal *j, struct smap_stats *st);
 
 #endif /* SMAP_PERSIST_H */

@@ -2,7 +2,7 @@
 /*
  * shared_map: a log directory in the wrong place is never silent. On tmpfs
  * or ramfs the log is gone at the next boot, and the store with it: refuse
- * to load, unless volatile=1 says that is what the administrator wants.
+ * to load, unless the configuration allows it (module parameter volatile=1).
  * (A path whose real file system is mounted later in boot is the systemd
  * unit's business: RequiresMountsFor=, see shared_map(4).)
  */
@@ -11,21 +11,14 @@
 #include <linux/errno.h>
 #include <linux/fs.h>
 #include <linux/magic.h>
-#include <linux/module.h>
-#include <linux/moduleparam.h>
 #include <linux/path.h>
-#include "placement.h"
+#include "internal.h"
 
-static bool smap_volatile;
-module_param_named(volatile, smap_volatile, bool, 0444);
-MODULE_PARM_DESC(volatile,
-		 "Allow the log directory on tmpfs/ramfs: the store is emptied at every boot (default 0: refuse to load)");
-
-int smap_check_placement(const struct path *dir, const char *name)
+int smap_check_placement(struct smap_journal *j)
 {
 	const char *fs;
 
-	switch (dir->dentry->d_sb->s_magic) {
+	switch (j->dir.dentry->d_sb->s_magic) {
 	case TMPFS_MAGIC:
 		fs = "tmpfs";
 		break;
@@ -35,12 +28,12 @@ int smap_check_placement(const struct path *dir, const char *name)
 	default:
 		return 0;
 	}
-	if (smap_volatile) {
+	if (j->cfg.allow_volatile) {
 		pr_info("%s is on %s: the store is volatile (volatile=1), empty after every boot\n",
-			name, fs);
+			j->cfg.path, fs);
 		return 0;
 	}
 	pr_err("%s is on %s, which a reboot empties: refusing to load (volatile=1 allows it)\n",
-	       name, fs);
+	       j->cfg.path, fs);
 	return -EMEDIUMTYPE;
 }

@@ -24,16 +24,13 @@
 
 #include <linux/file.h>
 #include <linux/fs.h>
-#include <linux/jhash.h>
 #include <linux/ktime.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/string.h>
-#include <linux/workqueue.h>
 #include <uapi/linux/shared_map.h>
 #include "internal.h"
-#include "persist.h"
 
 /*
  * The read buffer: as large as the largest file read, at most SMAP_RBUF.
@@ -129,129 +126,56 @@ static bool smap_res_damaged(const struct smap_file_result *res, u32 kind)
 	return res->regions || (!res->hdr_ok && res->records);
 }
 
-static int smap_apply(struct smap_load_batch *b, const struct smap_rec_hdr *h)
+/* Hand one checked record to the owner; its bytes stay until drain(). */
+static int smap_replay_apply(struct smap_journal *j,
+			     const struct smap_rec_hdr *h)
 {
 	const u8 *key = (const u8 *)(h + 1);
-	u32 klen = le32_to_cpu(h->key_len);
+	struct smap_jrec r = {
+		.op = le16_to_cpu(h->op),
+		.mode = le16_to_cpu(h->mode) & 0777,
+		.klen = le32_to_cpu(h->key_len),
+		.vlen = le32_to_cpu(h->val_len),
+		.key = key,
+		/* init_user_ns maps every id to itself */
+		.uid = KUIDT_INIT(le32_to_cpu(h->uid)),
+		.gid = KGIDT_INIT(le32_to_cpu(h->gid)),
+	};
 
-	if (le16_to_cpu(h->op) == SMAP_REC_DEL) {
-		smap_store_load_del(b, key, klen);
-		return 0;
-	}
-	return smap_store_load(b, key, klen, key + klen,
-			       le32_to_cpu(h->val_len),
-			       /* init_user_ns maps every id to itself */
-			       KUIDT_INIT(le32_to_cpu(h->uid)),
-			       KGIDT_INIT(le32_to_cpu(h->gid)),
-			       le16_to_cpu(h->mode) & 0777);
+	r.val = key + r.klen;
+	return j->ops->apply(j->owner, &r);
 }
 
-/*
- * Inserting is most of replay's time, so records are applied in two lanes
- * at once, split by a hash of the key: all records of one key go to the
- * same lane, in log order, so the lanes never touch the same key and the
- * result is the log's. The records checked in one buffer fill are queued
- * as offsets (lane 0 from the front of @off, lane 1 from the back), then
- * applied, lane 1 by a worker and lane 0 by the loading thread, before the
- * buffer is refilled. Each lane numbers its new keys with its own batch.
- */
-struct smap_lanes {
-	struct work_struct work;
+/* The read buffer, kept from file to file. */
+struct smap_rbuf {
 	u8 *buf;
 	size_t cap;		/* size of buf */
-	u32 recs;		/* the most records buf can hold */
-	u32 *off;		/* recs entries */
-	struct smap_load_batch *batch;	/* one per lane */
-	u32 n[2];
-	int err1;
 };
 
-static int smap_lane_apply(struct smap_lanes *l, int lane)
-{
-	u32 i;
-	int err;
-
-	for (i = 0; i < l->n[lane]; i++) {
-		u32 at = l->off[lane ? l->recs - 1 - i : i];
-
-		err = smap_apply(&l->batch[lane], (const void *)(l->buf + at));
-		if (err)
-			return err;
-		if (!(i & 63))
-			cond_resched();
-	}
-	return 0;
-}
-
-static void smap_lane_work(struct work_struct *w)
-{
-	struct smap_lanes *l = container_of(w, struct smap_lanes, work);
-
-	l->err1 = smap_lane_apply(l, 1);
-}
-
-/* Apply every queued record: afterwards the buffer may move. */
-static int smap_lanes_flush(struct smap_lanes *l)
-{
-	bool two = l->n[1];
-	int err;
-
-	if (two)
-		queue_work(system_unbound_wq, &l->work);
-	err = smap_lane_apply(l, 0);
-	if (two) {
-		flush_work(&l->work);
-		err = err ?: l->err1;
-	}
-	l->n[0] = 0;
-	l->n[1] = 0;
-	return err;
-}
-
-static int smap_lanes_queue(struct smap_lanes *l, const struct smap_rec_hdr *h)
-{
-	int lane = jhash(h + 1, le32_to_cpu(h->key_len), 0) & 1;
-	u32 at = (const u8 *)h - l->buf;
-
-	if (l->n[0] + l->n[1] == l->recs) {
-		int err = smap_lanes_flush(l);
-
-		if (err)
-			return err;
-	}
-	l->off[lane ? l->recs - 1 - l->n[1] : l->n[0]] = at;
-	l->n[lane]++;
-	return 0;
-}
-
-/* Make the buffer hold a file of @size bytes; nothing may be queued. */
-static int smap_lanes_fit(struct smap_lanes *l, loff_t size)
+/* Make the buffer hold a file of @size bytes; nothing may be applying. */
+static int smap_rbuf_fit(struct smap_rbuf *b, loff_t size)
 {
 	size_t cap = clamp_t(loff_t, round_up(size, PAGE_SIZE), PAGE_SIZE,
 			     SMAP_RBUF);
-	u32 recs = cap / smap_rec_len(1, 0);
 
-	if (cap <= l->cap)
+	if (cap <= b->cap)
 		return 0;
-	kvfree(l->buf);
-	kvfree(l->off);
-	l->buf = kvmalloc(cap, GFP_KERNEL);
-	l->off = kvmalloc_array(recs, sizeof(*l->off), GFP_KERNEL);
-	if (!l->buf || !l->off) {
-		l->cap = 0;
+	kvfree(b->buf);
+	b->buf = kvmalloc(cap, GFP_KERNEL);
+	if (!b->buf) {
+		b->cap = 0;
 		return -ENOMEM;
 	}
-	l->cap = cap;
-	l->recs = recs;
+	b->cap = cap;
 	return 0;
 }
 
-/* smap_reader_need(), applying what is queued before the buffer moves. */
-static int smap_lanes_need(struct smap_reader *r, struct smap_lanes *l,
-			   size_t n)
+/* smap_reader_need(), the owner done with the records before they move. */
+static int smap_replay_need(struct smap_journal *j, struct smap_reader *r,
+			    size_t n)
 {
 	if (r->have - r->off < n) {
-		int err = smap_lanes_flush(l);
+		int err = j->ops->drain(j->owner, false);
 
 		if (err)
 			return err;
@@ -277,8 +201,9 @@ static void smap_name_damaged(const char *name, loff_t at,
  * sequence numbers below @seq_end if it is not 0; damage is reported in
  * @res, not as an error.
  */
-static int smap_replay_file(const char *name, struct file *f, u32 kind,
-			    struct smap_lanes *l, loff_t limit, u64 seq_end,
+static int smap_replay_file(struct smap_journal *j, const char *name,
+			    struct file *f, u32 kind, struct smap_rbuf *b,
+			    loff_t limit, u64 seq_end,
 			    struct smap_file_result *res)
 {
 	struct smap_reader r = { .f = f };
@@ -289,11 +214,11 @@ static int smap_replay_file(const char *name, struct file *f, u32 kind,
 	memset(res, 0, sizeof(*res));
 	res->tail = -1;
 	res->size = i_size_read(file_inode(f));
-	err = smap_lanes_fit(l, res->size);
+	err = smap_rbuf_fit(b, res->size);
 	if (err)
 		return err;
-	r.buf = l->buf;
-	r.cap = l->cap;
+	r.buf = b->buf;
+	r.cap = b->cap;
 	rc = smap_reader_need(&r, sizeof(res->hdr));
 	if (rc < 0)
 		return rc;
@@ -317,7 +242,7 @@ static int smap_replay_file(const char *name, struct file *f, u32 kind,
 			res->refused = res->size - at;
 			break;
 		}
-		rc = smap_lanes_need(&r, l, sizeof(*h));
+		rc = smap_replay_need(j, &r, sizeof(*h));
 		if (rc < 0)
 			return rc;
 		if (rc == 0) {
@@ -334,7 +259,7 @@ static int smap_replay_file(const char *name, struct file *f, u32 kind,
 		len = le32_to_cpu(h->len);
 		if (limit >= 0 && at + len > limit)
 			goto bad;
-		rc = smap_lanes_need(&r, l, len);
+		rc = smap_replay_need(j, &r, len);
 		if (rc < 0)
 			return rc;
 		h = (const void *)(r.buf + r.off);
@@ -362,7 +287,7 @@ static int smap_replay_file(const char *name, struct file *f, u32 kind,
 			res->valid_end = at + len;
 			break;
 		}
-		err = smap_lanes_queue(l, h);
+		err = smap_replay_apply(j, h);
 		if (err)
 			return err;
 		res->records++;
@@ -380,7 +305,7 @@ bad:
 		r.off += SMAP_LOG_ALIGN;
 	}
 	res->max_seq = prev_seq;
-	return smap_lanes_flush(l);
+	return j->ops->drain(j->owner, false);
 }
 
 /*
@@ -388,10 +313,9 @@ bad:
  * with damage in its middle aside. Nothing here unlinks a file that holds
  * a valid record.
  */
-static void smap_repair(const char *name, struct file *f, u32 kind,
-			struct smap_file_result *res)
+static void smap_repair(struct smap_journal *j, const char *name,
+			struct file *f, u32 kind, struct smap_file_result *res)
 {
-	struct smap_plog *pl = &smap_plog;
 	loff_t keep = res->size;
 	char aside[48];
 	int err;
@@ -402,18 +326,18 @@ static void smap_repair(const char *name, struct file *f, u32 kind,
 			name, res->refused, keep);
 	} else if (res->tail >= 0) {
 		keep = res->tail;
-		pl->truncated += res->size - keep;
+		j->truncated += res->size - keep;
 		pr_warn("%s: torn tail: truncated %lld bytes at offset %lld (%llu records kept)\n",
 			name, res->size - keep, keep, res->records);
 	}
 	if (smap_res_damaged(res, kind)) {
-		pl->corrupt++;
-		pl->skipped_records += res->skipped_records;
-		pl->skipped_bytes += res->skipped_bytes;
+		j->corrupt++;
+		j->skipped_records += res->skipped_records;
+		j->skipped_bytes += res->skipped_bytes;
 		snprintf(aside, sizeof(aside), "%s" SMAP_CORRUPT_SUFFIX, name);
-		err = smap_fs_copy(name, aside);
+		err = smap_fs_copy(j, name, aside);
 		pr_err("CORRUPTION in %s/%s: %s%llu records applied, %llu damaged records (%llu bytes) passed over in %u places; copy of the damaged file: %s (%s)\n",
-		       smap_log_path, name, res->hdr_ok ? "" : "bad header, ",
+		       j->cfg.path, name, res->hdr_ok ? "" : "bad header, ",
 		       res->records, res->skipped_records, res->skipped_bytes,
 		       res->regions, aside, err ? "copy FAILED" : "ok");
 	}
@@ -472,12 +396,12 @@ static int smap_cmp_u64(const void *a, const void *b)
 }
 
 /* List the log directory: segment numbers (sorted), snapshot files seen. */
-int smap_scan_dir(struct smap_dir_scan *s)
+int smap_scan_dir(struct smap_journal *j, struct smap_dir_scan *s)
 {
 	int err;
 
 	memset(s, 0, sizeof(*s));
-	err = smap_fs_list(smap_scan_actor, s);
+	err = smap_fs_list(j, smap_scan_actor, s);
 	if (!err)
 		err = s->err;
 	if (err) {
@@ -489,39 +413,40 @@ int smap_scan_dir(struct smap_dir_scan *s)
 	return 0;
 }
 
-static int smap_replay_one(const char *name, u32 kind, struct smap_lanes *l,
-			   loff_t limit, u64 seq_end,
+static int smap_replay_one(struct smap_journal *j, const char *name, u32 kind,
+			   struct smap_rbuf *b, loff_t limit, u64 seq_end,
 			   struct smap_file_result *res, bool *damaged)
 {
 	struct file *f;
 	int err;
 
-	f = smap_fs_open(name, O_RDWR);
+	f = smap_fs_open(j, name, O_RDWR);
 	if (IS_ERR(f)) {
-		pr_err("cannot open %s/%s (%ld)\n", smap_log_path, name,
+		pr_err("cannot open %s/%s (%ld)\n", j->cfg.path, name,
 		       PTR_ERR(f));
 		return PTR_ERR(f);
 	}
-	err = smap_replay_file(name, f, kind, l, limit, seq_end, res);
+	err = smap_replay_file(j, name, f, kind, b, limit, seq_end, res);
 	if (!err && (res->tail >= 0 || res->refused ||
 		     smap_res_damaged(res, kind))) {
-		smap_repair(name, f, kind, res);
+		smap_repair(j, name, f, kind, res);
 		*damaged = true;
 	}
-	smap_plog.replayed += res->records;
-	atomic64_add(res->size, &smap_plog.log_bytes);
+	j->replayed += res->records;
+	atomic64_add(res->size, &j->log_bytes);
 	fput(f);
 	return err;
 }
 
 /* Read @name's header: true if it is whole and of @kind. */
-static bool smap_read_hdr(const char *name, u32 kind, struct smap_file_hdr *h)
+static bool smap_read_hdr(struct smap_journal *j, const char *name, u32 kind,
+			  struct smap_file_hdr *h)
 {
 	struct file *f;
 	loff_t pos = 0;
 	bool ok;
 
-	f = smap_fs_open(name, O_RDONLY);
+	f = smap_fs_open(j, name, O_RDONLY);
 	if (IS_ERR(f))
 		return false;
 	ok = kernel_read(f, h, sizeof(*h), &pos) == sizeof(*h) &&
@@ -540,8 +465,8 @@ static void smap_seg_name(char *name, size_t size, u64 seg)
  * one more than the last. A hole means a file is gone, and with it
  * acknowledged records: say so loudly and load read-only.
  */
-static bool smap_chain_ok(const struct smap_dir_scan *s, u64 first,
-			  bool snap_missing)
+static bool smap_chain_ok(struct smap_journal *j, const struct smap_dir_scan *s,
+			  u64 first, bool snap_missing)
 {
 	u64 want = first;
 	int i;
@@ -551,7 +476,7 @@ static bool smap_chain_ok(const struct smap_dir_scan *s, u64 first,
 			continue;
 		if (s->segs[i] != want) {
 			pr_err("LOG CHAIN BROKEN in %s: %s%016llx..%016llx missing%s\n",
-			       smap_log_path, SMAP_LOG_PREFIX, want,
+			       j->cfg.path, SMAP_LOG_PREFIX, want,
 			       s->segs[i] - 1,
 			       snap_missing ? " (or the snapshot that covered them)" : "");
 			return false;
@@ -560,16 +485,15 @@ static bool smap_chain_ok(const struct smap_dir_scan *s, u64 first,
 	}
 	if (first > 1 && want == first) {
 		pr_err("LOG CHAIN BROKEN in %s: %s%016llx, the snapshot's base, is missing\n",
-		       smap_log_path, SMAP_LOG_PREFIX, first);
+		       j->cfg.path, SMAP_LOG_PREFIX, first);
 		return false;
 	}
 	return true;
 }
 
-int smap_replay(u64 *next_seg, u64 *next_seq, loff_t *prev_end,
-		bool *has_prev)
+int smap_replay(struct smap_journal *j, u64 *next_seg, u64 *next_seq,
+		loff_t *prev_end, bool *has_prev)
 {
-	struct smap_plog *pl = &smap_plog;
 	struct smap_dir_scan s = {};
 	struct smap_file_result res;
 	struct smap_file_hdr *hdrs = NULL;
@@ -579,23 +503,17 @@ int smap_replay(u64 *next_seg, u64 *next_seq, loff_t *prev_end,
 	bool chain = true;
 	u64 base = 0, max_seq = 0, max_seg = 0;
 	loff_t last_end = -1;
-	struct smap_lanes l = {};
+	struct smap_rbuf b = {};
 	char name[32];
 	int i, err;
 
-	INIT_WORK_ONSTACK(&l.work, smap_lane_work);
-	l.batch = kcalloc(2, sizeof(*l.batch), GFP_KERNEL);
-	if (!l.batch) {
-		err = -ENOMEM;
-		goto out;
-	}
-	err = smap_scan_dir(&s);
+	err = smap_scan_dir(j, &s);
 	if (err) {
-		pr_err("cannot list %s (%d)\n", smap_log_path, err);
+		pr_err("cannot list %s (%d)\n", j->cfg.path, err);
 		goto out;
 	}
 	if (s.snapshot_tmp)	/* an interrupted compaction: the old state rules */
-		smap_fs_unlink(SMAP_SNAP_TMP);
+		smap_fs_unlink(j, SMAP_SNAP_TMP);
 
 	/* headers first: the chain, and where each segment's successor says it ends */
 	hdrs = kvcalloc(max(s.n, 1), sizeof(*hdrs), GFP_KERNEL);
@@ -605,35 +523,35 @@ int smap_replay(u64 *next_seg, u64 *next_seq, loff_t *prev_end,
 	}
 	for (i = 0; i < s.n; i++) {
 		smap_seg_name(name, sizeof(name), s.segs[i]);
-		if (!smap_read_hdr(name, SMAP_FILE_LOG, &hdrs[i]))
+		if (!smap_read_hdr(j, name, SMAP_FILE_LOG, &hdrs[i]))
 			memset(&hdrs[i], 0, sizeof(hdrs[i]));
 	}
 	if (s.snapshot) {
-		snap_ok = smap_read_hdr(SMAP_SNAP_NAME, SMAP_FILE_SNAPSHOT, &snap);
+		snap_ok = smap_read_hdr(j, SMAP_SNAP_NAME, SMAP_FILE_SNAPSHOT, &snap);
 		if (snap_ok)
 			base = le64_to_cpu(snap.base_segment);
 	}
 	if (!s.snapshot || snap_ok)
-		chain = smap_chain_ok(&s, max(base, 1ULL), !s.snapshot);
+		chain = smap_chain_ok(j, &s, max(base, 1ULL), !s.snapshot);
 	else if (s.n)	/* the snapshot's header is gone: check what follows */
-		chain = smap_chain_ok(&s, s.segs[0], false);
+		chain = smap_chain_ok(j, &s, s.segs[0], false);
 	if (chain && s.n && s.segs[s.n - 1] >= base &&
 	    le32_to_cpu(hdrs[s.n - 1].flags) & SMAP_HDR_NEXT) {
 		pr_err("LOG CHAIN BROKEN in %s: %s%016llx, the newest segment, is missing\n",
-		       smap_log_path, SMAP_LOG_PREFIX, s.segs[s.n - 1] + 1);
+		       j->cfg.path, SMAP_LOG_PREFIX, s.segs[s.n - 1] + 1);
 		chain = false;
 	}
 
 	/* segments below a snapshot's base first (a crash mid-compaction) */
 	for (i = 0; i < s.n && s.segs[i] < base; i++) {
 		smap_seg_name(name, sizeof(name), s.segs[i]);
-		err = smap_replay_one(name, SMAP_FILE_LOG, &l, -1, 0, &res,
+		err = smap_replay_one(j, name, SMAP_FILE_LOG, &b, -1, 0, &res,
 				      &damaged);
 		if (err)
 			goto out;
 	}
 	if (s.snapshot) {
-		err = smap_replay_one(SMAP_SNAP_NAME, SMAP_FILE_SNAPSHOT, &l,
+		err = smap_replay_one(j, SMAP_SNAP_NAME, SMAP_FILE_SNAPSHOT, &b,
 				      -1, 0, &res, &damaged);
 		if (err)
 			goto out;
@@ -652,51 +570,47 @@ int smap_replay(u64 *next_seg, u64 *next_seq, loff_t *prev_end,
 		if (s.segs[i] < base) {
 			/* covered by a sound snapshot: it can go */
 			if (!snap_damaged)
-				smap_fs_unlink(name);
+				smap_fs_unlink(j, name);
 			continue;
 		}
-		err = smap_replay_one(name, SMAP_FILE_LOG, &l, limit, seq_end,
+		err = smap_replay_one(j, name, SMAP_FILE_LOG, &b, limit, seq_end,
 				      &res, &damaged);
 		if (err)
 			goto out;
 		if (limit >= 0 && res.valid_end < limit) {
 			pr_err("LOG CHAIN BROKEN in %s: %s ends at %lld, its successor says %lld\n",
-			       smap_log_path, name, res.valid_end, limit);
+			       j->cfg.path, name, res.valid_end, limit);
 			chain = false;
 		}
 		max_seq = max(max_seq, res.max_seq);
 		last_end = res.valid_end;
 	}
-	err = smap_store_load_flush(&l.batch[0]) ?:
-	      smap_store_load_flush(&l.batch[1]);
+	err = j->ops->drain(j->owner, true);
 	if (err)
 		goto out;
-	smap_fs_sync_dir();
+	smap_fs_sync_dir(j);
 	*next_seg = max3(max_seg + 1, base, 1ULL);
 	*next_seq = max_seq;
 	*has_prev = last_end >= 0 && *next_seg == max_seg + 1;
 	*prev_end = last_end;
 	pr_info("replayed %llu records from %s%d log files in %lld ms\n",
-		pl->replayed, s.snapshot ? "a snapshot and " : "", s.n,
+		j->replayed, s.snapshot ? "a snapshot and " : "", s.n,
 		ktime_ms_delta(ktime_get(), t0));
 	if (s.n >= 16)		/* empty segments from many reloads add up */
-		pl->compact_asap = true;
+		j->compact_asap = true;
 	if (damaged) {
 		pr_warn("log damage was repaired: %llu bytes truncated, %llu corrupt files copied aside, %llu damaged records passed over\n",
-			pl->truncated, pl->corrupt, pl->skipped_records);
+			j->truncated, j->corrupt, j->skipped_records);
 		/* rewrite a clean snapshot once the writer runs */
-		pl->compact_asap = true;
+		j->compact_asap = true;
 	}
 	if (!chain) {
-		pl->io_err = -ENOLINK;
+		j->io_err = -ENOLINK;
 		pr_err("loaded READ-ONLY: files of the log are missing and with them acknowledged writes; 'echo 1 > /sys/module/shared_map/parameters/recover' accepts the loss\n");
 	}
 out:
-	destroy_work_on_stack(&l.work);
 	kvfree(hdrs);
 	kfree(s.segs);
-	kfree(l.batch);
-	kvfree(l.off);
-	kvfree(l.buf);
+	kvfree(b.buf);
 	return err;
 }

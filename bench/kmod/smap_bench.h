@@ -51,6 +51,52 @@ static inline __u64 smap_hist_width(unsigned int i)
 	return 1ULL << ((i - SMAP_HIST_SUB) / SMAP_HIST_SUB);
 }
 
+#ifdef __KERNEL__
+typedef u64 smap_lat_u64;
+#else
+#include <stdint.h>
+typedef uint64_t smap_lat_u64;
+#endif
+
+/*
+ * One direction's samples: counters beside a SMAP_HIST_BUCKETS histogram
+ * (kept apart: the kernel vzalloc()s it, smap-bench keeps it in shared
+ * memory). The one copy of the code both sides record and merge with.
+ */
+struct smap_lat {
+	smap_lat_u64 n;
+	smap_lat_u64 bytes;
+	smap_lat_u64 sum;
+	smap_lat_u64 min;	/* ~0 while n is 0 */
+	smap_lat_u64 max;
+};
+
+static inline void smap_lat_add(struct smap_lat *s, smap_lat_u64 *hist,
+				smap_lat_u64 ns, smap_lat_u64 bytes)
+{
+	s->n++;
+	s->bytes += bytes;
+	s->sum += ns;
+	s->min = ns < s->min ? ns : s->min;
+	s->max = ns > s->max ? ns : s->max;
+	hist[smap_hist_index(ns)]++;
+}
+
+static inline void smap_lat_merge(struct smap_lat *to, smap_lat_u64 *to_hist,
+				  const struct smap_lat *from,
+				  const smap_lat_u64 *from_hist)
+{
+	unsigned int i;
+
+	to->n += from->n;
+	to->bytes += from->bytes;
+	to->sum += from->sum;
+	to->min = from->min < to->min ? from->min : to->min;
+	to->max = from->max > to->max ? from->max : to->max;
+	for (i = 0; i < SMAP_HIST_BUCKETS; i++)
+		to_hist[i] += from_hist[i];
+}
+
 /*
  * The benchmark's keys, identical on every transport: @size bytes, "k" then
  * the decimal index right-aligned and zero-padded (low digits kept when the

@@ -35,11 +35,7 @@ struct kb_api {
 };
 
 struct kb_stat {
-	u64 n;
-	u64 bytes;
-	u64 sum;
-	u64 min;
-	u64 max;
+	struct smap_lat l;
 	u64 *hist;
 };
 
@@ -72,14 +68,7 @@ static DEFINE_MUTEX(kb_lock);
 
 static void kb_record(struct kb_stat *s, u64 ns, u64 bytes)
 {
-	s->n++;
-	s->bytes += bytes;
-	s->sum += ns;
-	if (ns < s->min)
-		s->min = ns;
-	if (ns > s->max)
-		s->max = ns;
-	s->hist[smap_hist_index(ns)]++;
+	smap_lat_add(&s->l, s->hist, ns, bytes);
 }
 
 static int kb_thread_fn(void *data)
@@ -170,15 +159,7 @@ static void kb_unbind(void)
 
 static void kb_merge(struct kb_stat *to, const struct kb_stat *from)
 {
-	unsigned int b;
-
-	to->n += from->n;
-	to->bytes += from->bytes;
-	to->sum += from->sum;
-	to->min = min(to->min, from->min);
-	to->max = max(to->max, from->max);
-	for (b = 0; b < SMAP_HIST_BUCKETS; b++)
-		to->hist[b] += from->hist[b];
+	smap_lat_merge(&to->l, to->hist, &from->l, from->hist);
 }
 
 static void kb_free(struct kb_run *run)
@@ -208,8 +189,8 @@ static int kb_prepare(struct kb_run *run)
 
 		t->run = run;
 		t->id = i;
-		t->r.min = U64_MAX;
-		t->w.min = U64_MAX;
+		t->r.l.min = U64_MAX;
+		t->w.l.min = U64_MAX;
 		t->r.hist = vzalloc(hsz);
 		t->w.hist = vzalloc(hsz);
 		t->key = kmalloc(a->key_size, GFP_KERNEL);
@@ -267,7 +248,7 @@ static int kb_execute(struct kb_run *run)
 static int kb_report(struct kb_run *run, struct smap_kbench_run __user *u)
 {
 	struct smap_kbench_run *a = &run->arg;
-	struct kb_stat r = { .min = U64_MAX }, w = { .min = U64_MAX };
+	struct kb_stat r = { .l.min = U64_MAX }, w = { .l.min = U64_MAX };
 	size_t hsz = SMAP_HIST_BUCKETS * sizeof(u64);
 	unsigned int i;
 	int err = 0;
@@ -288,16 +269,16 @@ static int kb_report(struct kb_run *run, struct smap_kbench_run __user *u)
 		a->errors += run->th[i].errors;
 	}
 	a->elapsed_ns = run->end_ns - run->start_ns;
-	a->reads = r.n;
-	a->writes = w.n;
-	a->read_bytes = r.bytes;
-	a->write_bytes = w.bytes;
-	a->read_sum_ns = r.sum;
-	a->write_sum_ns = w.sum;
-	a->read_min_ns = r.n ? r.min : 0;
-	a->read_max_ns = r.max;
-	a->write_min_ns = w.n ? w.min : 0;
-	a->write_max_ns = w.max;
+	a->reads = r.l.n;
+	a->writes = w.l.n;
+	a->read_bytes = r.l.bytes;
+	a->write_bytes = w.l.bytes;
+	a->read_sum_ns = r.l.sum;
+	a->write_sum_ns = w.l.sum;
+	a->read_min_ns = r.l.n ? r.l.min : 0;
+	a->read_max_ns = r.l.max;
+	a->write_min_ns = w.l.n ? w.l.min : 0;
+	a->write_max_ns = w.l.max;
 	a->api = 1;
 	if (a->hist_read &&
 	    copy_to_user(u64_to_user_ptr(a->hist_read), r.hist, hsz))

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* shared_map: the module's instance (main.c), for who has no handle to it. */
+#ifndef SMAP_MAIN_H
+#define SMAP_MAIN_H
+
+struct smap_journal;
+
+/*
+ * Call @fn with the module's journal, holding it for the call: the sysfs
+ * parameters and the RECOVER ioctl. Before the journal exists (a modprobe
+ * argument) @early is called instead if not NULL (0 if NULL); once the
+ * module unloads, -ENODEV. @fn may sleep; rmmod waits for it.
+ */
+int smap_with_journal(int (*fn)(struct smap_journal *j), int (*early)(void));
+
+#endif /* SMAP_MAIN_H */
