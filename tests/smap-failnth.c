@@ -31,13 +31,28 @@
 #define MAX_N 5000
 
 static int nth_fd = -1;
+/*
+ * fail-nth cannot seek (ESPIPE): it is written through nth_fd, whose
+ * offset the write ignores, and read through a descriptor opened anew
+ * before each armed call (opening it later would meet the armed fault).
+ */
+static int nth_rd = -1;
 
 static void nth_write(unsigned int n)
 {
 	char buf[16];
 	int len = snprintf(buf, sizeof(buf), "%u", n);
 
-	if (lseek(nth_fd, 0, SEEK_SET) < 0 || write(nth_fd, buf, len) != len) {
+	if (n) {
+		if (nth_rd >= 0)
+			close(nth_rd);
+		nth_rd = open("/proc/thread-self/fail-nth", O_RDONLY);
+		if (nth_rd < 0) {
+			perror("smap-failnth: open fail-nth");
+			exit(1);
+		}
+	}
+	if (write(nth_fd, buf, len) != len) {
 		perror("smap-failnth: write fail-nth");
 		exit(1);
 	}
@@ -49,7 +64,7 @@ static int nth_injected(void)
 	char buf[16] = "";
 	int saved = errno;
 
-	if (lseek(nth_fd, 0, SEEK_SET) < 0 || read(nth_fd, buf, sizeof(buf) - 1) < 0) {
+	if (read(nth_rd, buf, sizeof(buf) - 1) < 0) {
 		perror("smap-failnth: read fail-nth");
 		exit(1);
 	}
