@@ -88,12 +88,9 @@ check: all
 # fault injection; built once, then cached): check-debug runs the whole
 # suite on it, check-debug-ci the tests of concurrency and error paths that
 # .ci/run gives it (stress, lost update, unload race, refused writes, I/O
-# errors, torn tails).
-# 50-fail-nth is left out until the module loader's own allocation-failure
-# traces (vmalloc of the module image, which it does not mark __GFP_NOWARN)
-# no longer trip the harness's "Call Trace" rule; make check-debug runs it.
+# errors, torn tails, the allocation-failure sweep).
 DEBUG_CI_TESTS := 12-stress 21-lost-update 33-unload-race 35-refused \
-	io-error torn-tail
+	io-error torn-tail 50-fail-nth
 check-debug:
 	@$(MAKE) --no-print-directory KERNELS=debug all
 	@KERNELS=debug scripts/check

@@ -56,6 +56,37 @@ else
 	not_ok "the kmemleak report is not printed: $(cat "$out/said")"
 fi
 
+# an allocation failure the fault injector asked for is not a report; the
+# same warning from another task is
+for comm in smap-failnth modprobe; do
+	cat >"$out/console" <<LOG
+[    3.000000] $comm: vmalloc error: size 355984, vm_struct allocation failed, mode:0xcc0(GFP_KERNEL), nodemask=(null)
+[    3.000001] CPU: 0 UID: 0 PID: 69 Comm: $comm Tainted: G           O       6.12.117-smap-debug #1
+[    3.000002] Call Trace:
+[    3.000003]  <TASK>
+[    3.000004]  dump_stack_lvl+0x62/0x90
+[    3.000005]  </TASK>
+[    3.000006] shared_map: loaded (abi 1)
+LOG
+	if vm_log_problems "$out/console" test-kernel vm 2>"$out/said"; then
+		r=passes
+	else
+		r=fails
+	fi
+	case $comm:$r in
+	smap-failnth:passes | modprobe:fails) ok "$comm's allocation-failure warning $r the run" ;;
+	*) not_ok "$comm's allocation-failure warning $r the run: $(cat "$out/said")" ;;
+	esac
+done
+# ...but a report after it still counts
+printf '%s\n' '[    3.0] smap-failnth: vmalloc error: size 1' '[    3.1] Call Trace:' \
+	'[    3.2]  </TASK>' '[    4.0] BUG: KASAN: use-after-free in smap_x' >"$out/console"
+if vm_log_problems "$out/console" test-kernel vm 2>/dev/null; then
+	not_ok "a KASAN report after an injected failure's warning passes"
+else
+	ok "a KASAN report after an injected failure's warning fails the run"
+fi
+
 printf '[    1.000000] smap: loaded\n[    2.000000] EXT4-fs (vda): mounted filesystem\n' >"$out/console"
 if vm_log_problems "$out/console" test-kernel vm 2>"$out/said"; then
 	ok "a clean log passes"
