@@ -25,7 +25,7 @@
 #include "store.h"
 #include "main.h"
 #include "netlink.h"
-#include "compat.h"
+#include "smap_compat.h"
 
 static const struct nla_policy smap_nl_policy[SMAP_A_MAX + 1] = {
 	[SMAP_A_KEY] = { .type = NLA_BINARY, .len = SMAP_KEY_MAX },

@@ -2,7 +2,7 @@
 /*
  * shared_map persistence: the few VFS operations the log needs, all relative
  * to the log directory (j->dir). Kernel-version differences come from
- * fs_compat.h.
+ * smap_compat.h (compat/, below both layers).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -18,7 +18,7 @@
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
 #include <linux/workqueue.h>
-#include "fs_compat.h"
+#include "smap_compat.h"
 #include "internal.h"
 
 u32 smap_rec_crc(const struct smap_rec_hdr *h)
