@@ -33,6 +33,17 @@ u32 smap_file_hdr_crc(const struct smap_file_hdr *h)
 	return ~crc32c(~0U, h, offsetof(struct smap_file_hdr, crc));
 }
 
+bool smap_file_hdr_ok(const struct smap_file_hdr *h, u32 kind)
+{
+	u32 v = le32_to_cpu(h->version);
+
+	return le32_to_cpu(h->magic) == SMAP_FILE_MAGIC &&
+	       v >= SMAP_LOG_VERSION_MIN && v <= SMAP_LOG_VERSION &&
+	       le32_to_cpu(h->kind) == kind &&
+	       le32_to_cpu(h->hdr_len) == sizeof(*h) &&
+	       le32_to_cpu(h->crc) == smap_file_hdr_crc(h);
+}
+
 void smap_file_hdr_init(struct smap_file_hdr *h, u32 kind, u64 segment,
 			u64 base, u64 first_seq, loff_t prev_end, bool has_prev)
 {
