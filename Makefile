@@ -34,14 +34,15 @@ VERSION ?= $(shell cat VERSION)
 
 ROOT := $(CURDIR)
 BUILD ?= $(ROOT)/build
-# Kernel sources live in module/, persist/ and module/examples/; each kernel
-# gets its own directory of symlinks so builds for two kernels never collide.
-KSRC := $(wildcard module/*.c module/*.h persist/*.c persist/*.h \
+# Kernel sources live in module/, persist/, compat/ and module/examples/;
+# each kernel gets its own directory of symlinks so builds for two kernels
+# never collide.
+KSRC := $(wildcard module/*.c module/*.h persist/*.c persist/*.h compat/*.h \
 	module/examples/*.c bench/kmod/*.c tests/fuzz/*.c tests/fuzz/*.h) \
 	module/Kbuild
 # The test build (mod-test/, -DSMAP_TESTING: shared_map.ko with test hooks
 # such as compact_pause_ms, which the module users load does not have).
-KSRC_TEST := $(wildcard module/*.c module/*.h persist/*.c persist/*.h) \
+KSRC_TEST := $(wildcard module/*.c module/*.h persist/*.c persist/*.h compat/*.h) \
 	module/Kbuild
 
 .PHONY: all modules tools sparse check check-debug check-debug-ci crash-exhaustive fuzz demo bench clean FORCE \

@@ -18,7 +18,7 @@ STOREDIR ?= /var/tmp/shared_map
 MODPROBE ?= /sbin/modprobe
 
 # Kernel sources of shared_map.ko alone: no examples, no bench modules.
-DKMS_SRC := $(wildcard module/*.c module/*.h persist/*.c persist/*.h)
+DKMS_SRC := $(wildcard module/*.c module/*.h persist/*.c persist/*.h compat/*.h)
 
 # the files under system/ with their paths filled in
 define subst_paths

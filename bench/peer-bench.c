@@ -6,13 +6,12 @@
  *
  * The same options as smap-bench where they mean the same (--rw, --numjobs,
  * --runtime/--ops, --key-size, --value-size, --keys, --prefill, --seed,
- * --output-format=json|json+): the same keys, chosen by the same
- * per-job random sequence, each operation timed with
- * clock_gettime(CLOCK_MONOTONIC) into the same histogram. Jobs are
+ * --output-format=json|json+), parsed by the same code (benchopts.c): the
+ * same keys, chosen by the same per-job random sequence, each operation
+ * timed with clock_gettime(CLOCK_MONOTONIC) into the same histogram. Jobs are
  * processes, or threads of one process where the store wants one (RocksDB).
  */
 #include <errno.h>
-#include <getopt.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -22,31 +21,26 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "benchopts.h"
 #include "fiojson.h"
 #include "peer.h"
 
 enum { DIR_READ, DIR_WRITE };
 
+static const char *const rw_names[2] = { "get", "set" };
+
 static struct {
-	const char *name;
+	BENCH_COMMON;		/* rw: 1 set, 0 get; prefill -1: for get */
 	bool set;
-	bool json, plus;
-	int prefill;		/* -1: for get */
-	double runtime;
-	uint64_t ops;
-	uint64_t seed;
-	struct peer_opts p;
+	struct peer_opts p;	/* filled from the options once parsed */
 } o = {
 	.name = NULL,
 	.prefill = -1,
 	.seed = 1,
-	.p = {
-		.dir = NULL,
-		.numjobs = 1,
-		.key_size = 16,
-		.value_size = 64,
-		.keys = 10000,
-	},
+	.numjobs = 1,
+	.key_size = 16,
+	.value_size = 64,
+	.keys = 10000,
 };
 
 struct job {
@@ -64,8 +58,7 @@ struct shared {
 	struct job job[];
 };
 
-static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-static void die(const char *fmt, ...)
+void die(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -89,9 +82,9 @@ static void set_msg(struct job *j, void *h, const char *what, int err)
 static void run_job(struct shared *sh, struct job *j)
 {
 	__u64 seed = o.seed * 0x9E3779B97F4A7C15ULL + j->id + 1;
-	char *key = calloc(1, o.p.key_size + 1);
-	char *val = malloc(o.p.value_size + 1);
-	size_t blen = o.p.value_size + 4096;
+	char *key = calloc(1, o.key_size + 1);
+	char *val = malloc(o.value_size + 1);
+	size_t blen = o.value_size + 4096;
 	char *buf = malloc(blen);
 	uint64_t i, deadline, t0, t1;
 	void *h = NULL;
@@ -103,7 +96,7 @@ static void run_job(struct shared *sh, struct job *j)
 	if (err)
 		set_msg(j, h, "open", err);
 	if (val)
-		memset(val, 'v', o.p.value_size);
+		memset(val, 'v', o.value_size);
 	__atomic_add_fetch(&sh->ready, 1, __ATOMIC_SEQ_CST);
 	while (!__atomic_load_n(&sh->go, __ATOMIC_ACQUIRE))
 		usleep(100);
@@ -114,15 +107,15 @@ static void run_job(struct shared *sh, struct job *j)
 
 		if (o.ops ? i >= o.ops : now_ns() >= deadline)
 			break;
-		smap_bench_key(key, o.p.key_size,
-			       smap_bench_rand(&seed) % o.p.keys);
+		smap_bench_key(key, o.key_size,
+			       smap_bench_rand(&seed) % o.keys);
 		t0 = now_ns();
 		if (o.set)
-			e = peer.set(h, key, o.p.key_size, val, o.p.value_size);
+			e = peer.set(h, key, o.key_size, val, o.value_size);
 		else
-			e = peer.get(h, key, o.p.key_size, buf, blen, &vlen);
+			e = peer.get(h, key, o.key_size, buf, blen, &vlen);
 		t1 = now_ns();
-		if (!e && !o.set && vlen != o.p.value_size)
+		if (!e && !o.set && vlen != o.value_size)
 			e = -EBADMSG;	/* not the value that was set */
 		if (e) {
 			if (!j->first_error)
@@ -130,7 +123,7 @@ static void run_job(struct shared *sh, struct job *j)
 			j->st[o.set].errors++;
 			continue;
 		}
-		lat_add(&j->st[o.set], t1 - t0, o.set ? o.p.value_size : vlen);
+		lat_add(&j->st[o.set], t1 - t0, o.set ? o.value_size : vlen);
 	}
 	if (h)
 		peer.close(h);
@@ -150,22 +143,22 @@ static void *thread_main(void *arg)
 /* Every key of the key space, once, from the parent (not timed). */
 static void prefill(void)
 {
-	char *key = calloc(1, o.p.key_size + 1), *val = malloc(o.p.value_size + 1);
+	char *key = calloc(1, o.key_size + 1), *val = malloc(o.value_size + 1);
 	void *h = NULL;
 	uint64_t i;
 	int err;
 
 	if (!key || !val)
 		die("out of memory");
-	memset(val, 'v', o.p.value_size);
+	memset(val, 'v', o.value_size);
 	o.p.filling = true;
 	err = peer.open(&o.p, &h);
 	if (err)
 		die("prefill: open: %s", h && peer.errmsg && peer.errmsg(h) ?
 		    peer.errmsg(h) : strerror(-err));
-	for (i = 0; i < o.p.keys; i++) {
-		smap_bench_key(key, o.p.key_size, i);
-		err = peer.set(h, key, o.p.key_size, val, o.p.value_size);
+	for (i = 0; i < o.keys; i++) {
+		smap_bench_key(key, o.key_size, i);
+		err = peer.set(h, key, o.key_size, val, o.value_size);
 		if (err)
 			die("prefill: set: %s", peer.errmsg && peer.errmsg(h) ?
 			    peer.errmsg(h) : strerror(-err));
@@ -179,9 +172,9 @@ static void prefill(void)
 static uint64_t run_jobs(struct lat_stat *tot, int *first_error, char *msg,
 			 size_t msg_len)
 {
-	size_t size = sizeof(struct shared) + o.p.numjobs * sizeof(struct job);
+	size_t size = sizeof(struct shared) + o.numjobs * sizeof(struct job);
 	struct shared *sh;
-	pid_t *pids = calloc(o.p.numjobs, sizeof(*pids));
+	pid_t *pids = calloc(o.numjobs, sizeof(*pids));
 	unsigned int i;
 	uint64_t wall;
 
@@ -190,7 +183,7 @@ static uint64_t run_jobs(struct lat_stat *tot, int *first_error, char *msg,
 	if (sh == MAP_FAILED || !pids)
 		die("out of memory");
 	threads_sh = sh;
-	for (i = 0; i < o.p.numjobs; i++) {
+	for (i = 0; i < o.numjobs; i++) {
 		struct job *j = &sh->job[i];
 
 		j->id = i;
@@ -207,11 +200,11 @@ static uint64_t run_jobs(struct lat_stat *tot, int *first_error, char *msg,
 			_exit(0);
 		}
 	}
-	while (__atomic_load_n(&sh->ready, __ATOMIC_ACQUIRE) < (int)o.p.numjobs)
+	while (__atomic_load_n(&sh->ready, __ATOMIC_ACQUIRE) < (int)o.numjobs)
 		usleep(1000);
 	sh->start_ns = now_ns();
 	__atomic_store_n(&sh->go, 1, __ATOMIC_RELEASE);
-	for (i = 0; i < o.p.numjobs; i++) {
+	for (i = 0; i < o.numjobs; i++) {
 		if (peer.threads)
 			pthread_join(sh->job[i].tid, NULL);
 		else
@@ -221,7 +214,7 @@ static uint64_t run_jobs(struct lat_stat *tot, int *first_error, char *msg,
 	lat_init(&tot[DIR_READ]);
 	lat_init(&tot[DIR_WRITE]);
 	*first_error = 0;
-	for (i = 0; i < o.p.numjobs; i++) {
+	for (i = 0; i < o.numjobs; i++) {
 		struct job *j = &sh->job[i];
 
 		lat_merge(&tot[DIR_READ], &j->st[DIR_READ]);
@@ -234,16 +227,6 @@ static uint64_t run_jobs(struct lat_stat *tot, int *first_error, char *msg,
 	munmap(sh, size);
 	free(pids);
 	return wall;
-}
-
-static uint64_t num(const char *v, const char *what)
-{
-	char *end;
-	unsigned long long x = strtoull(v, &end, 10);
-
-	if (end == v || *end)
-		die("bad %s '%s'", what, v);
-	return x;
 }
 
 static void usage(int rc)
@@ -264,23 +247,25 @@ static void usage(int rc)
 	exit(rc);
 }
 
+static void peer_opt(int val, const char *arg)
+{
+	if (val != 'd')
+		usage(2);
+	o.p.dir = arg;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option lo[] = {
-		{ "name", required_argument, NULL, 'n' },
-		{ "rw", required_argument, NULL, 'r' },
-		{ "numjobs", required_argument, NULL, 'j' },
-		{ "runtime", required_argument, NULL, 'R' },
-		{ "ops", required_argument, NULL, 'o' },
-		{ "key-size", required_argument, NULL, 'k' },
-		{ "value-size", required_argument, NULL, 'v' },
-		{ "keys", required_argument, NULL, 'K' },
 		{ "dir", required_argument, NULL, 'd' },
-		{ "prefill", required_argument, NULL, 'p' },
-		{ "seed", required_argument, NULL, 'x' },
-		{ "output-format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
+	};
+	static const struct bench_opts_spec spec = {
+		.rw_names = rw_names,
+		.n_rw = 2,
+		.extra = lo,
+		.extra_opt = peer_opt,
+		.usage = usage,
 	};
 	char dflt[64], msg[256] = "", version[32];
 	struct lat_stat *st;
@@ -288,40 +273,11 @@ int main(int argc, char **argv)
 	uint64_t wall;
 	int c, err, first_error = 0;
 
-	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
-		switch (c) {
-		case 'n': o.name = optarg; break;
-		case 'r':
-			if (strcmp(optarg, "set") && strcmp(optarg, "get"))
-				die("unknown --rw '%s'", optarg);
-			o.set = optarg[0] == 's';
-			break;
-		case 'j': o.p.numjobs = (unsigned int)num(optarg, "--numjobs"); break;
-		case 'R': o.runtime = atof(optarg); break;
-		case 'o': o.ops = num(optarg, "--ops"); break;
-		case 'k': o.p.key_size = (unsigned int)num(optarg, "--key-size"); break;
-		case 'v': o.p.value_size = (unsigned int)num(optarg, "--value-size"); break;
-		case 'K': o.p.keys = num(optarg, "--keys"); break;
-		case 'd': o.p.dir = optarg; break;
-		case 'p': o.prefill = (int)num(optarg, "--prefill"); break;
-		case 'x': o.seed = num(optarg, "--seed"); break;
-		case 'f':
-			if (fio_output_format(optarg, &o.json, &o.plus))
-				die("unknown --output-format '%s'", optarg);
-			break;
-		case 'h': usage(0); break;
-		default: usage(2);
-		}
-	}
-	if (optind < argc)
-		die("unexpected argument '%s'", argv[optind]);
-	if (!o.p.numjobs || o.p.numjobs > 1024)
-		die("--numjobs must be 1..1024");
-	if (!o.p.keys || !o.p.key_size || o.p.key_size > 511 ||
-	    o.p.value_size > (1 << 20))
+	bench_parse_opts(argc, argv, &o.c, &spec);
+	o.set = o.rw == 1;
+	if (!o.keys || !o.key_size || o.key_size > 511 ||
+	    o.value_size > (1 << 20))
 		die("--keys, --key-size (1..511), --value-size (<= 1 MiB) out of range");
-	if (!o.ops && o.runtime <= 0)
-		o.runtime = 5;
 	snprintf(dflt, sizeof(dflt), "/var/tmp/%s-bench", peer.name);
 	if (!o.p.dir)
 		o.p.dir = dflt;
@@ -329,6 +285,10 @@ int main(int argc, char **argv)
 		o.name = peer.name;
 	if (o.prefill < 0)
 		o.prefill = !o.set;
+	o.p.numjobs = o.numjobs;
+	o.p.key_size = o.key_size;
+	o.p.value_size = o.value_size;
+	o.p.keys = o.keys;
 	err = peer.setup(&o.p);
 	if (err)
 		die("cannot create the store in %s: %s", o.p.dir, strerror(-err));
@@ -346,14 +306,14 @@ int main(int argc, char **argv)
 		.name = o.name,
 		.rw = o.set ? "set" : "get",
 		.engine = peer.name,
-		.bs = o.p.value_size,
-		.key_size = o.p.key_size,
-		.numjobs = o.p.numjobs,
+		.bs = o.value_size,
+		.key_size = o.key_size,
+		.numjobs = o.numjobs,
 		.ops = o.ops,
 		.runtime = o.runtime,
-		.keys = o.p.keys,
+		.keys = o.keys,
 		.sync = o.set ? peer.sync : "-",
-		.plus = o.plus,
+		.plus = o.json_plus,
 	};
 	if (o.json) {
 		fio_json(stdout, &fj, st, wall, first_error, msg);
@@ -361,7 +321,7 @@ int main(int argc, char **argv)
 		const struct lat_stat *s = &st[o.set];
 
 		printf("%s: (jobs=%u): err=%d%s%s: %s rw=%s\n", o.name,
-		       o.p.numjobs, first_error, msg[0] ? ": " : "", msg,
+		       o.numjobs, first_error, msg[0] ? ": " : "", msg,
 		       peer.name, fj.rw);
 		printf("  ops=%" PRIu64 " IOPS=%.0f p50=%" PRIu64 "ns p99=%"
 		       PRIu64 "ns max=%" PRIu64 "ns\n", s->l.n,

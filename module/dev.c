@@ -116,18 +116,19 @@ static int smap_ioc_version(void __user *u, unsigned int usize)
 	return smap_copy_out(u, usize, &v, sizeof(v));
 }
 
-static int smap_ioc_stats(const struct smap_ctx *ctx, void __user *u,
-			  unsigned int usize)
+static int smap_ioc_stats(struct smap_store *s, const struct smap_ctx *ctx,
+			  void __user *u, unsigned int usize)
 {
 	struct smap_stats st;
 
-	smap_store_stats(&st, ctx);
+	smap_store_stats(s, &st, ctx);
 	return smap_copy_out(u, usize, &st, sizeof(st));
 }
 
 /* SET and DEL share struct smap_kv. */
-static int smap_ioc_mutate_kv(const struct smap_ctx *ctx, void __user *u,
-			      unsigned int usize, enum smap_op op)
+static int smap_ioc_mutate_kv(struct smap_store *s, const struct smap_ctx *ctx,
+			      void __user *u, unsigned int usize,
+			      enum smap_op op)
 {
 	struct smap_mutation m = { .op = op, .ctx = ctx };
 	void *key = NULL, *val = NULL;
@@ -167,14 +168,14 @@ static int smap_ioc_mutate_kv(const struct smap_ctx *ctx, void __user *u,
 	m.klen = kv.key_len;
 	m.flags = kv.flags;
 	m.mode = kv.mode;
-	err = smap_store_apply(&m);	/* counts the op itself */
+	err = smap_store_apply(s, &m);	/* counts the op itself */
 	kv.status = m.status;
 	err2 = smap_copy_out(u, usize, &kv, sizeof(kv));
 	err = err ?: err2;
 	goto out;
 
 out_stat:
-	smap_stat_op(op, err);
+	smap_stat_op(s, op, err);
 out:
 	kvfree(val);
 	kvfree(key);
@@ -250,7 +251,8 @@ fault:
  * key, a long value, a short buffer, a fault (a page not yet touched
  * included), a read only a capability would grant.
  */
-static int smap_get_fast(const struct smap_ctx *ctx, struct smap_kv __user *u)
+static int smap_get_fast(struct smap_store *s, const struct smap_ctx *ctx,
+			 struct smap_kv __user *u)
 {
 	u8 key[SMAP_STACK_KEY] __aligned(8) __uninitialized;
 	struct smap_kv kv __uninitialized;
@@ -276,7 +278,7 @@ static int smap_get_fast(const struct smap_ctx *ctx, struct smap_kv __user *u)
 		return -EAGAIN;
 
 	rcu_read_lock();
-	e = smap_store_peek(key, kv.key_len, ctx);
+	e = smap_store_peek(s, key, kv.key_len, ctx);
 	if (IS_ERR(e) || (e && (e->vlen > kv.value_len ||
 				e->vlen > SMAP_GET_DIRECT)))
 		goto unlock;
@@ -297,8 +299,8 @@ end_read:
 }
 
 /* Any get: the key copied in, the entry held by reference while copied out. */
-static int smap_get_slow(const struct smap_ctx *ctx, void __user *u,
-			 unsigned int usize)
+static int smap_get_slow(struct smap_store *s, const struct smap_ctx *ctx,
+			 void __user *u, unsigned int usize)
 {
 	struct smap_entry *e;
 	struct smap_kv kv;
@@ -316,7 +318,7 @@ static int smap_get_slow(const struct smap_ctx *ctx, void __user *u,
 	key = smap_dup(kv.key, kv.key_len);
 	if (IS_ERR(key))
 		return PTR_ERR(key);
-	e = smap_store_get(key, kv.key_len, ctx);
+	e = smap_store_get(s, key, kv.key_len, ctx);
 	kvfree(key);
 	if (IS_ERR(e)) {
 		err = PTR_ERR(e);
@@ -346,21 +348,21 @@ static int smap_get_slow(const struct smap_ctx *ctx, void __user *u,
 	return err;
 }
 
-static int smap_ioc_get(const struct smap_ctx *ctx, void __user *u,
-			unsigned int usize)
+static int smap_ioc_get(struct smap_store *s, const struct smap_ctx *ctx,
+			void __user *u, unsigned int usize)
 {
 	int err = -EAGAIN;
 
 	if (usize == sizeof(struct smap_kv))
-		err = smap_get_fast(ctx, u);
+		err = smap_get_fast(s, ctx, u);
 	if (err == -EAGAIN)
-		err = smap_get_slow(ctx, u, usize);
-	smap_stat_op(SMAP_OP_GET, err);
+		err = smap_get_slow(s, ctx, u, usize);
+	smap_stat_op(s, SMAP_OP_GET, err);
 	return err;
 }
 
-static int smap_ioc_incr(const struct smap_ctx *ctx, void __user *u,
-			 unsigned int usize)
+static int smap_ioc_incr(struct smap_store *s, const struct smap_ctx *ctx,
+			 void __user *u, unsigned int usize)
 {
 	struct smap_mutation m = { .op = SMAP_OP_INCR, .ctx = ctx };
 	struct smap_incr in;
@@ -383,7 +385,7 @@ static int smap_ioc_incr(const struct smap_ctx *ctx, void __user *u,
 	m.delta = in.delta;
 	m.flags = in.flags;
 	m.mode = in.mode;
-	err = smap_store_apply(&m);
+	err = smap_store_apply(s, &m);
 	kvfree(key);
 	in.status = m.status;
 	if (!err)
@@ -392,12 +394,12 @@ static int smap_ioc_incr(const struct smap_ctx *ctx, void __user *u,
 	return err ?: err2;
 
 out_stat:
-	smap_stat_op(SMAP_OP_INCR, err);
+	smap_stat_op(s, SMAP_OP_INCR, err);
 	return err;
 }
 
-static int smap_ioc_cas(const struct smap_ctx *ctx, void __user *u,
-			unsigned int usize)
+static int smap_ioc_cas(struct smap_store *s, const struct smap_ctx *ctx,
+			void __user *u, unsigned int usize)
 {
 	struct smap_mutation m = { .op = SMAP_OP_CAS, .ctx = ctx };
 	void *key = NULL, *oldv = NULL, *newv = NULL;
@@ -440,14 +442,14 @@ static int smap_ioc_cas(const struct smap_ctx *ctx, void __user *u,
 	m.vlen = c.new_len;
 	m.flags = c.flags;
 	m.mode = c.mode;
-	err = smap_store_apply(&m);
+	err = smap_store_apply(s, &m);
 	c.status = m.status;
 	err2 = smap_copy_out(u, usize, &c, sizeof(c));
 	err = err ?: err2;
 	goto out;
 
 out_stat:
-	smap_stat_op(SMAP_OP_CAS, err);
+	smap_stat_op(s, SMAP_OP_CAS, err);
 out:
 	kvfree(newv);
 	kvfree(oldv);
@@ -479,8 +481,8 @@ static int smap_list_one(void *arg, const struct smap_entry *e)
 	return 0;
 }
 
-static int smap_ioc_list(const struct smap_ctx *ctx, void __user *u,
-			 unsigned int usize)
+static int smap_ioc_list(struct smap_store *s, const struct smap_ctx *ctx,
+			 void __user *u, unsigned int usize)
 {
 	struct smap_list_fill f = { };
 	enum smap_iter_end end;
@@ -514,7 +516,7 @@ static int smap_ioc_list(const struct smap_ctx *ctx, void __user *u,
 	}
 	cursor = l.cursor;
 	do {
-		end = smap_store_iter(prefix, l.prefix_len, &cursor, ctx,
+		end = smap_store_iter(s, prefix, l.prefix_len, &cursor, ctx,
 				      smap_list_one, &f);
 		cond_resched();
 	} while (end == SMAP_ITER_BUDGET);
@@ -535,7 +537,7 @@ static int smap_ioc_list(const struct smap_ctx *ctx, void __user *u,
 out:
 	kvfree(f.buf);
 	kvfree(prefix);
-	smap_stat_op(SMAP_OP_LIST, err);
+	smap_stat_op(s, SMAP_OP_LIST, err);
 	return err;
 }
 
@@ -621,6 +623,7 @@ static int smap_batch_mutation(const struct smap_ctx *ctx,
 #define SMAP_BATCH_GROUP	64
 
 struct smap_batch_group {
+	struct smap_store *store;
 	struct smap_mutation m[SMAP_BATCH_GROUP];
 	struct smap_batch_op op[SMAP_BATCH_GROUP];
 	size_t off[SMAP_BATCH_GROUP];
@@ -651,7 +654,7 @@ static int smap_batch_run(struct smap_batch_group *g, struct smap_batch *b,
 
 	if (!g->n)
 		return 0;
-	if (smap_store_apply_many(g->m, g->n, g->err))
+	if (smap_store_apply_many(g->store, g->m, g->n, g->err))
 		for (i = 0; i < g->n; i++)
 			g->err[i] = -ENOMEM;
 	for (i = 0; i < g->n; i++) {
@@ -696,8 +699,8 @@ static void *smap_batch_get(struct smap_batch_win *w,
 	return smap_batch_at(w, off, n);
 }
 
-static int smap_ioc_batch(const struct smap_ctx *ctx, void __user *u,
-			  unsigned int usize)
+static int smap_ioc_batch(struct smap_store *s, const struct smap_ctx *ctx,
+			  void __user *u, unsigned int usize)
 {
 	struct smap_batch_win w = { };
 	struct smap_batch_group *g = NULL;
@@ -727,6 +730,7 @@ static int smap_ioc_batch(const struct smap_ctx *ctx, void __user *u,
 			err = -ENOMEM;
 			goto out;
 		}
+		g->store = s;
 		g->n = 0;
 	}
 	for (i = 0; i < b.count; i++) {
@@ -763,7 +767,7 @@ static int smap_ioc_batch(const struct smap_ctx *ctx, void __user *u,
 			err = smap_batch_run(g, &b, w.uops);
 			if (err)
 				break;
-			smap_stat_op(SMAP_OP__COUNT, -EINVAL);
+			smap_stat_op(s, SMAP_OP__COUNT, -EINVAL);
 			op.error = -EINVAL;
 			op.status = SMAP_ST_NONE;
 			err = smap_batch_put(&b, w.uops, off, &op);
@@ -794,7 +798,7 @@ static int smap_ioc_batch(const struct smap_ctx *ctx, void __user *u,
 out:
 	kfree(g);
 	kvfree(w.buf);
-	smap_stat_op(SMAP_OP_BATCH, err);
+	smap_stat_op(s, SMAP_OP_BATCH, err);
 	return err;
 }
 
@@ -815,6 +819,7 @@ static long smap_dev_ioctl(struct file *file, unsigned int cmd,
 			   unsigned long arg)
 {
 	const struct smap_ctx ctx = smap_ctx_file(file);
+	struct smap_store *s = file->private_data;	/* smap_dev_open() */
 	void __user *u = (void __user *)arg;
 	unsigned int usize = _IOC_SIZE(cmd);
 
@@ -822,14 +827,14 @@ static long smap_dev_ioctl(struct file *file, unsigned int cmd,
 		return -ENOTTY;
 	switch (_IOC_NR(cmd)) {
 	SMAP_IOC(SMAP_IOC_VERSION, smap_ioc_version(u, usize));
-	SMAP_IOC(SMAP_IOC_SET, smap_ioc_mutate_kv(&ctx, u, usize, SMAP_OP_SET));
-	SMAP_IOC(SMAP_IOC_GET, smap_ioc_get(&ctx, u, usize));
-	SMAP_IOC(SMAP_IOC_DEL, smap_ioc_mutate_kv(&ctx, u, usize, SMAP_OP_DEL));
-	SMAP_IOC(SMAP_IOC_INCR, smap_ioc_incr(&ctx, u, usize));
-	SMAP_IOC(SMAP_IOC_CAS, smap_ioc_cas(&ctx, u, usize));
-	SMAP_IOC(SMAP_IOC_LIST, smap_ioc_list(&ctx, u, usize));
-	SMAP_IOC(SMAP_IOC_BATCH, smap_ioc_batch(&ctx, u, usize));
-	SMAP_IOC(SMAP_IOC_STATS, smap_ioc_stats(&ctx, u, usize));
+	SMAP_IOC(SMAP_IOC_SET, smap_ioc_mutate_kv(s, &ctx, u, usize, SMAP_OP_SET));
+	SMAP_IOC(SMAP_IOC_GET, smap_ioc_get(s, &ctx, u, usize));
+	SMAP_IOC(SMAP_IOC_DEL, smap_ioc_mutate_kv(s, &ctx, u, usize, SMAP_OP_DEL));
+	SMAP_IOC(SMAP_IOC_INCR, smap_ioc_incr(s, &ctx, u, usize));
+	SMAP_IOC(SMAP_IOC_CAS, smap_ioc_cas(s, &ctx, u, usize));
+	SMAP_IOC(SMAP_IOC_LIST, smap_ioc_list(s, &ctx, u, usize));
+	SMAP_IOC(SMAP_IOC_BATCH, smap_ioc_batch(s, &ctx, u, usize));
+	SMAP_IOC(SMAP_IOC_STATS, smap_ioc_stats(s, &ctx, u, usize));
 	SMAP_IOC(SMAP_IOC_RECOVER, smap_file_capable(file) ?
 				   smap_with_journal(smap_journal_recover,
 						     NULL) : -EPERM);
@@ -838,8 +843,25 @@ static long smap_dev_ioctl(struct file *file, unsigned int cmd,
 	}
 }
 
+/* The device of the store it serves: smap_dev_create(). */
+struct smap_dev {
+	struct miscdevice misc;
+	struct smap_store *store;
+};
+
+/* misc_open() set private_data to the miscdevice: make it the store. */
+static int smap_dev_open(struct inode *inode, struct file *file)
+{
+	struct smap_dev *d = container_of(file->private_data, struct smap_dev,
+					  misc);
+
+	file->private_data = d->store;
+	return 0;
+}
+
 static const struct file_operations smap_dev_fops = {
 	.owner = THIS_MODULE,	/* rmmod is refused while a file is open */
+	.open = smap_dev_open,
 	.unlocked_ioctl = smap_dev_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 	.llseek = noop_llseek,
@@ -854,19 +876,29 @@ static const struct file_operations smap_dev_fops = {
 MODULE_ALIAS_MISCDEV(SMAP_MISC_MINOR);
 MODULE_ALIAS("devname:shared_map");
 
-static struct miscdevice smap_miscdev = {
-	.minor = SMAP_MISC_MINOR,
-	.name = "shared_map",
-	.fops = &smap_dev_fops,
-	.mode = 0666,
-};
-
-int smap_dev_init(void)
+struct smap_dev *smap_dev_create(struct smap_store *s)
 {
-	return misc_register(&smap_miscdev);
+	struct smap_dev *d;
+	int err;
+
+	d = kzalloc(sizeof(*d), GFP_KERNEL);
+	if (!d)
+		return ERR_PTR(-ENOMEM);
+	d->store = s;
+	d->misc.minor = SMAP_MISC_MINOR;
+	d->misc.name = "shared_map";
+	d->misc.fops = &smap_dev_fops;
+	d->misc.mode = 0666;
+	err = misc_register(&d->misc);
+	if (err) {
+		kfree(d);
+		return ERR_PTR(err);
+	}
+	return d;
 }
 
-void smap_dev_exit(void)
+void smap_dev_destroy(struct smap_dev *d)
 {
-	misc_deregister(&smap_miscdev);
+	misc_deregister(&d->misc);
+	kfree(d);
 }

@@ -3,7 +3,11 @@
 #ifndef SMAP_DEV_H
 #define SMAP_DEV_H
 
-int smap_dev_init(void);
-void smap_dev_exit(void);
+struct smap_store;
+struct smap_dev;
+
+/* Register /dev/shared_map serving @s; ERR_PTR(-errno) on failure. */
+struct smap_dev *smap_dev_create(struct smap_store *s);
+void smap_dev_destroy(struct smap_dev *d);
 
 #endif /* SMAP_DEV_H */

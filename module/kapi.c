@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * shared_map: the in-kernel API (see smap_api.h). Kernel callers bypass
- * the permission checks and create keys owned by uid 0.
+ * the permission checks and create keys owned by uid 0. The exported ABI
+ * names no store: every call acts on the module's one instance, which
+ * smap_instance_store() (main.c) gives; a caller can only call in between
+ * the module's init and exit, while it exists.
  */
 #include <linux/err.h>
 #include <linux/export.h>
 #include <linux/kernel.h>
 #include <linux/string.h>
 
+#include "main.h"
 #include "store.h"
 #include "smap_api.h"
 
@@ -26,7 +30,7 @@ static int smap_set_flags(const void *key, u32 klen, const void *val,
 	};
 
 	might_sleep();
-	return smap_store_apply(&m);
+	return smap_store_apply(smap_instance_store(), &m);
 }
 
 int smap_set(const void *key, u32 klen, const void *val, u32 vlen,
@@ -45,11 +49,12 @@ EXPORT_SYMBOL_GPL(smap_create);
 
 int smap_get(const void *key, u32 klen, void *buf, u32 *vlen)
 {
+	struct smap_store *s = smap_instance_store();
 	struct smap_entry *e;
 	int err = 0;
 
 	might_sleep();
-	e = smap_store_get(key, klen, &smap_ctx_kernel);
+	e = smap_store_get(s, key, klen, &smap_ctx_kernel);
 	if (IS_ERR(e)) {
 		err = PTR_ERR(e);
 		goto out;
@@ -61,7 +66,7 @@ int smap_get(const void *key, u32 klen, void *buf, u32 *vlen)
 	*vlen = e->vlen;
 	smap_entry_put(e);
 out:
-	smap_stat_op(SMAP_OP_GET, err);
+	smap_stat_op(s, SMAP_OP_GET, err);
 	return err;
 }
 EXPORT_SYMBOL_GPL(smap_get);
@@ -76,7 +81,7 @@ int smap_del(const void *key, u32 klen)
 	};
 
 	might_sleep();
-	return smap_store_apply(&m);
+	return smap_store_apply(smap_instance_store(), &m);
 }
 EXPORT_SYMBOL_GPL(smap_del);
 
@@ -92,7 +97,7 @@ int smap_incr(const void *key, u32 klen, s64 delta, s64 *result)
 	int err;
 
 	might_sleep();
-	err = smap_store_apply(&m);
+	err = smap_store_apply(smap_instance_store(), &m);
 	if (!err && result)
 		*result = m.result;
 	return err;
@@ -114,6 +119,6 @@ int smap_cas(const void *key, u32 klen, const void *oldv, u32 olen,
 	};
 
 	might_sleep();
-	return smap_store_apply(&m);
+	return smap_store_apply(smap_instance_store(), &m);
 }
 EXPORT_SYMBOL_GPL(smap_cas);

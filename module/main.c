@@ -3,7 +3,9 @@
  * shared_map: module entry point. It creates the module's one instance (the
  * store, the journal it stands on, the transports) and holds the only
  * file-scope pointer to it, for those that have no handle: the sysfs
- * parameters and the RECOVER ioctl (smap_with_journal()).
+ * parameters and the RECOVER ioctl (smap_with_journal()), the generic
+ * netlink family and the exported in-kernel API (smap_instance_store()).
+ * /dev/shared_map has its own handle (struct smap_dev).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -22,7 +24,9 @@
 #include "netlink.h"
 
 struct shared_map {
+	struct smap_store *store;
 	struct smap_journal *journal;
+	struct smap_dev *dev;
 };
 
 static DEFINE_MUTEX(smap_lock);		/* smap, smap_unloading */
@@ -44,6 +48,11 @@ int smap_with_journal(int (*fn)(struct smap_journal *j), int (*early)(void))
 	return ret;
 }
 
+struct smap_store *smap_instance_store(void)
+{
+	return READ_ONCE(smap)->store;
+}
+
 static int __init smap_init(void)
 {
 	struct smap_journal_config cfg;
@@ -56,29 +65,32 @@ static int __init smap_init(void)
 	m = kzalloc(sizeof(*m), GFP_KERNEL);
 	if (!m)
 		return -ENOMEM;
-	err = smap_store_init();
-	if (err)
+	m->store = smap_store_create();
+	if (IS_ERR(m->store)) {
+		err = PTR_ERR(m->store);
 		goto err_free;
+	}
 	/* under the lock: a compact_now written meanwhile is in cfg or sees m */
 	mutex_lock(&smap_lock);
 	smap_param_journal_config(&cfg);
-	m->journal = smap_journal_create(&cfg, smap_store_ops(), NULL);
+	m->journal = smap_journal_create(&cfg, smap_store_ops(), m->store);
 	if (IS_ERR(m->journal)) {
 		err = PTR_ERR(m->journal);
 		mutex_unlock(&smap_lock);
 		goto err_store;
 	}
-	smap = m;
+	WRITE_ONCE(smap, m);
 	mutex_unlock(&smap_lock);
-	smap_store_attach(m->journal);
+	smap_store_attach(m->store, m->journal);
 	err = smap_journal_start(m->journal);	/* replays the log into the store */
 	if (err)
 		goto err_journal;
-	err = smap_store_account();	/* max_bytes, user_max_bytes */
+	err = smap_store_account(m->store);	/* max_bytes, user_max_bytes */
 	if (err)
 		goto err_journal;
-	err = smap_dev_init();
-	if (err) {
+	m->dev = smap_dev_create(m->store);
+	if (IS_ERR(m->dev)) {
+		err = PTR_ERR(m->dev);
 		pr_err("cannot register /dev/shared_map: %d\n", err);
 		goto err_journal;
 	}
@@ -96,16 +108,16 @@ static int __init smap_init(void)
 	return 0;
 
 err_dev:
-	smap_dev_exit();
+	smap_dev_destroy(m->dev);
 err_journal:
 	mutex_lock(&smap_lock);
-	smap = NULL;
+	WRITE_ONCE(smap, NULL);
 	smap_unloading = true;
 	mutex_unlock(&smap_lock);
 	smap_journal_stop(m->journal);
 	smap_journal_destroy(m->journal);
 err_store:
-	smap_store_exit();
+	smap_store_destroy(m->store);
 err_free:
 	kfree(m);
 	return err;
@@ -113,19 +125,18 @@ err_free:
 
 static void __exit smap_exit(void)
 {
-	struct shared_map *m;
+	struct shared_map *m = smap;	/* only init and exit change it */
 
 	smap_nl_exit();
-	smap_dev_exit();
+	smap_dev_destroy(m->dev);
 	/* waits for a compaction or recover a sysfs write runs */
 	mutex_lock(&smap_lock);
-	m = smap;
-	smap = NULL;
+	WRITE_ONCE(smap, NULL);
 	smap_unloading = true;
 	mutex_unlock(&smap_lock);
 	smap_journal_stop(m->journal);	/* flushes the log */
 	smap_journal_destroy(m->journal);
-	smap_store_exit();
+	smap_store_destroy(m->store);
 	kfree(m);
 	pr_info("unloaded\n");
 }

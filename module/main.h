@@ -4,6 +4,7 @@
 #define SMAP_MAIN_H
 
 struct smap_journal;
+struct smap_store;
 
 /*
  * Call @fn with the module's journal, holding it for the call: the sysfs
@@ -12,5 +13,12 @@ struct smap_journal;
  * module unloads, -ENODEV. @fn may sleep; rmmod waits for it.
  */
 int smap_with_journal(int (*fn)(struct smap_journal *j), int (*early)(void));
+
+/*
+ * The module's store, for the transports that have no handle of their own
+ * to it (the generic netlink family, the exported in-kernel API): valid
+ * from before they are registered until after they are gone.
+ */
+struct smap_store *smap_instance_store(void);
 
 #endif /* SMAP_MAIN_H */

@@ -23,8 +23,9 @@
 #include <net/sock.h>
 
 #include "store.h"
+#include "main.h"
 #include "netlink.h"
-#include "compat.h"
+#include "smap_compat.h"
 
 static const struct nla_policy smap_nl_policy[SMAP_A_MAX + 1] = {
 	[SMAP_A_KEY] = { .type = NLA_BINARY, .len = SMAP_KEY_MAX },
@@ -122,7 +123,7 @@ static int smap_nl_set(struct sk_buff *skb, struct genl_info *info)
 		return err;
 	m.val = nla_data(info->attrs[SMAP_A_VALUE]);
 	m.vlen = nla_len(info->attrs[SMAP_A_VALUE]);
-	err = smap_store_apply(&m);
+	err = smap_store_apply(smap_instance_store(), &m);
 	if (err == -EEXIST)
 		NL_SET_ERR_MSG(info->extack,
 			       "key exists (with another owner or mode)");
@@ -142,7 +143,7 @@ static int smap_nl_del(struct sk_buff *skb, struct genl_info *info)
 	err = smap_nl_key(skb, info, &m, &ctx);
 	if (err)
 		return err;
-	err = smap_store_apply(&m);
+	err = smap_store_apply(smap_instance_store(), &m);
 	if (err)
 		return err;
 	return smap_nl_reply_status(info, m.status, NULL);
@@ -161,7 +162,7 @@ static int smap_nl_incr(struct sk_buff *skb, struct genl_info *info)
 		return err;
 	m.delta = info->attrs[SMAP_A_DELTA] ?
 		  nla_get_s64(info->attrs[SMAP_A_DELTA]) : 1;
-	err = smap_store_apply(&m);
+	err = smap_store_apply(smap_instance_store(), &m);
 	if (err)
 		return err;
 	return smap_nl_reply_status(info, m.status, &m.result);
@@ -184,7 +185,7 @@ static int smap_nl_cas(struct sk_buff *skb, struct genl_info *info)
 	m.olen = nla_len(info->attrs[SMAP_A_OLD_VALUE]);
 	m.val = nla_data(info->attrs[SMAP_A_VALUE]);
 	m.vlen = nla_len(info->attrs[SMAP_A_VALUE]);
-	err = smap_store_apply(&m);
+	err = smap_store_apply(smap_instance_store(), &m);
 	if (err == -ECANCELED)
 		NL_SET_ERR_MSG(info->extack, "value differs");
 	if (err)
@@ -205,7 +206,8 @@ static int smap_nl_get(struct sk_buff *skb, struct genl_info *info)
 	err = smap_nl_ctx(skb, &ctx);
 	if (err)
 		goto out;
-	e = smap_store_get(nla_data(info->attrs[SMAP_A_KEY]),
+	e = smap_store_get(smap_instance_store(),
+			   nla_data(info->attrs[SMAP_A_KEY]),
 			   nla_len(info->attrs[SMAP_A_KEY]), &ctx);
 	if (IS_ERR(e)) {
 		err = PTR_ERR(e);
@@ -241,7 +243,7 @@ static int smap_nl_get(struct sk_buff *skb, struct genl_info *info)
 put:
 	smap_entry_put(e);
 out:
-	smap_stat_op(SMAP_OP_GET, err);
+	smap_stat_op(smap_instance_store(), SMAP_OP_GET, err);
 	return err;
 }
 
@@ -256,7 +258,7 @@ static int smap_nl_stats(struct sk_buff *skb, struct genl_info *info)
 	err = smap_nl_ctx(skb, &ctx);
 	if (err)
 		return err;
-	smap_store_stats(&st, &ctx);
+	smap_store_stats(smap_instance_store(), &st, &ctx);
 	msg = smap_nl_new(info, nla_total_size_64bit(sizeof(st)), &hdr);
 	if (!msg)
 		return -ENOMEM;
@@ -296,6 +298,7 @@ static int smap_nl_list_one(void *arg, const struct smap_entry *e)
 static int smap_nl_list(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct smap_nl_dump d = { .skb = skb, .cb = cb };
+	struct smap_store *s = smap_instance_store();
 	struct nlattr **attrs = smap_dump_attrs(cb);
 	const void *prefix = NULL;
 	enum smap_iter_end end;
@@ -314,10 +317,10 @@ static int smap_nl_list(struct sk_buff *skb, struct netlink_callback *cb)
 		plen = nla_len(attrs[SMAP_A_PREFIX]);
 	}
 	if (!cb->args[0])
-		smap_stat_op(SMAP_OP_LIST, 0);
+		smap_stat_op(s, SMAP_OP_LIST, 0);
 	cursor = cb->args[0];
 	do {
-		end = smap_store_iter(prefix, plen, &cursor, &ctx,
+		end = smap_store_iter(s, prefix, plen, &cursor, &ctx,
 				      smap_nl_list_one, &d);
 		cond_resched();
 	} while (end == SMAP_ITER_BUDGET);

@@ -23,6 +23,7 @@
 
 struct smap_journal;
 struct smap_journal_ops;
+struct smap_store;
 
 /*
  * Allocations a caller's request causes: charged to its memory cgroup, and
@@ -97,27 +98,33 @@ struct smap_mutation {
 	const struct smap_ctx *ctx;
 };
 
-int smap_store_init(void);
-void smap_store_exit(void);
+/*
+ * The store is an instance (struct smap_store, private to store.c): main.c
+ * creates the module's one; every call below names the store it acts on.
+ * ERR_PTR(-errno) on failure.
+ */
+struct smap_store *smap_store_create(void);
+void smap_store_destroy(struct smap_store *s);
 
 /*
  * The store is the journal's owner: smap_store_ops() for
- * smap_journal_create() (replay into the store, snapshot it, quiesce it),
- * and smap_store_attach() the journal every mutation is committed to,
- * before it is started.
+ * smap_journal_create(), with the store as the journal's owner (replay
+ * into it, snapshot it, quiesce it), and smap_store_attach() the journal
+ * every mutation is committed to, before it is started.
  */
 const struct smap_journal_ops *smap_store_ops(void);
-void smap_store_attach(struct smap_journal *j);
+void smap_store_attach(struct smap_store *s, struct smap_journal *j);
 
 /* The single mutation funnel. 0 or -errno; m->status always set. */
-int smap_store_apply(struct smap_mutation *m);
+int smap_store_apply(struct smap_store *s, struct smap_mutation *m);
 
 /*
  * Apply @n mutations in order, each as smap_store_apply() would (its result
  * in @errs[i]), waiting for their records' durability together. 0, or
  * -ENOMEM if nothing was applied.
  */
-int smap_store_apply_many(struct smap_mutation *ms, unsigned int n, int *errs);
+int smap_store_apply_many(struct smap_store *s, struct smap_mutation *ms,
+			  unsigned int n, int *errs);
 
 /* Validate lengths against the limits before anything is allocated. */
 static inline int smap_check_key(u32 klen)	/* 0, -EINVAL or -ENAMETOOLONG */
@@ -138,8 +145,8 @@ static inline int smap_check_value(u32 vlen)	/* 0 or -EMSGSIZE */
  * Look up @key and take a reference (NULL, ERR_PTR(-ENOENT/-EACCES/...)).
  * The entry stays valid and unchanged until smap_entry_put().
  */
-struct smap_entry *smap_store_get(const void *key, u32 klen,
-				  const struct smap_ctx *ctx);
+struct smap_entry *smap_store_get(struct smap_store *s, const void *key,
+				  u32 klen, const struct smap_ctx *ctx);
 void smap_entry_put(struct smap_entry *e);
 
 /*
@@ -149,8 +156,8 @@ void smap_entry_put(struct smap_entry *e);
  * may audit: not under RCU; use smap_store_get()). The caller has checked
  * @klen with smap_check_key().
  */
-struct smap_entry *smap_store_peek(const void *key, u32 klen,
-				   const struct smap_ctx *ctx);
+struct smap_entry *smap_store_peek(struct smap_store *s, const void *key,
+				   u32 klen, const struct smap_ctx *ctx);
 
 /*
  * Walk the keys starting with @prefix that @ctx may read, in id order from
@@ -165,18 +172,20 @@ enum smap_iter_end {
 	SMAP_ITER_BUDGET,	/* scanned enough under RCU: call again */
 };
 typedef int (*smap_iter_fn)(void *arg, const struct smap_entry *e);
-enum smap_iter_end smap_store_iter(const void *prefix, u32 plen, u64 *cursor,
+enum smap_iter_end smap_store_iter(struct smap_store *s, const void *prefix,
+				   u32 plen, u64 *cursor,
 				   const struct smap_ctx *ctx, smap_iter_fn fn,
 				   void *arg);
 
 /* Statistics; user_bytes is @ctx's (its fsuid's keys). */
-void smap_stat_op(enum smap_op op, int err);
-void smap_store_stats(struct smap_stats *st, const struct smap_ctx *ctx);
+void smap_stat_op(struct smap_store *s, enum smap_op op, int err);
+void smap_store_stats(struct smap_store *s, struct smap_stats *st,
+		      const struct smap_ctx *ctx);
 
 /*
  * After replay, before any interface exists: count what every entry costs,
  * in total and per owner (replay counts key and value bytes only).
  */
-int smap_store_account(void);
+int smap_store_account(struct smap_store *s);
 
 #endif /* SMAP_STORE_H */

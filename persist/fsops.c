@@ -2,7 +2,7 @@
 /*
  * shared_map persistence: the few VFS operations the log needs, all relative
  * to the log directory (j->dir). Kernel-version differences come from
- * fs_compat.h.
+ * smap_compat.h (compat/, below both layers).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -18,7 +18,7 @@
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
 #include <linux/workqueue.h>
-#include "fs_compat.h"
+#include "smap_compat.h"
 #include "internal.h"
 
 u32 smap_rec_crc(const struct smap_rec_hdr *h)
@@ -31,6 +31,17 @@ u32 smap_rec_crc(const struct smap_rec_hdr *h)
 u32 smap_file_hdr_crc(const struct smap_file_hdr *h)
 {
 	return ~crc32c(~0U, h, offsetof(struct smap_file_hdr, crc));
+}
+
+bool smap_file_hdr_ok(const struct smap_file_hdr *h, u32 kind)
+{
+	u32 v = le32_to_cpu(h->version);
+
+	return le32_to_cpu(h->magic) == SMAP_FILE_MAGIC &&
+	       v >= SMAP_LOG_VERSION_MIN && v <= SMAP_LOG_VERSION &&
+	       le32_to_cpu(h->kind) == kind &&
+	       le32_to_cpu(h->hdr_len) == sizeof(*h) &&
+	       le32_to_cpu(h->crc) == smap_file_hdr_crc(h);
 }
 
 void smap_file_hdr_init(struct smap_file_hdr *h, u32 kind, u64 segment,

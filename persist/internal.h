@@ -118,6 +118,8 @@ void smap_file_hdr_init(struct smap_file_hdr *h, u32 kind, u64 segment,
 			u64 base, u64 first_seq, loff_t prev_end, bool has_prev);
 u32 smap_rec_crc(const struct smap_rec_hdr *h);
 u32 smap_file_hdr_crc(const struct smap_file_hdr *h);
+/* A header of a file of @kind this version reads (magic, version, CRC). */
+bool smap_file_hdr_ok(const struct smap_file_hdr *h, u32 kind);
 
 /* log.c */
 int smap_log_open_segment(struct smap_journal *j, u64 seg_no,

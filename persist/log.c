@@ -269,9 +269,8 @@ static void smap_log_mark_followed(struct smap_journal *j, u64 seg_no)
 		goto out;
 	}
 	if (kernel_read(f, &h, sizeof(h), &pos) != sizeof(h) ||
-	    le32_to_cpu(h.magic) != SMAP_FILE_MAGIC ||
-	    le32_to_cpu(h.version) < 2 ||
-	    le32_to_cpu(h.crc) != smap_file_hdr_crc(&h))
+	    !smap_file_hdr_ok(&h, SMAP_FILE_LOG) ||
+	    le32_to_cpu(h.version) < 2)
 		goto put;	/* damaged or v1: leave it as it is */
 	h.flags |= cpu_to_le32(SMAP_HDR_NEXT);
 	h.crc = cpu_to_le32(smap_file_hdr_crc(&h));

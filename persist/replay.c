@@ -80,17 +80,6 @@ static bool smap_rec_plausible(const struct smap_rec_hdr *h, u32 kind)
 				 kind);
 }
 
-static bool smap_file_hdr_ok(const struct smap_file_hdr *h, u32 kind)
-{
-	u32 v = le32_to_cpu(h->version);
-
-	return le32_to_cpu(h->magic) == SMAP_FILE_MAGIC &&
-	       v >= SMAP_LOG_VERSION_MIN && v <= SMAP_LOG_VERSION &&
-	       le32_to_cpu(h->kind) == kind &&
-	       le32_to_cpu(h->hdr_len) == sizeof(*h) &&
-	       le32_to_cpu(h->crc) == smap_file_hdr_crc(h);
-}
-
 /* Where the file's successor says it ends: -1 if it does not say. */
 static loff_t smap_hdr_prev_end(const struct smap_file_hdr *h)
 {

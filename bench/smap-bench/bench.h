@@ -16,6 +16,7 @@
 
 #include "../kmod/smap_bench.h"
 #include "../fiojson.h"
+#include "../benchopts.h"
 
 #define BENCH_VERSION	"smap-bench-1"
 #define SYNC_PARAM	"/sys/module/shared_map/parameters/sync"
@@ -30,23 +31,12 @@ extern const char *const engine_names[4];
 extern const char *const transport_names[3];
 
 struct opts {
-	const char *name;
-	enum rw rw;
+	BENCH_COMMON;		/* rw: enum rw; prefill -1: get/mixed on smap/redis */
 	enum engine engine;
 	enum transport transport;
-	unsigned int numjobs;
-	double runtime;
-	uint64_t ops;
-	unsigned int key_size;
-	unsigned int value_size;
-	uint64_t keys;
 	const char *sync;
 	const char *redis_socket;
-	bool json;
-	bool json_plus;		/* json+: with the histogram's bins */
 	unsigned int batch;	/* set: entries per SMAP_IOC_BATCH (0: plain sets) */
-	int prefill;		/* -1: auto (get/mixed on smap/redis) */
-	uint64_t seed;
 };
 extern struct opts o;
 
@@ -57,7 +47,6 @@ struct job_shm {
 	char msg[160];
 };
 
-void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 
 struct conn {
 	int fd;

@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <getopt.h>
 
 #include "bench.h"
 
@@ -29,37 +28,6 @@ struct opts o = {
 	.seed = 1,
 };
 
-
-static int pick(const char *v, const char *const *names, unsigned int n,
-		const char *what)
-{
-	unsigned int i;
-
-	for (i = 0; i < n; i++)
-		if (!strcmp(v, names[i]))
-			return (int)i;
-	die("unknown %s '%s'", what, v);
-}
-
-static uint64_t parse_size(const char *v, const char *what)
-{
-	char *end;
-	double x = strtod(v, &end);
-
-	if (end == v || x < 0)
-		die("bad %s '%s'", what, v);
-	switch (*end) {
-	case 'k': case 'K': x *= 1024; end++; break;
-	case 'm': case 'M': x *= 1024 * 1024; end++; break;
-	case 'g': case 'G': x *= 1024.0 * 1024 * 1024; end++; break;
-	}
-	if (*end == 'i' || *end == 'B' || *end == 'b')
-		end++;
-	if (*end)
-		die("bad %s '%s'", what, v);
-	return (uint64_t)x;
-}
-
 static void usage(int rc)
 {
 	printf("usage: smap-bench [options]\n"
@@ -81,72 +49,49 @@ static void usage(int rc)
 	exit(rc);
 }
 
+static const char *const syncs[] = { "always", "batch", "none" };
+
+/* smap-bench's own options (benchopts.c parses the shared ones) */
+static void smap_opt(int val, const char *arg)
+{
+	switch (val) {
+	case 'e':
+		o.engine = (enum engine)bench_pick(arg, engine_names, 4,
+						   "--engine");
+		break;
+	case 't':
+		o.transport = (enum transport)bench_pick(arg, transport_names,
+							 3, "--transport");
+		break;
+	case 's':
+		bench_pick(arg, syncs, 3, "--sync");
+		o.sync = arg;
+		break;
+	case 'S': o.redis_socket = arg; break;
+	case 'b': o.batch = (unsigned int)atoi(arg); break;
+	default: usage(2);
+	}
+}
+
 void parse_opts(int argc, char **argv)
 {
 	static const struct option lo[] = {
-		{ "name", required_argument, NULL, 'n' },
-		{ "rw", required_argument, NULL, 'r' },
 		{ "engine", required_argument, NULL, 'e' },
 		{ "transport", required_argument, NULL, 't' },
-		{ "numjobs", required_argument, NULL, 'j' },
-		{ "runtime", required_argument, NULL, 'R' },
-		{ "ops", required_argument, NULL, 'o' },
-		{ "key-size", required_argument, NULL, 'k' },
-		{ "value-size", required_argument, NULL, 'v' },
-		{ "keys", required_argument, NULL, 'K' },
 		{ "sync", required_argument, NULL, 's' },
 		{ "redis-socket", required_argument, NULL, 'S' },
-		{ "prefill", required_argument, NULL, 'p' },
-		{ "seed", required_argument, NULL, 'x' },
-		{ "output-format", required_argument, NULL, 'f' },
 		{ "batch", required_argument, NULL, 'b' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static const char *const syncs[] = { "always", "batch", "none" };
-	int c;
+	static const struct bench_opts_spec spec = {
+		.rw_names = rw_names,
+		.n_rw = 4,
+		.extra = lo,
+		.extra_opt = smap_opt,
+		.usage = usage,
+	};
 
-	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
-		switch (c) {
-		case 'n': o.name = optarg; break;
-		case 'r': o.rw = (enum rw)pick(optarg, rw_names, 4, "--rw"); break;
-		case 'e':
-			o.engine = (enum engine)pick(optarg, engine_names, 4,
-						     "--engine");
-			break;
-		case 't':
-			o.transport = (enum transport)pick(optarg,
-							   transport_names, 3,
-							   "--transport");
-			break;
-		case 'j': o.numjobs = (unsigned int)atoi(optarg); break;
-		case 'R': o.runtime = atof(optarg); break;
-		case 'o': o.ops = parse_size(optarg, "--ops"); break;
-		case 'k': o.key_size = (unsigned int)parse_size(optarg, "--key-size"); break;
-		case 'v': o.value_size = (unsigned int)parse_size(optarg, "--value-size"); break;
-		case 'K': o.keys = parse_size(optarg, "--keys"); break;
-		case 's':
-			pick(optarg, syncs, 3, "--sync");
-			o.sync = optarg;
-			break;
-		case 'S': o.redis_socket = optarg; break;
-		case 'p': o.prefill = atoi(optarg); break;
-		case 'x': o.seed = strtoull(optarg, NULL, 0); break;
-		case 'b': o.batch = (unsigned int)atoi(optarg); break;
-		case 'f':
-			if (fio_output_format(optarg, &o.json, &o.json_plus))
-				die("unknown --output-format '%s'", optarg);
-			break;
-		case 'h': usage(0); break;
-		default: usage(2);
-		}
-	}
-	if (optind < argc)
-		die("unexpected argument '%s'", argv[optind]);
-	if (!o.numjobs || o.numjobs > 1024)
-		die("--numjobs must be 1..1024");
-	if (!o.ops && o.runtime <= 0)
-		o.runtime = 5;
+	bench_parse_opts(argc, argv, &o.c, &spec);
 	if (!o.keys)
 		die("--keys must be > 0");
 	if (o.batch && (o.rw != RW_SET || o.engine != ENG_SMAP ||

@@ -1,18 +1,35 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * shared_map journal: its differences between supported kernels (6.1 and
- * 6.12), the VFS calls; the module's are in module/compat.h. Everything
- * else is written against the newest API.
+ * shared_map: every difference between the kernels it supports (6.1 and
+ * 6.12), for the module (module/) and the journal (persist/) alike. It sits
+ * below both layers and includes nothing of either; everything else is
+ * written against the newest API. tests/unit/persist-leaf.sh fails on a
+ * kernel-version test anywhere else.
  */
-#ifndef SMAP_FS_COMPAT_H
-#define SMAP_FS_COMPAT_H
+#ifndef SMAP_COMPAT_H
+#define SMAP_COMPAT_H
 
 #include <linux/version.h>
 #include <linux/fs.h>
+#include <net/genetlink.h>
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 9, 0)
 #include <linux/filelock.h>
 #endif
+
+/* ---- the module: generic netlink ---------------------------------------- */
+
+/* Parsed attributes of a dump request (genl_info_dump() since 6.6). */
+static inline struct nlattr **smap_dump_attrs(struct netlink_callback *cb)
+{
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 6, 0)
+	return genl_dumpit_info(cb)->attrs;
+#else
+	return genl_info_dump(cb)->attrs;
+#endif
+}
+
+/* ---- the journal: the VFS ----------------------------------------------- */
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
 #define SMAP_NOP_IDMAP (&nop_mnt_idmap)
@@ -62,4 +79,4 @@ static inline int smap_flock_nb(struct file *f)
 	return locks_lock_file_wait(f, &fl);
 }
 
-#endif /* SMAP_FS_COMPAT_H */
+#endif /* SMAP_COMPAT_H */
