@@ -91,15 +91,17 @@ int smap_set_flags(struct smap *h, const void *key, size_t klen,
 
 /*
  * set with options (size-versioned: .size = sizeof(struct smap_set_opts)).
- * .flags: SMAP_SET_EXCL; SMAP_SET_OWNER gives a key this call creates the
- * owner .uid/.gid (restoring a dump: CAP_SYS_ADMIN only, EPERM otherwise;
- * an existing key must have that owner, else EEXIST).
+ * .flags: SMAP_SET_EXCL; SMAP_SET_MODE: .mode applies even if it is 0
+ * (mode 0000, not the default); SMAP_SET_OWNER gives a key this call
+ * creates the owner .uid/.gid (restoring a dump: CAP_SYS_ADMIN only, EPERM
+ * otherwise; an existing key must have that owner, else EEXIST).
  */
+#define SMAP_SET_MODE	SMAP_F_MODE
 #define SMAP_SET_OWNER	SMAP_F_OWNER
 struct smap_set_opts {
 	uint32_t size;		/* sizeof(struct smap_set_opts) */
 	uint32_t mode;		/* 0: the default; else as smap_set() */
-	uint32_t flags;		/* SMAP_SET_EXCL, SMAP_SET_OWNER */
+	uint32_t flags;		/* SMAP_SET_EXCL, SMAP_SET_MODE, SMAP_SET_OWNER */
 	uint32_t uid;		/* SMAP_SET_OWNER */
 	uint32_t gid;
 };

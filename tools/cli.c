@@ -18,9 +18,11 @@ static const struct {
 	{ "del", CLI_DEL, 1, 1, "del KEY" },
 	{ "incr", CLI_INCR, 1, 2, "incr [--mode MODE] KEY [DELTA]" },
 	{ "cas", CLI_CAS, 3, 3, "cas [--mode MODE] KEY OLD NEW" },
-	{ "list", CLI_LIST, 0, 1, "list [PREFIX]" },
+	{ "list", CLI_LIST, 0, 1, "list [-0] [PREFIX]" },
 	{ "stats", CLI_STATS, 0, 0, "stats [--json]" },
 	{ "batch", CLI_BATCH, 0, 1, "batch [--new] [--mode MODE] [FILE]" },
+	{ "dump", CLI_DUMP, 0, 0, "dump [--prefix PREFIX] [--json]" },
+	{ "load", CLI_LOAD, 0, 1, "load [--keep-owner] [FILE]" },
 	{ "help", CLI_HELP, 0, 1, "help" },
 };
 
@@ -34,16 +36,23 @@ void smap_cli_usage(FILE *f)
 	      "  del KEY                       delete the key\n"
 	      "  incr [--mode MODE] KEY [DELTA] add DELTA (default 1), print the result\n"
 	      "  cas [--mode MODE] KEY OLD NEW set NEW if the value is OLD\n"
-	      "  list [PREFIX]                 keys starting with PREFIX, one a line\n"
+	      "  list [-0] [PREFIX]            keys starting with PREFIX, one a line\n"
+	      "                                (-0: each ended by a NUL byte)\n"
 	      "  stats [--json]                store statistics\n"
 	      "  batch [--new] [--mode MODE] [FILE]\n"
 	      "                                lines 'set KEY VALUE', 'del KEY',\n"
 	      "                                'incr KEY [DELTA]' from FILE or stdin\n"
+	      "  dump [--prefix PREFIX] [--json]\n"
+	      "                                every key you may read, with value,\n"
+	      "                                owner and mode, to stdout (DUMP.md)\n"
+	      "  load [--keep-owner] [FILE]    set the keys of a dump (stdin without\n"
+	      "                                FILE); --keep-owner: its owners (root)\n"
 	      "  help, --help                  this text\n"
 	      "  --version                     print the version\n"
 	      "Options: --netlink uses the generic netlink family instead of\n"
 	      "/dev/shared_map; MODE is octal (0600) or symbolic (rw-r-----).\n"
-	      "Exit status: 0 success, 1 key not found (get, del), 2 other errors.\n",
+	      "Exit status: 0 success, 1 key not found (get, del), 2 other errors,\n"
+	      "3 cas: the value differs.\n",
 	      f);
 }
 
@@ -124,8 +133,24 @@ int smap_cli_parse(int argc, char **argv, struct smap_cli *c,
 				mv = argv[++i];
 			} else if (!strncmp(a, "--mode=", 7)) {
 				mv = a + 7;
-			} else if (!strcmp(a, "--json") && c->cmd == CLI_STATS) {
+			} else if (!strcmp(a, "--json") &&
+				   (c->cmd == CLI_STATS || c->cmd == CLI_DUMP)) {
 				c->json = true;
+				continue;
+			} else if ((!strcmp(a, "-0") || !strcmp(a, "--null")) &&
+				   c->cmd == CLI_LIST) {
+				c->nul = true;
+				continue;
+			} else if (!strcmp(a, "--keep-owner") && c->cmd == CLI_LOAD) {
+				c->keep_owner = true;
+				continue;
+			} else if (!strcmp(a, "--prefix") && c->cmd == CLI_DUMP) {
+				if (i + 1 >= argc)
+					return bad(err, errlen, "%s: --prefix needs a PREFIX", c->name);
+				c->prefix = argv[++i];
+				continue;
+			} else if (!strncmp(a, "--prefix=", 9) && c->cmd == CLI_DUMP) {
+				c->prefix = a + 9;
 				continue;
 			} else if (!strcmp(a, "--new") &&
 				   (c->cmd == CLI_SET || c->cmd == CLI_BATCH)) {
@@ -176,7 +201,12 @@ int smap_cli_parse(int argc, char **argv, struct smap_cli *c,
 		c->prefix = npos ? pos[0] : "";
 		break;
 	case CLI_BATCH:
+	case CLI_LOAD:
 		c->file = npos ? pos[0] : NULL;
+		break;
+	case CLI_DUMP:
+		if (!c->prefix)
+			c->prefix = "";
 		break;
 	default:
 		break;

@@ -216,17 +216,19 @@ static int set_common(struct smap *h, const void *key, size_t klen,
 		      const struct smap_set_opts *o, int *status)
 {
 	bool owner = o->flags & SMAP_SET_OWNER;
+	bool mode = o->mode || (o->flags & SMAP_SET_MODE);
 
 	if (check_key(h, key, klen) || check_val(h, val, vlen) ||
 	    check_mode(o->mode))
 		return -1;
-	if (o->flags & ~(SMAP_SET_EXCL | SMAP_SET_OWNER))
+	if (o->flags & ~(SMAP_SET_EXCL | SMAP_SET_MODE | SMAP_SET_OWNER))
 		return fail(EINVAL);
 	if (is_nl(h)) {
 		struct smap_nl_req rq = {
 			.key = key, .klen = klen, .val = val, .vlen = vlen,
-			.has_val = true, .mode = o->mode, .has_mode = o->mode != 0,
-			.flags = o->flags, .uid = o->uid, .gid = o->gid,
+			.has_val = true, .mode = o->mode, .has_mode = mode,
+			.flags = o->flags & ~SMAP_SET_MODE,
+			.uid = o->uid, .gid = o->gid,
 			.has_owner = owner,
 		};
 		struct smap_nl_reply rp = { 0 };
@@ -240,7 +242,7 @@ static int set_common(struct smap *h, const void *key, size_t klen,
 		struct smap_kv kv = {
 			.key = uptr(key), .value = uptr(val),
 			.key_len = (__u32)klen, .value_len = (__u32)vlen,
-			.flags = (o->mode ? SMAP_F_MODE : 0) | o->flags,
+			.flags = (mode ? SMAP_F_MODE : 0) | o->flags,
 			.mode = o->mode,
 			.uid = owner ? o->uid : 0, .gid = owner ? o->gid : 0,
 		};

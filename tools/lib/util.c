@@ -272,7 +272,8 @@ static int batch_add(struct smap_batch_builder *b, int op, const void *key,
 		errno = EMSGSIZE;
 		return -1;
 	}
-	if (mode > 0777 || (flags & ~(SMAP_SET_EXCL | SMAP_SET_OWNER)) ||
+	if (mode > 0777 ||
+	    (flags & ~(SMAP_SET_EXCL | SMAP_SET_MODE | SMAP_SET_OWNER)) ||
 	    ((flags & SMAP_SET_OWNER) && op != SMAP_OP_SET)) {
 		errno = EINVAL;
 		return -1;
@@ -305,7 +306,7 @@ static int batch_add(struct smap_batch_builder *b, int op, const void *key,
 	}
 	hdr.op = (__u16)op;
 	hdr.flags = (__u16)flags;
-	if (mode) {
+	if (mode || (flags & SMAP_SET_MODE)) {
 		hdr.flags |= SMAP_F_MODE;
 		hdr.mode = mode;
 	}
