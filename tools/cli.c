@@ -51,7 +51,7 @@ void smap_cli_usage(FILE *f)
 	      "  --version                     print the version\n"
 	      "Options: --netlink uses the generic netlink family instead of\n"
 	      "/dev/shared_map; MODE is octal (0600) or symbolic (rw-r-----).\n"
-	      "Exit status: 0 success, 1 key not found (get, del), 2 other errors,\n"
+	      "Exit status: 0 success, 1 key not found (get, del, cas), 2 other errors,\n"
 	      "3 cas: the value differs.\n",
 	      f);
 }

@@ -76,7 +76,8 @@ static void fail_op(const struct smap_cli *c, int op)
 	smap_errmsg(op, err, lp, msg, sizeof(msg));
 	if (err == ECANCELED && c->cmd == CLI_CAS)
 		die(EXIT_MISMATCH, "%s: %s", c->name, msg);
-	die(err == ENOENT && (c->cmd == CLI_GET || c->cmd == CLI_DEL) ?
+	die(err == ENOENT && (c->cmd == CLI_GET || c->cmd == CLI_DEL ||
+				 c->cmd == CLI_CAS) ?
 	    EXIT_MISSING : EXIT_ERROR, "%s: %s", c->name, msg);
 }
 
