@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * libshared_map: handles, the ioctl transport, and the transport-neutral
  * operations (each dispatches to ioctl or netlink).

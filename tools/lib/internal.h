@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* libshared_map internals: the handle and the netlink transport. */
 #ifndef SMAP_LIB_INTERNAL_H
 #define SMAP_LIB_INTERNAL_H

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * libshared_map: the generic netlink transport (family "shared_map"), with
  * libnl-3 / libnl-genl-3. One request, then its reply (a message with the

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * libshared_map: the pure parts (no kernel): error messages, argument
  * parsing, list record and batch buffer encoding.
