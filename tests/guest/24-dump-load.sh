@@ -7,7 +7,7 @@
 # applied); a user's load owns the keys; a user's dump skips the keys it
 # may not read and counts them; a bad line in the middle applies nothing
 # of its chunk and names its line; load's chunks cost about an fsync each
-# under sync=always; smap list -0.
+# under sync=always; smap list -0; smap-log's default PATH.
 . /with/guest/lib.sh
 T=/tmp/24
 mkdir -p $T
@@ -158,6 +158,13 @@ f1=$(sv fsyncs)
 echo "summary: load of 640 records in 10 chunks: $((f1 - f0)) fsyncs"
 check "an fsync per chunk (got $((f1 - f0)) for 10; 640 sets: 640)" test $((f1 - f0)) -le 12
 expect_eq "$(smap list f | wc -l)" 640 "all 640 loaded"
+
+# smap-log's default PATH is the module's
+run smap-log verify
+cp $T/out $T/v0
+expect_eq "$RC" 0 "smap-log verify without PATH: exit 0"
+smap-log verify /var/tmp/shared_map >$T/v1
+check "smap-log verify without PATH reads /var/tmp/shared_map" cmp $T/v0 $T/v1
 
 unload_module
 finish

@@ -41,6 +41,26 @@ else
 	exit 1
 fi
 "$out/bin/smap" --help | grep -q '^usage: smap' || { echo "FAIL smap --help"; exit 1; }
+# smap-log: --version, one line for a bad command or option
+v=$("$out/bin/smap-log" --version)
+case $v in
+"smap-log (shared_map) "*", log format "[0-9]*) echo "ok   smap-log --version: $v" ;;
+*) echo "FAIL smap-log --version: '$v'"; exit 1 ;;
+esac
+for a in "frob|smap-log: unknown command 'frob' (verify or dump) (see smap-log --help)" \
+	"|smap-log: no command given (verify or dump) (see smap-log --help)" \
+	"dump --frob|smap-log: dump: unknown option '--frob' (see smap-log --help)" \
+	"verify a b|smap-log: verify: too many arguments (one PATH) (see smap-log --help)"; do
+	# shellcheck disable=SC2086
+	"$out/bin/smap-log" ${a%%|*} >/dev/null 2>"$out/err"
+	rc=$?
+	if [ $rc -eq 2 ] && [ "$(cat "$out/err")" = "${a#*|}" ]; then
+		echo "ok   smap-log ${a%%|*}: exit 2, one line"
+	else
+		echo "FAIL smap-log ${a%%|*}: status $rc, stderr: $(cat "$out/err")"
+		exit 1
+	fi
+done
 # exported symbols: exactly the version script's, each in its version node
 map=tools/lib/libshared_map.map
 awk '/^[A-Z_0-9.]+ \{/ { v = $1 } /^[[:space:]]+smap_[a-z0-9_]+;/ { sub(/;/, "", $1); print $1 "@@" v }' \
