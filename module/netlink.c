@@ -195,15 +195,6 @@ static int smap_nl_cas(struct sk_buff *skb, struct genl_info *info)
 	m.olen = nla_len(info->attrs[SMAP_A_OLD_VALUE]);
 	m.val = nla_data(info->attrs[SMAP_A_VALUE]);
 	m.vlen = nla_len(info->attrs[SMAP_A_VALUE]);
-	if (m.flags & SMAP_F_OWNER) {
-		if (GENL_REQ_ATTR_CHECK(info, SMAP_A_UID) ||
-		    GENL_REQ_ATTR_CHECK(info, SMAP_A_GID))
-			return -EINVAL;
-		m.uid = make_kuid(current_user_ns(),
-				  nla_get_u32(info->attrs[SMAP_A_UID]));
-		m.gid = make_kgid(current_user_ns(),
-				  nla_get_u32(info->attrs[SMAP_A_GID]));
-	}
 	err = smap_store_apply(&m);
 	if (err == -ECANCELED)
 		NL_SET_ERR_MSG(info->extack, "value differs");
