@@ -26,6 +26,10 @@ struct smap_cli {
 	int64_t delta;
 };
 
+/* Format a one-line reason into err; returns -1. */
+__attribute__((format(printf, 3, 4)))
+int smap_cli_err(char *err, size_t len, const char *fmt, ...);
+
 /* 0, or -1 with a one-line reason in err (exit status 2). */
 int smap_cli_parse(int argc, char **argv, struct smap_cli *c,
 		   char *err, size_t errlen);

@@ -12,23 +12,12 @@
  */
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include "cli.h"
 #include "dump.h"
 
 static const char hex[] = "0123456789abcdef";
-
-__attribute__((format(printf, 3, 4)))
-static int bad(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 static void put_text(FILE *f, const char *p, size_t n)
 {
@@ -168,7 +157,7 @@ static int unescape_text(char *s, size_t n, size_t *out, const char *what,
 		int hi, lo;
 
 		if (c <= 0x20 || c >= 0x7f)
-			return bad(err, errlen, "byte 0x%02x in %s must be written \\%02x",
+			return smap_cli_err(err, errlen, "byte 0x%02x in %s must be written \\%02x",
 				   c, what, c);
 		if (c != '\\') {
 			s[o++] = (char)c;
@@ -181,7 +170,7 @@ static int unescape_text(char *s, size_t n, size_t *out, const char *what,
 		}
 		if (i + 2 >= n || (hi = xdigit(s[i + 1])) < 0 ||
 		    (lo = xdigit(s[i + 2])) < 0)
-			return bad(err, errlen, "bad escape in %s (\\\\ or \\ and two hex digits)",
+			return smap_cli_err(err, errlen, "bad escape in %s (\\\\ or \\ and two hex digits)",
 				   what);
 		s[o++] = (char)(hi << 4 | lo);
 		i += 2;
@@ -210,17 +199,17 @@ int smap_dump_parse_header(const char *line, size_t len,
 			;
 		if (strlen(",\"records\":[") != len - n ||
 		    memcmp(line + n, ",\"records\":[", len - n))
-			return bad(err, errlen, "not a smap dump (a JSON dump's first line is %s%d,\"records\":[)",
+			return smap_cli_err(err, errlen, "not a smap dump (a JSON dump's first line is %s%d,\"records\":[)",
 				   SMAP_DUMP_JSON_HEAD, SMAP_DUMP_VERSION);
 	} else {
-		return bad(err, errlen, "not a smap dump (the first line must be '%s %d')",
+		return smap_cli_err(err, errlen, "not a smap dump (the first line must be '%s %d')",
 			   SMAP_DUMP_MAGIC, SMAP_DUMP_VERSION);
 	}
 	if (parse_dec(line, n, UINT32_MAX, &v) < 0)
-		return bad(err, errlen, "bad format version '%.*s'",
+		return smap_cli_err(err, errlen, "bad format version '%.*s'",
 			   (int)(n > 20 ? 20 : n), line);
 	if (v != SMAP_DUMP_VERSION)
-		return bad(err, errlen, "format version %" PRIu64 " (this smap reads version %d)",
+		return smap_cli_err(err, errlen, "format version %" PRIu64 " (this smap reads version %d)",
 			   v, SMAP_DUMP_VERSION);
 	return 0;
 }
@@ -230,7 +219,7 @@ static int parse_end(const char *s, size_t n, uint64_t *count, char *err,
 		     size_t errlen)
 {
 	if (parse_dec(s, n, UINT64_MAX, count) < 0)
-		return bad(err, errlen, "bad record count in the end line");
+		return smap_cli_err(err, errlen, "bad record count in the end line");
 	return SMAP_DL_END;
 }
 
@@ -251,7 +240,7 @@ static int parse_text(char *line, size_t len, struct smap_dump_rec *r,
 		while (i < len && line[i] != ' ')
 			i++;
 		if (i == s)
-			return bad(err, errlen, "fields are separated by one blank");
+			return smap_cli_err(err, errlen, "fields are separated by one blank");
 		if (nf < 6) {
 			f[nf] = line + s;
 			fl[nf] = i - s;
@@ -260,24 +249,24 @@ static int parse_text(char *line, size_t len, struct smap_dump_rec *r,
 		if (i < len)
 			i++;
 		if (i == len && line[len - 1] == ' ')
-			return bad(err, errlen, "a blank at the end of the line");
+			return smap_cli_err(err, errlen, "a blank at the end of the line");
 	}
 	if (nf != 5)
-		return bad(err, errlen, "%zu fields, expected 5: UID GID MODE KEY VALUE", nf);
+		return smap_cli_err(err, errlen, "%zu fields, expected 5: UID GID MODE KEY VALUE", nf);
 	if (parse_dec(f[0], fl[0], UINT32_MAX, &v) < 0)
-		return bad(err, errlen, "bad uid '%.*s'", (int)(fl[0] > 20 ? 20 : fl[0]), f[0]);
+		return smap_cli_err(err, errlen, "bad uid '%.*s'", (int)(fl[0] > 20 ? 20 : fl[0]), f[0]);
 	r->uid = (uint32_t)v;
 	if (parse_dec(f[1], fl[1], UINT32_MAX, &v) < 0)
-		return bad(err, errlen, "bad gid '%.*s'", (int)(fl[1] > 20 ? 20 : fl[1]), f[1]);
+		return smap_cli_err(err, errlen, "bad gid '%.*s'", (int)(fl[1] > 20 ? 20 : fl[1]), f[1]);
 	r->gid = (uint32_t)v;
 	if (parse_mode(f[2], fl[2], &r->mode) < 0)
-		return bad(err, errlen, "bad mode '%.*s' (4 octal digits, 0000..0777)",
+		return smap_cli_err(err, errlen, "bad mode '%.*s' (4 octal digits, 0000..0777)",
 			   (int)(fl[2] > 20 ? 20 : fl[2]), f[2]);
 	if (unescape_text(f[3], fl[3], &r->klen, "the key", err, errlen) < 0 ||
 	    unescape_text(f[4], fl[4], &r->vlen, "the value", err, errlen) < 0)
 		return -1;
 	if (!r->klen)
-		return bad(err, errlen, "empty key");
+		return smap_cli_err(err, errlen, "empty key");
 	r->key = f[3];
 	r->val = f[4];
 	return SMAP_DL_REC;
@@ -297,7 +286,7 @@ static int jlit(struct jcur *c, const char *lit)
 	size_t l = strlen(lit);
 
 	if (c->n - c->i < l || memcmp(c->s + c->i, lit, l))
-		return bad(c->err, c->errlen, "expected '%s' at column %zu", lit,
+		return smap_cli_err(c->err, c->errlen, "expected '%s' at column %zu", lit,
 			   c->i + 1);
 	c->i += l;
 	return 0;
@@ -316,12 +305,12 @@ static int jstr(struct jcur *c, const char **p, size_t *len)
 		unsigned char ch;
 
 		if (c->i >= c->n)
-			return bad(c->err, c->errlen, "unterminated string");
+			return smap_cli_err(c->err, c->errlen, "unterminated string");
 		ch = (unsigned char)c->s[c->i++];
 		if (ch == '"')
 			break;
 		if (ch < 0x20)
-			return bad(c->err, c->errlen, "control byte 0x%02x in a string at column %zu",
+			return smap_cli_err(c->err, c->errlen, "control byte 0x%02x in a string at column %zu",
 				   ch, c->i);
 		if (ch == '\\') {
 			char e = c->i < c->n ? c->s[c->i++] : 0;
@@ -339,13 +328,13 @@ static int jstr(struct jcur *c, const char **p, size_t *len)
 					d[k] = c->i + (size_t)k < c->n ?
 					       xdigit(c->s[c->i + (size_t)k]) : -1;
 				if (d[0] || d[1] || d[2] < 0 || d[3] < 0)
-					return bad(c->err, c->errlen, "\\u escape at column %zu is not \\u0000..\\u00ff (one byte)",
+					return smap_cli_err(c->err, c->errlen, "\\u escape at column %zu is not \\u0000..\\u00ff (one byte)",
 						   c->i - 1);
 				ch = (unsigned char)(d[2] << 4 | d[3]);
 				c->i += 4;
 				break;
 			default:
-				return bad(c->err, c->errlen, "bad escape in a string at column %zu",
+				return smap_cli_err(c->err, c->errlen, "bad escape in a string at column %zu",
 					   c->i - 1);
 			}
 		}
@@ -362,7 +351,7 @@ static int jnum(struct jcur *c, uint64_t max, uint64_t *v, const char *what)
 	while (c->i < c->n && c->s[c->i] >= '0' && c->s[c->i] <= '9')
 		c->i++;
 	if (parse_dec(c->s + s, c->i - s, max, v) < 0)
-		return bad(c->err, c->errlen, "bad %s at column %zu", what, s + 1);
+		return smap_cli_err(c->err, c->errlen, "bad %s at column %zu", what, s + 1);
 	return 0;
 }
 
@@ -381,7 +370,7 @@ static int parse_json(char *line, size_t len, bool first,
 		    jlit(&c, "}") < 0)
 			return -1;
 		if (c.i != len)
-			return bad(err, errlen, "text after the end");
+			return smap_cli_err(err, errlen, "text after the end");
 		return SMAP_DL_END;
 	}
 	if (!first && jlit(&c, ",") < 0)
@@ -397,13 +386,13 @@ static int parse_json(char *line, size_t len, bool first,
 	if (jlit(&c, ",\"mode\":") < 0 || jstr(&c, &mode, &ml) < 0)
 		return -1;
 	if (parse_mode(mode, ml, &r->mode) < 0)
-		return bad(err, errlen, "bad mode (4 octal digits, \"0000\"..\"0777\")");
+		return smap_cli_err(err, errlen, "bad mode (4 octal digits, \"0000\"..\"0777\")");
 	if (jlit(&c, "}") < 0)
 		return -1;
 	if (c.i != len)
-		return bad(err, errlen, "text after the record at column %zu", c.i + 1);
+		return smap_cli_err(err, errlen, "text after the record at column %zu", c.i + 1);
 	if (!r->klen)
-		return bad(err, errlen, "empty key");
+		return smap_cli_err(err, errlen, "empty key");
 	return SMAP_DL_REC;
 }
 

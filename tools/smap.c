@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * smap: command-line client of the shared_map store (see smap(1)).
- * Exit status: 0 success, 1 key not found (get, del), 2 any other error,
- * 3 a cas whose value differs, with exactly one line "smap: <op>: <reason>"
+ * Exit status: 0 success, 1 key not found (get, del, cas), 2 any other
+ * error, 3 a cas whose value differs, with exactly one line "smap: <op>: <reason>"
  * on stderr.
  */
 #include <errno.h>
@@ -76,9 +76,10 @@ static void fail_op(const struct smap_cli *c, int op)
 	smap_errmsg(op, err, lp, msg, sizeof(msg));
 	if (err == ECANCELED && c->cmd == CLI_CAS)
 		die(EXIT_MISMATCH, "%s: %s", c->name, msg);
-	die(err == ENOENT && (c->cmd == CLI_GET || c->cmd == CLI_DEL ||
-				 c->cmd == CLI_CAS) ?
-	    EXIT_MISSING : EXIT_ERROR, "%s: %s", c->name, msg);
+	if (err == ENOENT &&
+	    (c->cmd == CLI_GET || c->cmd == CLI_DEL || c->cmd == CLI_CAS))
+		die(EXIT_MISSING, "%s: %s", c->name, msg);
+	die(EXIT_ERROR, "%s: %s", c->name, msg);
 }
 
 /* all of stdin, binary-safe */

@@ -8,16 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "dump.h"
-
-static int checks, fails;
-
-#define CHECK(cond) do {						\
-	checks++;							\
-	if (!(cond)) {							\
-		fails++;						\
-		printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);	\
-	}								\
-} while (0)
+#include "test/check.h"
 
 /* write @r in @kind, read it back through the parser: same record? */
 static void roundtrip(enum smap_dump_kind kind, const struct smap_dump_rec *r)

@@ -14,16 +14,7 @@
 #include <netlink/genl/genl.h>
 #include "internal.h"
 #include "cli.h"
-
-static int checks, fails;
-
-#define CHECK(cond) do {						\
-	checks++;							\
-	if (!(cond)) {							\
-		fails++;						\
-		printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);	\
-	}								\
-} while (0)
+#include "test/check.h"
 
 #define ARGV(...) ((char *[]){ "smap", __VA_ARGS__, NULL })
 #define ARGC(...) ((int)(sizeof((char *[]){ "smap", __VA_ARGS__ }) / sizeof(char *)))
