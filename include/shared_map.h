@@ -1,6 +1,7 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * libshared_map: the C API of the shared_map in-kernel key-value store.
+ * Any program may link it (LGPL-2.1-or-later); man 3 libshared_map.
  *
  * One handle talks to the module over one transport: the ioctl interface of
  * /dev/shared_map (default) or the generic netlink family "shared_map".
@@ -27,7 +28,20 @@
 extern "C" {
 #endif
 
-#define SMAP_LIB_VERSION	"1.1.0"
+/* The version this header belongs to; smap_lib_version() the library's. */
+#define SMAP_LIB_VERSION	"1.2.0"
+
+/*
+ * ABI: symbols are versioned (SHARED_MAP_1 as in 1.1.0, SHARED_MAP_1.2 for
+ * the calls added since). A struct that may grow is size-versioned, as the
+ * kernel's extensible ioctls are: an input struct starts with its size, an
+ * output struct's size is an argument (the _ex calls), pass sizeof. The
+ * library reads what it knows of a longer input (E2BIG if the rest is not
+ * zero) and zero-fills what it does not know of a longer output.
+ */
+
+/* The library's version at run time ("1.2.0"), whatever header was used. */
+const char *smap_lib_version(void);
 
 /* smap_open() flags */
 #define SMAP_TRANSPORT_IOCTL	0
@@ -52,6 +66,9 @@ struct smap_limits {
 	uint64_t user_max_bytes;	/* per owner; 0 if none or unknown */
 };
 int smap_limits(struct smap *h, struct smap_limits *lim);
+/* The same, size-versioned: size = sizeof(*lim) as the caller knows it. */
+#define SMAP_LIMITS_SIZE_V1	32
+int smap_limits_ex(struct smap *h, struct smap_limits *lim, size_t size);
 
 /*
  * set: mode 0 means the module default (SMAP_MODE_DEFAULT), otherwise the
@@ -71,6 +88,27 @@ int smap_set(struct smap *h, const void *key, size_t klen,
 int smap_set_flags(struct smap *h, const void *key, size_t klen,
 		   const void *val, size_t vlen, unsigned int mode,
 		   unsigned int flags, int *status);
+
+/*
+ * set with options (size-versioned: .size = sizeof(struct smap_set_opts)).
+ * .flags: SMAP_SET_EXCL; SMAP_SET_MODE: .mode applies even if it is 0
+ * (mode 0000, not the default); SMAP_SET_OWNER gives a key this call
+ * creates the owner .uid/.gid (restoring a dump: CAP_SYS_ADMIN only, EPERM
+ * otherwise; an existing key must have that owner, else EEXIST).
+ */
+#define SMAP_SET_MODE	SMAP_F_MODE
+#define SMAP_SET_OWNER	SMAP_F_OWNER
+struct smap_set_opts {
+	uint32_t size;		/* sizeof(struct smap_set_opts) */
+	uint32_t mode;		/* 0: the default; else as smap_set() */
+	uint32_t flags;		/* SMAP_SET_EXCL, SMAP_SET_MODE, SMAP_SET_OWNER */
+	uint32_t uid;		/* SMAP_SET_OWNER */
+	uint32_t gid;
+};
+#define SMAP_SET_OPTS_SIZE_V1	20
+int smap_set_ex(struct smap *h, const void *key, size_t klen,
+		const void *val, size_t vlen, const struct smap_set_opts *opts,
+		int *status);
 
 /* Per-key metadata returned by the get variants. */
 struct smap_keyinfo {
@@ -93,6 +131,11 @@ int smap_get(struct smap *h, const void *key, size_t klen,
 int smap_get_buf(struct smap *h, const void *key, size_t klen,
 		 void *buf, size_t cap, size_t *vlen,
 		 struct smap_keyinfo *info);
+/* The same, size-versioned: info_size = sizeof(*info) (info may be NULL). */
+#define SMAP_KEYINFO_SIZE_V1	12
+int smap_get_buf_ex(struct smap *h, const void *key, size_t klen,
+		    void *buf, size_t cap, size_t *vlen,
+		    struct smap_keyinfo *info, size_t info_size);
 
 int smap_del(struct smap *h, const void *key, size_t klen);
 
@@ -123,8 +166,14 @@ struct smap_iter *smap_iter_open(struct smap *h, const void *prefix,
 int smap_iter_next(struct smap_iter *it, const void **key, size_t *klen);
 void smap_iter_close(struct smap_iter *it);
 
-/* struct smap_stats is the kernel's (linux/shared_map.h). */
+/*
+ * struct smap_stats is the kernel's (linux/shared_map.h). smap_stats()
+ * fills the struct as this library was built with: a program built with
+ * another header should call smap_stats_ex(h, st, sizeof(*st)).
+ */
 int smap_stats(struct smap *h, struct smap_stats *st);
+#define SMAP_STATS_SIZE_V1	160	/* up to .__reserved, as in ABI 1 */
+int smap_stats_ex(struct smap *h, struct smap_stats *st, size_t size);
 
 /* Leave read-only mode after an I/O error (ioctl only; needs privilege). */
 int smap_recover(struct smap *h);
@@ -148,6 +197,10 @@ int smap_batch_set(struct smap_batch_builder *b, const void *key, size_t klen,
 int smap_batch_set_flags(struct smap_batch_builder *b, const void *key,
 			 size_t klen, const void *val, size_t vlen,
 			 unsigned int mode, unsigned int flags);
+/* ... with options, as smap_set_ex() */
+int smap_batch_set_ex(struct smap_batch_builder *b, const void *key,
+		      size_t klen, const void *val, size_t vlen,
+		      const struct smap_set_opts *opts);
 int smap_batch_del(struct smap_batch_builder *b, const void *key, size_t klen);
 int smap_batch_incr(struct smap_batch_builder *b, const void *key, size_t klen,
 		    int64_t delta);

@@ -86,6 +86,15 @@ static void *smap_dup(u64 uptr, u32 len)
 	return p;
 }
 
+/* SMAP_F_OWNER's ids, as the caller's user namespace names them. */
+static void smap_owner_in(struct smap_mutation *m, u32 uid, u32 gid)
+{
+	if (!(m->flags & SMAP_F_OWNER))
+		return;
+	m->uid = make_kuid(current_user_ns(), uid);
+	m->gid = make_kgid(current_user_ns(), gid);
+}
+
 /* Ids as the caller's user namespace sees them (the initial one: as is). */
 static u32 smap_uid(kuid_t uid)
 {
@@ -168,6 +177,8 @@ static int smap_ioc_mutate_kv(struct smap_store *s, const struct smap_ctx *ctx,
 	m.klen = kv.key_len;
 	m.flags = kv.flags;
 	m.mode = kv.mode;
+	if (op == SMAP_OP_SET)
+		smap_owner_in(&m, kv.uid, kv.gid);
 	err = smap_store_apply(s, &m);	/* counts the op itself */
 	kv.status = m.status;
 	err2 = smap_copy_out(u, usize, &kv, sizeof(kv));
@@ -605,6 +616,7 @@ static int smap_batch_mutation(const struct smap_ctx *ctx,
 	case SMAP_OP_SET:
 		m->val = key ? key + op->key_len : NULL;
 		m->vlen = op->value_len;
+		smap_owner_in(m, lower_32_bits(op->arg), upper_32_bits(op->arg));
 		return 0;
 	case SMAP_OP_DEL:
 		return 0;

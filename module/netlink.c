@@ -34,7 +34,9 @@ static const struct nla_policy smap_nl_policy[SMAP_A_MAX + 1] = {
 	[SMAP_A_MODE] = NLA_POLICY_MAX(NLA_U32, 0777),
 	[SMAP_A_DELTA] = { .type = NLA_S64 },
 	[SMAP_A_PREFIX] = { .type = NLA_BINARY, .len = SMAP_KEY_MAX },
-	[SMAP_A_FLAGS] = NLA_POLICY_MASK(NLA_U32, SMAP_F_EXCL),
+	[SMAP_A_FLAGS] = NLA_POLICY_MASK(NLA_U32, SMAP_F_EXCL | SMAP_F_OWNER),
+	[SMAP_A_UID] = { .type = NLA_U32 },
+	[SMAP_A_GID] = { .type = NLA_U32 },
 };
 
 static struct genl_family smap_nl_family;
@@ -123,6 +125,15 @@ static int smap_nl_set(struct sk_buff *skb, struct genl_info *info)
 		return err;
 	m.val = nla_data(info->attrs[SMAP_A_VALUE]);
 	m.vlen = nla_len(info->attrs[SMAP_A_VALUE]);
+	if (m.flags & SMAP_F_OWNER) {
+		if (GENL_REQ_ATTR_CHECK(info, SMAP_A_UID) ||
+		    GENL_REQ_ATTR_CHECK(info, SMAP_A_GID))
+			return -EINVAL;
+		m.uid = make_kuid(current_user_ns(),
+				  nla_get_u32(info->attrs[SMAP_A_UID]));
+		m.gid = make_kgid(current_user_ns(),
+				  nla_get_u32(info->attrs[SMAP_A_GID]));
+	}
 	err = smap_store_apply(smap_instance_store(), &m);
 	if (err == -EEXIST)
 		NL_SET_ERR_MSG(info->extack,

@@ -112,6 +112,7 @@ static struct smap_journal_tunables smap_tun = {
 	.queue_max = 32 << 20,
 	.compact_min = 4 << 20,
 	.compact_ratio = 2,
+	.replay_progress_ms = 5000,
 };
 
 static const char * const smap_sync_names[] = {
@@ -234,6 +235,8 @@ MODULE_PARM_DESC(read_only, "1 while the store refuses writes after an I/O error
  */
 module_param_named(compact_pause_ms, smap_tun.compact_pause_ms, uint, 0644);
 MODULE_PARM_DESC(compact_pause_ms, "testing: pause this long before each compaction step (crash and unload tests)");
+module_param_named(replay_progress_ms, smap_tun.replay_progress_ms, uint, 0644);
+MODULE_PARM_DESC(replay_progress_ms, "testing: replay's progress line at most this often (default 5000)");
 
 unsigned int smap_fail_load_id;
 module_param_named(fail_load_id, smap_fail_load_id, uint, 0644);

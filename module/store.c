@@ -296,11 +296,17 @@ static int smap_perm(const struct smap_entry *e, umode_t want,
 	return -EACCES;
 }
 
-/* Who owns a key @ctx creates. */
-static void smap_owner(const struct smap_ctx *ctx, kuid_t *uid, kgid_t *gid)
+/* Who owns a key @ctx creates (@m: SMAP_F_OWNER's owner, if asked). */
+static void smap_owner(const struct smap_ctx *ctx, kuid_t *uid, kgid_t *gid,
+		       const struct smap_mutation *m)
 {
 	const struct cred *cred;
 
+	if (m && (m->flags & SMAP_F_OWNER)) {
+		*uid = m->uid;
+		*gid = m->gid;
+		return;
+	}
 	if (ctx->kernel) {
 		*uid = GLOBAL_ROOT_UID;
 		*gid = GLOBAL_ROOT_GID;
@@ -345,10 +351,17 @@ static int smap_mutation_check(const struct smap_mutation *m)
 	err = smap_check_key(m->klen);
 	if (err)
 		return err;
-	if (m->flags & ~(SMAP_F_MODE | SMAP_F_EXCL))
+	if (m->flags & ~(SMAP_F_MODE | SMAP_F_EXCL | SMAP_F_OWNER))
 		return -EINVAL;
-	if ((m->flags & SMAP_F_EXCL) && m->op != SMAP_OP_SET)
+	if ((m->flags & (SMAP_F_EXCL | SMAP_F_OWNER)) && m->op != SMAP_OP_SET)
 		return -EINVAL;
+	if (m->flags & SMAP_F_OWNER) {
+		/* restoring owners is root's: the key's quota is another's */
+		if (!m->ctx->kernel && !smap_capable(m->ctx))
+			return -EPERM;
+		if (!uid_valid(m->uid) || !gid_valid(m->gid))
+			return -EINVAL;
+	}
 	if ((m->flags & SMAP_F_MODE) && (m->mode & ~0777))
 		return -EINVAL;
 	switch (m->op) {
@@ -512,10 +525,11 @@ static int smap_check_exists(const struct smap_mutation *m,
 
 	if (m->flags & SMAP_F_EXCL)
 		return -EEXIST;
-	if (!(m->flags & SMAP_F_MODE) || m->op == SMAP_OP_DEL)
+	if (!(m->flags & (SMAP_F_MODE | SMAP_F_OWNER)) || m->op == SMAP_OP_DEL)
 		return 0;
-	smap_owner(m->ctx, &uid, &gid);
-	if (old->mode != m->mode || !uid_eq(old->uid, uid))
+	smap_owner(m->ctx, &uid, &gid, m);
+	if (!uid_eq(old->uid, uid) ||
+	    ((m->flags & SMAP_F_MODE) && old->mode != m->mode))
 		return -EEXIST;
 	return 0;
 }
@@ -583,7 +597,7 @@ static int smap_decide(struct smap_mutation *m, struct smap_entry *old,
 		ne->gid = old->gid;
 		ne->mode = old->mode;
 	} else {
-		smap_owner(m->ctx, &ne->uid, &ne->gid);
+		smap_owner(m->ctx, &ne->uid, &ne->gid, m);
 		ne->mode = (m->flags & SMAP_F_MODE) ? m->mode :
 						       SMAP_MODE_DEFAULT;
 	}
@@ -1012,7 +1026,7 @@ void smap_store_stats(struct smap_store *s, struct smap_stats *st,
 	st->key_wait_ns = atomic64_read(&s->key_wait_ns);
 	st->stripe_waits = atomic64_read(&s->stripe_waits);
 	st->stripe_wait_ns = atomic64_read(&s->stripe_wait_ns);
-	smap_owner(ctx, &uid, &gid);
+	smap_owner(ctx, &uid, &gid, NULL);
 	u = smap_user(s, uid, false);
 	if (u)
 		st->user_bytes = atomic64_read(&u->bytes);

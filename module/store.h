@@ -92,8 +92,10 @@ struct smap_mutation {
 	u32 olen;
 	s64 delta;		/* INCR in */
 	s64 result;		/* INCR out */
-	u32 flags;		/* SMAP_F_MODE, SMAP_F_EXCL */
+	u32 flags;		/* SMAP_F_MODE, SMAP_F_EXCL, SMAP_F_OWNER */
 	u32 mode;		/* as asked: bits past 0777 are refused, not cut */
+	kuid_t uid;		/* SMAP_F_OWNER: the owner a created key gets */
+	kgid_t gid;
 	u32 status;		/* out: enum smap_status */
 	const struct smap_ctx *ctx;
 };

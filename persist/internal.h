@@ -80,6 +80,9 @@ struct smap_journal {
 	atomic64_t fsyncs;
 	atomic64_t compactions;
 	u64 replayed;
+	u64 replay_total;		/* replay: bytes of every file to read */
+	u64 replay_done;		/* bytes of the files read so far */
+	ktime_t replay_start, replay_next;	/* progress: when to say it */
 	u64 truncated;
 	u64 corrupt;
 };

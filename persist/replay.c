@@ -135,6 +135,26 @@ static int smap_replay_apply(struct smap_journal *j,
 	return j->ops->apply(j->owner, &r);
 }
 
+/*
+ * A long replay says how far it is, at most every replay_progress_ms
+ * (5 s): records applied, bytes read of all the files' bytes.
+ */
+static void smap_replay_progress(struct smap_journal *j, u64 records,
+				 loff_t at)
+{
+	u64 done = j->replay_done + at, total = max(j->replay_total, 1ULL);
+	ktime_t now = ktime_get();
+
+	if (ktime_before(now, j->replay_next))
+		return;
+	j->replay_next = ktime_add_ms(now,
+				      READ_ONCE(j->cfg.tun->replay_progress_ms));
+	pr_info("replaying %s: %llu records, %llu of %llu bytes (%llu%%), %lld s\n",
+		j->cfg.path, j->replayed + records, done, j->replay_total,
+		div64_u64(min(done, total) * 100, total),
+		ktime_ms_delta(now, j->replay_start) / MSEC_PER_SEC);
+}
+
 /* The read buffer, kept from file to file. */
 struct smap_rbuf {
 	u8 *buf;
@@ -282,6 +302,7 @@ static int smap_replay_file(struct smap_journal *j, const char *name,
 		res->records++;
 		r.off += len;
 		res->valid_end = at + len;
+		smap_replay_progress(j, res->records, at + len);
 		continue;
 bad_rec:
 		/* a whole record that looked right: its key may be readable */
@@ -422,6 +443,7 @@ static int smap_replay_one(struct smap_journal *j, const char *name, u32 kind,
 		*damaged = true;
 	}
 	j->replayed += res->records;
+	j->replay_done += res->size;
 	atomic64_add(res->size, &j->log_bytes);
 	fput(f);
 	return err;
@@ -440,6 +462,7 @@ static bool smap_read_hdr(struct smap_journal *j, const char *name, u32 kind,
 		return false;
 	ok = kernel_read(f, h, sizeof(*h), &pos) == sizeof(*h) &&
 	     smap_file_hdr_ok(h, kind);
+	j->replay_total += i_size_read(file_inode(f));	/* for progress */
 	fput(f);
 	return ok;
 }
@@ -496,6 +519,11 @@ int smap_replay(struct smap_journal *j, u64 *next_seg, u64 *next_seq,
 	char name[32];
 	int i, err;
 
+	j->replay_total = 0;
+	j->replay_done = 0;
+	j->replay_start = t0;
+	j->replay_next = ktime_add_ms(t0,
+				      READ_ONCE(j->cfg.tun->replay_progress_ms));
 	err = smap_scan_dir(j, &s);
 	if (err) {
 		pr_err("cannot list %s (%d)\n", j->cfg.path, err);

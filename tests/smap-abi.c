@@ -288,8 +288,27 @@ static void t_basic(void)
 	TRUE(kv.mode == 0600 && kis("m", "y"), "overwrite keeps the creation mode");
 	expect(kset_mode("m2", 2, "x", 1, 01000, NULL), -EINVAL,
 	       "mode outside 0777");
-	kv = (struct smap_kv){ .key = p2u("m3"), .key_len = 2, .flags = 4 };
+	kv = (struct smap_kv){ .key = p2u("m3"), .key_len = 2, .flags = 8 };
 	expect(xioctl(SMAP_IOC_SET, &kv), -EINVAL, "unknown flag");
+	/* SMAP_F_OWNER: root gives a key it creates an owner (smap load) */
+	kv = (struct smap_kv){ .key = p2u("own"), .key_len = 3,
+			       .value = p2u("v"), .value_len = 1,
+			       .flags = SMAP_F_OWNER, .uid = 1234, .gid = 5678 };
+	expect(xioctl(SMAP_IOC_SET, &kv), 0, "SMAP_F_OWNER creates");
+	expect(kget("own", 3, buf, sizeof(buf), &kv), 0, "get the owned key");
+	TRUE(kv.uid == 1234 && kv.gid == 5678, "SMAP_F_OWNER: the owner given");
+	kv = (struct smap_kv){ .key = p2u("own"), .key_len = 3,
+			       .value = p2u("w"), .value_len = 1,
+			       .flags = SMAP_F_OWNER, .uid = 1, .gid = 5678 };
+	expect(xioctl(SMAP_IOC_SET, &kv), -EEXIST,
+	       "SMAP_F_OWNER: an existing key of another owner");
+	kv.uid = 1234;
+	expect(xioctl(SMAP_IOC_SET, &kv), 0, "SMAP_F_OWNER: its own owner");
+	TRUE(kis("own", "w"), "SMAP_F_OWNER: value replaced");
+	kv = (struct smap_kv){ .key = p2u("own2"), .key_len = 4,
+			       .flags = SMAP_F_OWNER, .uid = (__u32)-1 };
+	expect(xioctl(SMAP_IOC_SET, &kv), -EINVAL, "SMAP_F_OWNER: uid -1");
+	kdel("own", 3, NULL);
 	kdel("x1", 2, NULL);
 	kv = (struct smap_kv){ .key = p2u("x1"), .key_len = 2, .value = p2u("a"),
 			       .value_len = 1, .flags = SMAP_F_EXCL };

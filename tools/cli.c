@@ -18,9 +18,11 @@ static const struct {
 	{ "del", CLI_DEL, 1, 1, "del KEY" },
 	{ "incr", CLI_INCR, 1, 2, "incr [--mode MODE] KEY [DELTA]" },
 	{ "cas", CLI_CAS, 3, 3, "cas [--mode MODE] KEY OLD NEW" },
-	{ "list", CLI_LIST, 0, 1, "list [PREFIX]" },
+	{ "list", CLI_LIST, 0, 1, "list [-0] [PREFIX]" },
 	{ "stats", CLI_STATS, 0, 0, "stats [--json]" },
 	{ "batch", CLI_BATCH, 0, 1, "batch [--new] [--mode MODE] [FILE]" },
+	{ "dump", CLI_DUMP, 0, 0, "dump [--prefix PREFIX] [--json]" },
+	{ "load", CLI_LOAD, 0, 1, "load [--keep-owner] [FILE]" },
 	{ "help", CLI_HELP, 0, 1, "help" },
 };
 
@@ -34,16 +36,23 @@ void smap_cli_usage(FILE *f)
 	      "  del KEY                       delete the key\n"
 	      "  incr [--mode MODE] KEY [DELTA] add DELTA (default 1), print the result\n"
 	      "  cas [--mode MODE] KEY OLD NEW set NEW if the value is OLD\n"
-	      "  list [PREFIX]                 keys starting with PREFIX, one a line\n"
+	      "  list [-0] [PREFIX]            keys starting with PREFIX, one a line\n"
+	      "                                (-0: each ended by a NUL byte)\n"
 	      "  stats [--json]                store statistics\n"
 	      "  batch [--new] [--mode MODE] [FILE]\n"
 	      "                                lines 'set KEY VALUE', 'del KEY',\n"
 	      "                                'incr KEY [DELTA]' from FILE or stdin\n"
+	      "  dump [--prefix PREFIX] [--json]\n"
+	      "                                every key you may read, with value,\n"
+	      "                                owner and mode, to stdout (DUMP.md)\n"
+	      "  load [--keep-owner] [FILE]    set the keys of a dump (stdin without\n"
+	      "                                FILE); --keep-owner: its owners (root)\n"
 	      "  help, --help                  this text\n"
 	      "  --version                     print the version\n"
 	      "Options: --netlink uses the generic netlink family instead of\n"
 	      "/dev/shared_map; MODE is octal (0600) or symbolic (rw-r-----).\n"
-	      "Exit status: 0 success, 1 key not found (get, del), 2 other errors.\n",
+	      "Exit status: 0 success, 1 key not found (get, del, cas), 2 other errors,\n"
+	      "3 cas: the value differs.\n",
 	      f);
 }
 
@@ -60,8 +69,7 @@ int smap_cli_op(enum cli_cmd cmd)
 	}
 }
 
-__attribute__((format(printf, 3, 4)))
-static int bad(char *err, size_t len, const char *fmt, ...)
+int smap_cli_err(char *err, size_t len, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -97,15 +105,15 @@ int smap_cli_parse(int argc, char **argv, struct smap_cli *c,
 			c->name = "version";
 			return 0;
 		} else
-			return bad(err, errlen, "unknown option '%s' (see smap --help)", a);
+			return smap_cli_err(err, errlen, "unknown option '%s' (see smap --help)", a);
 	}
 	if (i >= argc)
-		return bad(err, errlen, "no command given (see smap --help)");
+		return smap_cli_err(err, errlen, "no command given (see smap --help)");
 	for (k = 0; k < (int)(sizeof(cmds) / sizeof(cmds[0])); k++)
 		if (!strcmp(argv[i], cmds[k].name))
 			break;
 	if (k == (int)(sizeof(cmds) / sizeof(cmds[0])))
-		return bad(err, errlen, "unknown command '%s' (see smap --help)", argv[i]);
+		return smap_cli_err(err, errlen, "unknown command '%s' (see smap --help)", argv[i]);
 	c->cmd = cmds[k].cmd;
 	c->name = cmds[k].name;
 	for (i++; i < argc; i++) {
@@ -120,37 +128,53 @@ int smap_cli_parse(int argc, char **argv, struct smap_cli *c,
 
 			if (!strcmp(a, "--mode") || !strcmp(a, "-m")) {
 				if (i + 1 >= argc)
-					return bad(err, errlen, "%s: --mode needs a MODE", c->name);
+					return smap_cli_err(err, errlen, "%s: --mode needs a MODE", c->name);
 				mv = argv[++i];
 			} else if (!strncmp(a, "--mode=", 7)) {
 				mv = a + 7;
-			} else if (!strcmp(a, "--json") && c->cmd == CLI_STATS) {
+			} else if (!strcmp(a, "--json") &&
+				   (c->cmd == CLI_STATS || c->cmd == CLI_DUMP)) {
 				c->json = true;
+				continue;
+			} else if ((!strcmp(a, "-0") || !strcmp(a, "--null")) &&
+				   c->cmd == CLI_LIST) {
+				c->nul = true;
+				continue;
+			} else if (!strcmp(a, "--keep-owner") && c->cmd == CLI_LOAD) {
+				c->keep_owner = true;
+				continue;
+			} else if (!strcmp(a, "--prefix") && c->cmd == CLI_DUMP) {
+				if (i + 1 >= argc)
+					return smap_cli_err(err, errlen, "%s: --prefix needs a PREFIX", c->name);
+				c->prefix = argv[++i];
+				continue;
+			} else if (!strncmp(a, "--prefix=", 9) && c->cmd == CLI_DUMP) {
+				c->prefix = a + 9;
 				continue;
 			} else if (!strcmp(a, "--new") &&
 				   (c->cmd == CLI_SET || c->cmd == CLI_BATCH)) {
 				c->excl = true;
 				continue;
 			} else {
-				return bad(err, errlen, "%s: unknown option '%s' (usage: smap %s)",
+				return smap_cli_err(err, errlen, "%s: unknown option '%s' (usage: smap %s)",
 					   c->name, a, cmds[k].usage);
 			}
 			if (c->cmd != CLI_SET && c->cmd != CLI_INCR &&
 			    c->cmd != CLI_CAS && c->cmd != CLI_BATCH)
-				return bad(err, errlen, "%s: unknown option '--mode' (usage: smap %s)",
+				return smap_cli_err(err, errlen, "%s: unknown option '--mode' (usage: smap %s)",
 					   c->name, cmds[k].usage);
 			if (smap_parse_mode(mv, &c->mode) < 0 || c->mode == 0)
-				return bad(err, errlen, "%s: bad mode '%s' (octal 1..0777 or like rw-r--r--)",
+				return smap_cli_err(err, errlen, "%s: bad mode '%s' (octal 1..0777 or like rw-r--r--)",
 					   c->name, mv);
 			continue;
 		}
 		if (npos >= cmds[k].max)
-			return bad(err, errlen, "%s: too many arguments (usage: smap %s)",
+			return smap_cli_err(err, errlen, "%s: too many arguments (usage: smap %s)",
 				   c->name, cmds[k].usage);
 		pos[npos++] = a;
 	}
 	if (npos < cmds[k].min)
-		return bad(err, errlen, "%s: missing arguments (usage: smap %s)",
+		return smap_cli_err(err, errlen, "%s: missing arguments (usage: smap %s)",
 			   c->name, cmds[k].usage);
 	switch (c->cmd) {
 	case CLI_SET:
@@ -164,7 +188,7 @@ int smap_cli_parse(int argc, char **argv, struct smap_cli *c,
 	case CLI_INCR:
 		c->key = pos[0];
 		if (npos > 1 && smap_parse_i64(pos[1], &c->delta) < 0)
-			return bad(err, errlen, "%s: bad DELTA '%s' (a 64-bit decimal integer)",
+			return smap_cli_err(err, errlen, "%s: bad DELTA '%s' (a 64-bit decimal integer)",
 				   c->name, pos[1]);
 		break;
 	case CLI_CAS:
@@ -176,13 +200,18 @@ int smap_cli_parse(int argc, char **argv, struct smap_cli *c,
 		c->prefix = npos ? pos[0] : "";
 		break;
 	case CLI_BATCH:
+	case CLI_LOAD:
 		c->file = npos ? pos[0] : NULL;
+		break;
+	case CLI_DUMP:
+		if (!c->prefix)
+			c->prefix = "";
 		break;
 	default:
 		break;
 	}
 	if (c->key && !*c->key)
-		return bad(err, errlen, "%s: empty KEY", c->name);
+		return smap_cli_err(err, errlen, "%s: empty KEY", c->name);
 	return 0;
 }
 
@@ -225,15 +254,15 @@ int smap_cli_batch_line(const char *line, size_t len, struct smap_cli_line *l,
 	else if (n == 4 && !memcmp(w, "incr", 4))
 		l->op = SMAP_OP_INCR;
 	else
-		return bad(err, errlen, "unknown command '%.*s' (set, del or incr)",
+		return smap_cli_err(err, errlen, "unknown command '%.*s' (set, del or incr)",
 			   (int)(n > 32 ? 32 : n), w);
 	l->klen = word(line, len, &i, &l->key);
 	if (!l->klen)
-		return bad(err, errlen, "%s: missing KEY", smap_op_name(l->op));
+		return smap_cli_err(err, errlen, "%s: missing KEY", smap_op_name(l->op));
 	if (l->op == SMAP_OP_SET) {
 		/* VALUE: the rest of the line after one blank, byte for byte */
 		if (i == len)
-			return bad(err, errlen, "set: missing VALUE (set KEY VALUE)");
+			return smap_cli_err(err, errlen, "set: missing VALUE (set KEY VALUE)");
 		l->value = line + i + 1;
 		l->vlen = len - i - 1;
 		return 0;
@@ -241,16 +270,16 @@ int smap_cli_batch_line(const char *line, size_t len, struct smap_cli_line *l,
 	rest = word(line, len, &i, &w);
 	if (rest && l->op == SMAP_OP_INCR) {
 		if (rest >= sizeof(num))
-			return bad(err, errlen, "incr: bad DELTA (a 64-bit decimal integer)");
+			return smap_cli_err(err, errlen, "incr: bad DELTA (a 64-bit decimal integer)");
 		memcpy(num, w, rest);
 		num[rest] = 0;
 		if (smap_parse_i64(num, &l->delta) < 0)
-			return bad(err, errlen, "incr: bad DELTA '%s' (a 64-bit decimal integer)",
+			return smap_cli_err(err, errlen, "incr: bad DELTA '%s' (a 64-bit decimal integer)",
 				   num);
 		rest = word(line, len, &i, &w);
 	}
 	if (rest)
-		return bad(err, errlen, "%s: too many words", smap_op_name(l->op));
+		return smap_cli_err(err, errlen, "%s: too many words", smap_op_name(l->op));
 	return 0;
 }
 

@@ -9,7 +9,7 @@
 
 enum cli_cmd {
 	CLI_NONE, CLI_SET, CLI_GET, CLI_DEL, CLI_INCR, CLI_CAS, CLI_LIST,
-	CLI_STATS, CLI_BATCH, CLI_HELP, CLI_VERSION,
+	CLI_STATS, CLI_BATCH, CLI_DUMP, CLI_LOAD, CLI_HELP, CLI_VERSION,
 };
 
 struct smap_cli {
@@ -18,11 +18,17 @@ struct smap_cli {
 	const char *name;	/* command name for messages */
 	unsigned int mode;	/* 0: default */
 	bool excl;		/* set, batch: --new (create only) */
-	bool json;
+	bool json;		/* stats, dump */
+	bool nul;		/* list -0: NUL-terminated keys */
+	bool keep_owner;	/* load: owners as the dump says (root) */
 	const char *key, *value, *old, *prefix;
-	const char *file;	/* batch: NULL or "-" for stdin */
+	const char *file;	/* batch, load: NULL or "-" for stdin */
 	int64_t delta;
 };
+
+/* Format a one-line reason into err; returns -1. */
+__attribute__((format(printf, 3, 4)))
+int smap_cli_err(char *err, size_t len, const char *fmt, ...);
 
 /* 0, or -1 with a one-line reason in err (exit status 2). */
 int smap_cli_parse(int argc, char **argv, struct smap_cli *c,

@@ -3,9 +3,11 @@
  * smap-log: check and print a shared_map log directory offline, with the
  * same format header the module uses (include/uapi/linux/shared_map_log.h).
  *
- *   smap-log verify PATH     exit 0 clean, 1 damage found, 2 error
- *   smap-log dump [--full] [--offsets] PATH   (--offsets: file offset first)
- * PATH is the log directory (e.g. /var/tmp/shared_map) or one file in it.
+ *   smap-log verify [PATH]   exit 0 clean, 1 damage found, 2 error
+ *   smap-log dump [--full] [--offsets] [PATH]   (--offsets: file offset first)
+ *   smap-log --version | --help
+ * PATH is the log directory (default /var/tmp/shared_map) or one file in it.
+ * A usage error is one line "smap-log: <reason>" and exit status 2.
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -13,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -23,6 +26,7 @@
 #include <unistd.h>
 #include <linux/shared_map.h>
 #include <linux/shared_map_log.h>
+#include "shared_map.h"	/* SMAP_LIB_VERSION only: no library linked */
 
 /*
  * CRC32C (Castagnoli, reflected), slicing by 8: eight bytes per step
@@ -320,19 +324,35 @@ static int cmp_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+#define SMAP_LOG_DEFAULT_PATH "/var/tmp/shared_map"
+
 static int usage(FILE *f, int rc)
 {
-	fprintf(f, "usage: smap-log verify PATH\n"
-		   "       smap-log dump [--full] [--offsets] PATH\n"
-		   "PATH: a shared_map log directory (default /var/tmp/shared_map) or a file in it.\n"
+	fprintf(f, "usage: smap-log verify [PATH]\n"
+		   "       smap-log dump [--full] [--offsets] [PATH]\n"
+		   "       smap-log --version\n"
+		   "PATH: a shared_map log directory (default " SMAP_LOG_DEFAULT_PATH ") or a file in it.\n"
 		   "verify exits 0 when every file is intact, 1 when damage was found, 2 on error.\n");
 	return rc;
+}
+
+__attribute__((format(printf, 1, 2)))
+static int bad_usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("smap-log: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs(" (see smap-log --help)\n", stderr);
+	return 2;
 }
 
 int main(int argc, char **argv)
 {
 	bool dump, full = false;
-	const char *path;
+	const char *path = NULL;
 	struct stat st;
 	char **names = NULL;
 	size_t n = 0;
@@ -342,23 +362,35 @@ int main(int argc, char **argv)
 
 	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
 		return usage(stdout, 0);
-	if (argc < 3 || argc > 5)
-		return usage(stderr, 2);
+	if (argc >= 2 && (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V"))) {
+		printf("smap-log (shared_map) %s, log format %d\n",
+		       SMAP_LIB_VERSION, SMAP_LOG_VERSION);
+		return 0;
+	}
+	if (argc < 2)
+		return bad_usage("no command given (verify or dump)");
 	if (!strcmp(argv[1], "verify"))
 		dump = false;
 	else if (!strcmp(argv[1], "dump"))
 		dump = true;
+	else if (argv[1][0] == '-')
+		return bad_usage("unknown option '%s'", argv[1]);
 	else
-		return usage(stderr, 2);
-	for (int i = 2; i < argc - 1; i++) {
+		return bad_usage("unknown command '%s' (verify or dump)", argv[1]);
+	for (int i = 2; i < argc; i++) {
 		if (dump && !strcmp(argv[i], "--full"))
 			full = true;
 		else if (dump && !strcmp(argv[i], "--offsets"))
 			offsets = true;
+		else if (argv[i][0] == '-' && argv[i][1])
+			return bad_usage("%s: unknown option '%s'", argv[1], argv[i]);
+		else if (path)
+			return bad_usage("%s: too many arguments (one PATH)", argv[1]);
 		else
-			return usage(stderr, 2);
+			path = argv[i];
 	}
-	path = argv[argc - 1];
+	if (!path)
+		path = SMAP_LOG_DEFAULT_PATH;
 	crc32c_init();
 	if (stat(path, &st) < 0) {
 		fprintf(stderr, "smap-log: %s: %s\n", path, strerror(errno));

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * smap: command-line client of the shared_map store (see smap(1)).
- * Exit status: 0 success, 1 key not found (get, del), 2 any other error,
- * with exactly one line "smap: <op>: <reason>" on stderr.
+ * Exit status: 0 success, 1 key not found (get, del, cas), 2 any other
+ * error, 3 a cas whose value differs, with exactly one line "smap: <op>: <reason>"
+ * on stderr.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -10,8 +11,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include "cli.h"
+#include "dump.h"
+
+#define EXIT_MISSING	1	/* get, del: no such key */
+#define EXIT_ERROR	2
+#define EXIT_MISMATCH	3	/* cas: the value differs */
 
 #define STDIN_MAX ((size_t)SMAP_VALUE_MAX * 64)
 
@@ -66,8 +74,12 @@ static void fail_op(const struct smap_cli *c, int op)
 		    c->name, key_owner(c),
 		    lp ? (unsigned long long)lp->user_max_bytes : 0ULL);
 	smap_errmsg(op, err, lp, msg, sizeof(msg));
-	die(err == ENOENT && (c->cmd == CLI_GET || c->cmd == CLI_DEL) ? 1 : 2,
-	    "%s: %s", c->name, msg);
+	if (err == ECANCELED && c->cmd == CLI_CAS)
+		die(EXIT_MISMATCH, "%s: %s", c->name, msg);
+	if (err == ENOENT &&
+	    (c->cmd == CLI_GET || c->cmd == CLI_DEL || c->cmd == CLI_CAS))
+		die(EXIT_MISSING, "%s: %s", c->name, msg);
+	die(EXIT_ERROR, "%s: %s", c->name, msg);
 }
 
 /* all of stdin, binary-safe */
@@ -113,7 +125,7 @@ static int print_key(const void *key, size_t klen, void *arg)
 	const struct smap_cli *c = arg;
 
 	write_out(c, key, klen);
-	write_out(c, "\n", 1);
+	write_out(c, c->nul ? "" : "\n", 1);
 	return 0;
 }
 
@@ -252,6 +264,280 @@ static int run_batch(const struct smap_cli *c)
 	return status;
 }
 
+/* ---- dump and load (DUMP.md) --------------------------------------------- */
+
+/* A progress line on a terminal, at most every half second (or @last). */
+struct progress {
+	bool on;
+	struct timespec next;
+	uint64_t total;		/* bytes of the input, 0 if unknown */
+};
+
+static void progress(struct progress *p, const char *op, uint64_t recs,
+		     uint64_t bytes, bool last)
+{
+	struct timespec now;
+
+	if (!p->on)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (!last && (now.tv_sec < p->next.tv_sec ||
+		      (now.tv_sec == p->next.tv_sec &&
+		       now.tv_nsec < p->next.tv_nsec)))
+		return;
+	p->next = now;
+	p->next.tv_nsec += 500000000L;
+	if (p->next.tv_nsec >= 1000000000L) {
+		p->next.tv_sec++;
+		p->next.tv_nsec -= 1000000000L;
+	}
+	fflush(stdout);
+	if (p->total)
+		fprintf(stderr, "\rsmap: %s: %" PRIu64 " records, %" PRIu64 " of %" PRIu64 " bytes (%d%%)",
+			op, recs, bytes, p->total,
+			(int)(bytes * 100 / (p->total ? p->total : 1)));
+	else
+		fprintf(stderr, "\rsmap: %s: %" PRIu64 " records", op, recs);
+	if (last)
+		fputc('\n', stderr);
+}
+
+static int run_dump(const struct smap_cli *c)
+{
+	enum smap_dump_kind kind = c->json ? SMAP_DUMP_JSON : SMAP_DUMP_TEXT;
+	struct progress pr = { .on = isatty(2) };
+	struct smap_stats before, after;
+	uint64_t n = 0, denied = 0, gone = 0;
+	size_t cap = 65536, klen, vlen;
+	struct smap_iter *it;
+	const void *key;
+	char *buf = malloc(cap);
+	int r;
+
+	if (!buf)
+		die(EXIT_ERROR, "dump: out of memory");
+	if (smap_stats(h, &before) < 0)
+		fail_op(c, SMAP_OP_LIST);
+	it = smap_iter_open(h, c->prefix, strlen(c->prefix));
+	if (!it)
+		fail_op(c, SMAP_OP_LIST);
+	smap_dump_put_header(stdout, kind);
+	while ((r = smap_iter_next(it, &key, &klen)) == 1) {
+		struct smap_keyinfo ki;
+		struct smap_dump_rec rec;
+
+		for (;;) {
+			r = smap_get_buf_ex(h, key, klen, buf, cap, &vlen, &ki,
+					    sizeof(ki));
+			if (r == 0 || errno != ERANGE)
+				break;
+			cap = vlen;
+			free(buf);
+			buf = malloc(cap);
+			if (!buf)
+				die(EXIT_ERROR, "dump: out of memory");
+		}
+		/* deleted since it was listed, or no longer readable */
+		if (r < 0 && (errno == ENOENT || errno == EACCES)) {
+			if (errno == ENOENT)
+				gone++;
+			else
+				denied++;
+			continue;
+		}
+		if (r < 0)
+			fail_op(c, SMAP_OP_GET);
+		rec = (struct smap_dump_rec){ .key = key, .klen = klen,
+			.val = buf, .vlen = vlen, .uid = ki.uid, .gid = ki.gid,
+			.mode = ki.mode };
+		smap_dump_put_rec(stdout, kind, &rec, n == 0);
+		if (ferror(stdout))
+			die(EXIT_ERROR, "dump: writing stdout: %s", strerror(errno));
+		progress(&pr, "dump", ++n, 0, false);
+	}
+	if (r < 0)
+		fail_op(c, SMAP_OP_LIST);
+	smap_iter_close(it);
+	free(buf);
+	smap_dump_put_end(stdout, kind, n);
+	progress(&pr, "dump", n, 0, true);
+	/*
+	 * list shows a user only the keys it may read: the others are
+	 * counted from the store's total when the whole store was asked for
+	 * and nothing changed meanwhile.
+	 */
+	if (!*c->prefix && smap_stats(h, &after) == 0 &&
+	    after.keys == before.keys && after.keys > n + gone)
+		denied = after.keys - n - gone;
+	if (denied) {
+		fflush(stdout);
+		fprintf(stderr, "smap: dump: %" PRIu64 " keys you may not read were skipped\n",
+			denied);
+	}
+	return 0;
+}
+
+/* load: entries per SMAP_IOC_BATCH, and bytes: the module applies a batch
+ * of up to 64 entries within 64 KiB of its buffer with one durability wait. */
+#define LOAD_ENTRIES 64
+#define LOAD_BYTES ((size_t)60 << 10)
+
+struct load {
+	const struct smap_cli *c;
+	const struct smap_limits *lim;
+	struct smap_batch_builder *b;
+	size_t lines[LOAD_ENTRIES];	/* each entry's input line */
+	uint64_t applied, failed;
+};
+
+/* Send the chunk; one line per failed entry; EPERM of --keep-owner ends. */
+static void load_flush(struct load *l)
+{
+	size_t failed, n = smap_batch_count(l->b);
+	char msg[256];
+
+	if (!n)
+		return;
+	if (smap_batch_exec(h, l->b, &failed) < 0 && failed == 0)
+		die(EXIT_ERROR, "load: %s; lines %zu and after were not applied",
+		    smap_errmsg(SMAP_OP_BATCH, errno, l->lim, msg, sizeof(msg)),
+		    l->lines[0]);
+	for (size_t i = 0; i < n; i++) {
+		int e, st;
+		int64_t arg;
+
+		smap_batch_result(l->b, i, &e, &st, &arg);
+		if (!e) {
+			l->applied++;
+			continue;
+		}
+		if (e == EPERM && l->c->keep_owner)
+			die(EXIT_ERROR, "load: --keep-owner: permission denied (giving keys their owners needs CAP_SYS_ADMIN; without --keep-owner the keys are yours); lines %zu and after were not applied",
+			    l->lines[i]);
+		l->failed++;
+		fflush(stdout);
+		fprintf(stderr, "smap: load: line %zu: %s\n", l->lines[i],
+			e == EEXIST ? "key exists with another owner or mode; not changed" :
+			smap_errmsg(SMAP_OP_SET, e, l->lim, msg, sizeof(msg)));
+	}
+	smap_batch_reset(l->b);
+}
+
+__attribute__((noreturn))
+static void load_bad(const struct load *l, size_t lineno, const char *what)
+{
+	size_t first = smap_batch_count(l->b) ? l->lines[0] : lineno;
+
+	die(EXIT_ERROR, "load: line %zu: %s; nothing from line %zu on was applied (%" PRIu64 " records before were)",
+	    lineno, what, first, l->applied + l->failed);
+}
+
+static int run_load(const struct smap_cli *c)
+{
+	struct smap_limits lim = { .key_max = SMAP_KEY_MAX,
+				   .value_max = SMAP_VALUE_MAX };
+	struct load l = { .c = c, .lim = &lim };
+	struct progress pr = { .on = isatty(2) };
+	enum smap_dump_kind kind = SMAP_DUMP_TEXT;
+	uint64_t count = 0, nrec = 0, bytes = 0;
+	bool end = false;
+	char *line = NULL, err[256];
+	size_t cap = 0, lineno = 0;
+	FILE *in = stdin;
+	struct stat sb;
+	ssize_t n;
+
+	smap_limits(h, &lim);
+	if (c->file && strcmp(c->file, "-")) {
+		in = fopen(c->file, "r");
+		if (!in)
+			die(EXIT_ERROR, "load: %s: %s", c->file, strerror(errno));
+	}
+	if (fstat(fileno(in), &sb) == 0 && S_ISREG(sb.st_mode))
+		pr.total = (uint64_t)sb.st_size;
+	l.b = smap_batch_new();
+	if (!l.b)
+		die(EXIT_ERROR, "load: out of memory");
+	while ((n = getline(&line, &cap, in)) >= 0) {
+		struct smap_dump_rec r;
+		struct smap_set_opts o = { .size = sizeof(o) };
+		size_t len = (size_t)n, dlen;
+		int t;
+
+		lineno++;
+		bytes += len;
+		if (len && line[len - 1] == '\n')
+			len--;
+		else
+			load_bad(&l, lineno, "the line does not end (a truncated file?)");
+		if (memchr(line, 0, len))
+			load_bad(&l, lineno, "a NUL byte (bytes are escaped in a dump)");
+		if (lineno == 1) {
+			if (smap_dump_parse_header(line, len, &kind, err,
+						   sizeof(err)) < 0)
+				load_bad(&l, lineno, err);
+			continue;
+		}
+		if (end) {
+			if (len)
+				load_bad(&l, lineno, "text after the end line");
+			continue;
+		}
+		t = smap_dump_parse_line(kind, line, len, nrec == 0, &r, &count,
+					 err, sizeof(err));
+		if (t < 0)
+			load_bad(&l, lineno, err);
+		if (t == SMAP_DL_END) {
+			end = true;
+			if (count != nrec) {
+				snprintf(err, sizeof(err), "the end line says %" PRIu64 " records, the dump holds %" PRIu64,
+					 count, nrec);
+				load_bad(&l, lineno, err);
+			}
+			continue;
+		}
+		if (t != SMAP_DL_REC)
+			continue;
+		if (r.klen > lim.key_max || r.vlen > lim.value_max) {
+			snprintf(err, sizeof(err), "%s too long (%zu bytes, max %u)",
+				 r.klen > lim.key_max ? "key" : "value",
+				 r.klen > lim.key_max ? r.klen : r.vlen,
+				 r.klen > lim.key_max ? lim.key_max : lim.value_max);
+			load_bad(&l, lineno, err);
+		}
+		/* this record is good: the chunk before it goes if it is full */
+		smap_batch_data(l.b, &dlen);
+		if (smap_batch_count(l.b) == LOAD_ENTRIES ||
+		    (smap_batch_count(l.b) &&
+		     dlen + sizeof(struct smap_batch_op) + r.klen + r.vlen + 8 > LOAD_BYTES))
+			load_flush(&l);
+		o.mode = r.mode;
+		o.flags = SMAP_SET_MODE | (c->keep_owner ? SMAP_SET_OWNER : 0);
+		o.uid = r.uid;
+		o.gid = r.gid;
+		if (smap_batch_set_ex(l.b, r.key, r.klen, r.val, r.vlen, &o) < 0)
+			load_bad(&l, lineno, smap_errmsg(SMAP_OP_SET, errno, &lim,
+							 err, sizeof(err)));
+		l.lines[smap_batch_count(l.b) - 1] = lineno;
+		nrec++;
+		progress(&pr, "load", l.applied + l.failed, bytes, false);
+	}
+	if (ferror(in))
+		die(EXIT_ERROR, "load: reading %s: %s", c->file ? c->file : "stdin",
+		    strerror(errno));
+	if (lineno == 0)
+		load_bad(&l, 1, "empty input (not a smap dump)");
+	if (!end)
+		load_bad(&l, lineno + 1, "the dump ends without its end line (truncated?)");
+	load_flush(&l);
+	progress(&pr, "load", l.applied + l.failed, bytes, true);
+	free(line);
+	smap_batch_free(l.b);
+	if (in != stdin)
+		fclose(in);
+	return l.failed ? EXIT_ERROR : 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct smap_cli c;
@@ -317,6 +603,13 @@ int main(int argc, char **argv)
 		if (smap_list(h, c.prefix, strlen(c.prefix), print_key, &c) < 0)
 			fail_op(&c, SMAP_OP_LIST);
 		break;
+	case CLI_DUMP:
+	case CLI_LOAD:
+		st = c.cmd == CLI_DUMP ? run_dump(&c) : run_load(&c);
+		smap_close(h);
+		if (fflush(stdout) != 0 || ferror(stdout))
+			die(2, "%s: writing stdout: %s", c.name, strerror(errno));
+		return st;
 	case CLI_BATCH:
 		st = run_batch(&c);
 		smap_close(h);

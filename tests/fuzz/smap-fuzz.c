@@ -633,7 +633,7 @@ static uint32_t op_flags(const struct op *o)
 	uint32_t f = o->flags;
 
 	if (o->var == V_BADFLAGS)
-		f |= 1u << (2 + o->sub % 30);
+		f |= 1u << (3 + o->sub % 29);	/* bit 2: SMAP_F_OWNER */
 	return f;
 }
 

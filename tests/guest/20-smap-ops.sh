@@ -48,9 +48,9 @@ for tr in "" --netlink; do
 	check "$n: set for cas" smap $tr set x-$n one
 	check "$n: cas one->two" smap $tr cas x-$n one two
 	same "$n: cas result seen by the other transport" two smap $other get x-$n
-	fails "$n: cas mismatch: exit 2" 2 "smap: cas: value differs" smap $tr cas x-$n one three
+	fails "$n: cas mismatch: exit 3" 3 "smap: cas: value differs" smap $tr cas x-$n one three
 	same "$n: mismatch left the value" two smap $tr get x-$n
-	fails "$n: cas on a missing key: exit 2" 2 "smap: cas: key not found" smap $tr cas none-$n a b
+	fails "$n: cas on a missing key: exit 1, as get" 1 "smap: cas: key not found" smap $tr cas none-$n a b
 done
 
 # list: both transports list the same keys

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # make install, make modules_install and make dkms-src into a DESTDIR: every
 # file in its place (tools, library, .pc, headers, man pages for smap,
+# libshared_map(3) and a link per call,
 # smap-log and shared_map(4), unit, tmpfiles.d, udev rule, modprobe.d
 # example), never a test or bench module; the DKMS tree builds shared_map.ko
 # alone against an exact kernel release, as DKMS runs it, for each kernel.
@@ -27,6 +28,7 @@ for f in /usr/local/bin/smap /usr/local/bin/smap-log \
 	/usr/local/lib/$MA/pkgconfig/shared_map.pc /usr/local/include/shared_map.h \
 	/usr/local/include/linux/shared_map.h /usr/local/share/man/man1/smap.1 \
 	/usr/local/share/man/man1/smap-log.1 /usr/local/share/man/man4/shared_map.4 \
+	/usr/local/share/man/man3/libshared_map.3 /usr/local/share/man/man3/smap_open.3 \
 	/usr/local/lib/systemd/system/shared_map.service \
 	/usr/local/lib/tmpfiles.d/shared_map.conf \
 	/usr/local/lib/udev/rules.d/99-shared_map.rules /etc/modprobe.d/shared_map.conf; do

@@ -1,9 +1,10 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * libshared_map: handles, the ioctl transport, and the transport-neutral
  * operations (each dispatches to ioctl or netlink).
  */
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,13 @@
 #include "internal.h"
 
 #define PARAM_DIR "/sys/module/shared_map/parameters/"
+
+/* the first versions of the size-versioned structs never change */
+_Static_assert(SMAP_LIMITS_SIZE_V1 == sizeof(struct smap_limits), "v1");
+_Static_assert(SMAP_KEYINFO_SIZE_V1 == sizeof(struct smap_keyinfo), "v1");
+_Static_assert(SMAP_SET_OPTS_SIZE_V1 == sizeof(struct smap_set_opts), "v1");
+_Static_assert(SMAP_STATS_SIZE_V1 ==
+	       offsetof(struct smap_stats, skipped_records), "v1");
 #define LIST_BUF (64 * 1024)
 
 static inline __u64 uptr(const void *p)
@@ -151,6 +159,32 @@ SMAP_EXPORT int smap_limits(struct smap *h, struct smap_limits *lim)
 	return 0;
 }
 
+/*
+ * An answer of @ours bytes into the caller's @size: the first min(size,
+ * ours) bytes, zeros after them (a newer caller's fields this library does
+ * not know read as 0).
+ */
+static int copy_out(void *theirs, size_t size, const void *ours,
+		    size_t ours_size, size_t v1_size)
+{
+	if (!theirs || size < v1_size)
+		return fail(EINVAL);
+	memcpy(theirs, ours, size < ours_size ? size : ours_size);
+	if (size > ours_size)
+		memset((char *)theirs + ours_size, 0, size - ours_size);
+	return 0;
+}
+
+SMAP_EXPORT int smap_limits_ex(struct smap *h, struct smap_limits *lim,
+			       size_t size)
+{
+	struct smap_limits l;
+
+	if (smap_limits(h, &l) < 0)
+		return -1;
+	return copy_out(lim, size, &l, sizeof(l), SMAP_LIMITS_SIZE_V1);
+}
+
 /* Local checks: only what the transport cannot carry; the module enforces
  * its own (possibly lower) limits. */
 static int check_key(const struct smap *h, const void *key, size_t klen)
@@ -176,20 +210,26 @@ static int check_mode(unsigned int mode)
 	return mode > 0777 ? fail(EINVAL) : 0;
 }
 
-SMAP_EXPORT int smap_set_flags(struct smap *h, const void *key, size_t klen,
-			       const void *val, size_t vlen, unsigned int mode,
-			       unsigned int flags, int *status)
+/* set with every option: o->flags may hold SMAP_SET_EXCL, SMAP_SET_OWNER */
+static int set_common(struct smap *h, const void *key, size_t klen,
+		      const void *val, size_t vlen,
+		      const struct smap_set_opts *o, int *status)
 {
+	bool owner = o->flags & SMAP_SET_OWNER;
+	bool mode = o->mode || (o->flags & SMAP_SET_MODE);
+
 	if (check_key(h, key, klen) || check_val(h, val, vlen) ||
-	    check_mode(mode))
+	    check_mode(o->mode))
 		return -1;
-	if (flags & ~SMAP_SET_EXCL)
+	if (o->flags & ~(SMAP_SET_EXCL | SMAP_SET_MODE | SMAP_SET_OWNER))
 		return fail(EINVAL);
 	if (is_nl(h)) {
 		struct smap_nl_req rq = {
 			.key = key, .klen = klen, .val = val, .vlen = vlen,
-			.has_val = true, .mode = mode, .has_mode = mode != 0,
-			.flags = flags,
+			.has_val = true, .mode = o->mode, .has_mode = mode,
+			.flags = o->flags & ~SMAP_SET_MODE,
+			.uid = o->uid, .gid = o->gid,
+			.has_owner = owner,
 		};
 		struct smap_nl_reply rp = { 0 };
 		int r = smap_nl_call(h, SMAP_CMD_SET, &rq, &rp);
@@ -202,7 +242,9 @@ SMAP_EXPORT int smap_set_flags(struct smap *h, const void *key, size_t klen,
 		struct smap_kv kv = {
 			.key = uptr(key), .value = uptr(val),
 			.key_len = (__u32)klen, .value_len = (__u32)vlen,
-			.flags = (mode ? SMAP_F_MODE : 0) | flags, .mode = mode,
+			.flags = (mode ? SMAP_F_MODE : 0) | o->flags,
+			.mode = o->mode,
+			.uid = owner ? o->uid : 0, .gid = owner ? o->gid : 0,
 		};
 
 		if (xioctl(h, SMAP_IOC_SET, &kv) < 0)
@@ -211,6 +253,32 @@ SMAP_EXPORT int smap_set_flags(struct smap *h, const void *key, size_t klen,
 			*status = (int)kv.status;
 		return 0;
 	}
+}
+
+SMAP_EXPORT int smap_set_flags(struct smap *h, const void *key, size_t klen,
+			       const void *val, size_t vlen, unsigned int mode,
+			       unsigned int flags, int *status)
+{
+	struct smap_set_opts o = { .size = sizeof(o), .mode = mode,
+				   .flags = flags };
+
+	if (flags & ~SMAP_SET_EXCL)
+		return fail(EINVAL);
+	return set_common(h, key, klen, val, vlen, &o, status);
+}
+
+SMAP_EXPORT int smap_set_ex(struct smap *h, const void *key, size_t klen,
+			    const void *val, size_t vlen,
+			    const struct smap_set_opts *opts, int *status)
+{
+	struct smap_set_opts o;
+
+	if (!opts)
+		return fail(EINVAL);
+	if (smap_copy_struct_in(&o, sizeof(o), SMAP_SET_OPTS_SIZE_V1, opts,
+				opts->size) < 0)
+		return -1;
+	return set_common(h, key, klen, val, vlen, &o, status);
 }
 
 SMAP_EXPORT int smap_set(struct smap *h, const void *key, size_t klen,
@@ -271,6 +339,23 @@ SMAP_EXPORT int smap_get_buf(struct smap *h, const void *key, size_t klen,
 		fill_info(info, kv.mode, kv.uid, kv.gid);
 		return r;
 	}
+}
+
+SMAP_EXPORT int smap_get_buf_ex(struct smap *h, const void *key, size_t klen,
+				void *buf, size_t cap, size_t *vlen,
+				struct smap_keyinfo *info, size_t info_size)
+{
+	struct smap_keyinfo ki;
+	int r, err;
+
+	if (info && info_size < SMAP_KEYINFO_SIZE_V1)
+		return fail(EINVAL);
+	r = smap_get_buf(h, key, klen, buf, cap, vlen, &ki);
+	err = errno;
+	if ((r == 0 || err == ERANGE) && info)
+		copy_out(info, info_size, &ki, sizeof(ki), SMAP_KEYINFO_SIZE_V1);
+	errno = err;
+	return r;
 }
 
 SMAP_EXPORT int smap_get(struct smap *h, const void *key, size_t klen,
@@ -577,6 +662,19 @@ SMAP_EXPORT int smap_stats(struct smap *h, struct smap_stats *st)
 		return r;
 	}
 	return xioctl(h, SMAP_IOC_STATS, st);
+}
+
+/* The kernel's struct grows at its end (size-versioned): ask with ours. */
+SMAP_EXPORT int smap_stats_ex(struct smap *h, struct smap_stats *st,
+			      size_t size)
+{
+	struct smap_stats s;
+
+	if (!st || size < SMAP_STATS_SIZE_V1)
+		return fail(EINVAL);
+	if (smap_stats(h, &s) < 0)
+		return -1;
+	return copy_out(st, size, &s, sizeof(s), SMAP_STATS_SIZE_V1);
 }
 
 SMAP_EXPORT int smap_recover(struct smap *h)

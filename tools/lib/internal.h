@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* libshared_map internals: the handle and the netlink transport. */
 #ifndef SMAP_LIB_INTERNAL_H
 #define SMAP_LIB_INTERNAL_H
@@ -7,6 +7,15 @@
 #include "shared_map.h"
 
 #define SMAP_EXPORT __attribute__((visibility("default")))
+
+/*
+ * A size-versioned struct from the caller (its first member its size):
+ * copy min(size, ours) bytes into @ours, zeroed first. E2BIG if the
+ * caller's is longer and its tail (what this library does not know) is not
+ * zero, EINVAL if it is shorter than the first version.
+ */
+int smap_copy_struct_in(void *ours, size_t ours_size, size_t v0_size,
+			const void *theirs, size_t their_size);
 
 struct nl_sock;
 struct nl_msg;
@@ -33,7 +42,8 @@ struct smap_nl_req {
 	unsigned int mode;	/* SMAP_A_MODE when has_mode */
 	int64_t delta;		/* SMAP_A_DELTA when has_delta */
 	unsigned int flags;	/* SMAP_A_FLAGS when nonzero */
-	bool has_val, has_old, has_prefix, has_mode, has_delta;
+	uint32_t uid, gid;	/* SMAP_A_UID, SMAP_A_GID when has_owner */
+	bool has_val, has_old, has_prefix, has_mode, has_delta, has_owner;
 };
 
 /* What a reply carried. */

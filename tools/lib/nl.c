@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * libshared_map: the generic netlink transport (family "shared_map"), with
  * libnl-3 / libnl-genl-3. One request, then its reply (a message with the
@@ -78,6 +78,9 @@ struct nl_msg *smap_nl_build(int family, int cmd, int nlflags,
 	if (rq->has_delta && nla_put_s64(msg, SMAP_A_DELTA, rq->delta) < 0)
 		goto full;
 	if (rq->flags && nla_put_u32(msg, SMAP_A_FLAGS, rq->flags) < 0)
+		goto full;
+	if (rq->has_owner && (nla_put_u32(msg, SMAP_A_UID, rq->uid) < 0 ||
+			      nla_put_u32(msg, SMAP_A_GID, rq->gid) < 0))
 		goto full;
 	if (rq->has_prefix &&
 	    nla_put(msg, SMAP_A_PREFIX, (int)rq->plen, rq->prefix) < 0)
@@ -430,11 +433,16 @@ static long batch_put(struct smap *h, struct smap_batch_op *op, char *out,
 		rq.mode = op->mode;
 		rq.has_mode = true;
 	}
-	rq.flags = op->flags & SMAP_F_EXCL;
+	rq.flags = op->flags & (SMAP_F_EXCL | SMAP_F_OWNER);
 	if (op->op == SMAP_OP_SET) {
 		rq.val = key + op->key_len;
 		rq.vlen = op->value_len;
 		rq.has_val = true;
+		if (op->flags & SMAP_F_OWNER) {
+			rq.uid = (uint32_t)op->arg;
+			rq.gid = (uint32_t)((uint64_t)op->arg >> 32);
+			rq.has_owner = true;
+		}
 	} else if (op->op == SMAP_OP_INCR) {
 		rq.delta = op->arg;
 		rq.has_delta = true;

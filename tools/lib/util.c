@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * libshared_map: the pure parts (no kernel): error messages, argument
  * parsing, list record and batch buffer encoding.
@@ -272,7 +272,9 @@ static int batch_add(struct smap_batch_builder *b, int op, const void *key,
 		errno = EMSGSIZE;
 		return -1;
 	}
-	if (mode > 0777 || (flags & ~SMAP_SET_EXCL)) {
+	if (mode > 0777 ||
+	    (flags & ~(SMAP_SET_EXCL | SMAP_SET_MODE | SMAP_SET_OWNER)) ||
+	    ((flags & SMAP_SET_OWNER) && op != SMAP_OP_SET)) {
 		errno = EINVAL;
 		return -1;
 	}
@@ -304,7 +306,7 @@ static int batch_add(struct smap_batch_builder *b, int op, const void *key,
 	}
 	hdr.op = (__u16)op;
 	hdr.flags = (__u16)flags;
-	if (mode) {
+	if (mode || (flags & SMAP_SET_MODE)) {
 		hdr.flags |= SMAP_F_MODE;
 		hdr.mode = mode;
 	}
@@ -326,11 +328,57 @@ SMAP_EXPORT int smap_batch_set_flags(struct smap_batch_builder *b,
 				     const void *val, size_t vlen,
 				     unsigned int mode, unsigned int flags)
 {
-	if (vlen && !val) {
+	if ((vlen && !val) || (flags & ~SMAP_SET_EXCL)) {
 		errno = EINVAL;
 		return -1;
 	}
 	return batch_add(b, SMAP_OP_SET, key, klen, val, vlen, mode, flags, 0);
+}
+
+SMAP_EXPORT int smap_batch_set_ex(struct smap_batch_builder *b,
+				  const void *key, size_t klen,
+				  const void *val, size_t vlen,
+				  const struct smap_set_opts *opts)
+{
+	struct smap_set_opts o;
+	int64_t arg = 0;
+
+	if (!opts || (vlen && !val)) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (smap_copy_struct_in(&o, sizeof(o), SMAP_SET_OPTS_SIZE_V1, opts,
+				opts->size) < 0)
+		return -1;
+	/* the owner travels in .arg, unused by a set (see linux/shared_map.h) */
+	if (o.flags & SMAP_SET_OWNER)
+		arg = (int64_t)((uint64_t)o.uid | (uint64_t)o.gid << 32);
+	return batch_add(b, SMAP_OP_SET, key, klen, val, vlen, o.mode, o.flags,
+			 arg);
+}
+
+int smap_copy_struct_in(void *ours, size_t ours_size, size_t v1_size,
+			const void *theirs, size_t their_size)
+{
+	const unsigned char *t = theirs;
+
+	if (their_size < v1_size) {
+		errno = EINVAL;
+		return -1;
+	}
+	for (size_t i = ours_size; i < their_size; i++)
+		if (t[i]) {
+			errno = E2BIG;
+			return -1;
+		}
+	memset(ours, 0, ours_size);
+	memcpy(ours, theirs, their_size < ours_size ? their_size : ours_size);
+	return 0;
+}
+
+SMAP_EXPORT const char *smap_lib_version(void)
+{
+	return SMAP_LIB_VERSION;
 }
 
 SMAP_EXPORT int smap_batch_set(struct smap_batch_builder *b, const void *key,

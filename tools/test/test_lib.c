@@ -14,16 +14,7 @@
 #include <netlink/genl/genl.h>
 #include "internal.h"
 #include "cli.h"
-
-static int checks, fails;
-
-#define CHECK(cond) do {						\
-	checks++;							\
-	if (!(cond)) {							\
-		fails++;						\
-		printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);	\
-	}								\
-} while (0)
+#include "test/check.h"
 
 #define ARGV(...) ((char *[]){ "smap", __VA_ARGS__, NULL })
 #define ARGC(...) ((int)(sizeof((char *[]){ "smap", __VA_ARGS__ }) / sizeof(char *)))
@@ -490,6 +481,42 @@ static void test_handle_errors(void)
 	CHECK(smap_limits(NULL, &lim) < 0 && errno == EINVAL);
 }
 
+/* size-versioned input structs, the owner in a batch entry, versions */
+static void test_abi(void)
+{
+	struct smap_batch_builder *b = smap_batch_new();
+	struct {
+		struct smap_set_opts o;
+		uint32_t newer;	/* a field of a later version */
+	} x = { { sizeof(x), 0600, SMAP_SET_OWNER | SMAP_SET_MODE, 1000, 1001 }, 0 };
+	const struct smap_batch_op *op;
+	size_t len;
+
+	CHECK(!strcmp(smap_lib_version(), SMAP_LIB_VERSION));
+	CHECK(smap_batch_set_ex(b, "k", 1, "v", 1, &x.o) == 0);
+	op = smap_batch_data(b, &len);
+	CHECK(op->flags == (SMAP_F_OWNER | SMAP_F_MODE) && op->mode == 0600);
+	CHECK(op->arg == (int64_t)(1000 | (uint64_t)1001 << 32));
+	x.newer = 1;
+	CHECK(smap_batch_set_ex(b, "k", 1, "v", 1, &x.o) < 0 && errno == E2BIG);
+	x.o.size = SMAP_SET_OPTS_SIZE_V1 - 1;
+	CHECK(smap_batch_set_ex(b, "k", 1, "v", 1, &x.o) < 0 && errno == EINVAL);
+	x.o = (struct smap_set_opts){ .size = sizeof(x.o), .mode = 0,
+				      .flags = SMAP_SET_MODE };
+	CHECK(smap_batch_set_ex(b, "k", 1, "v", 1, &x.o) == 0);
+	op = (const void *)((const char *)smap_batch_data(b, &len) + 40);
+	CHECK(op->flags == SMAP_F_MODE && op->mode == 0);	/* mode 0000 */
+	CHECK(smap_batch_count(b) == 2);
+	/* the old calls take no owner */
+	CHECK(smap_batch_set_flags(b, "k", 1, "v", 1, 0, SMAP_SET_OWNER) < 0 &&
+	      errno == EINVAL);
+	CHECK(smap_set_flags(NULL, "k", 1, "v", 1, 0, SMAP_SET_OWNER, NULL) < 0 &&
+	      errno == EINVAL);
+	x.o = (struct smap_set_opts){ .size = sizeof(x.o), .flags = 1U << 20 };
+	CHECK(smap_batch_set_ex(b, "k", 1, "v", 1, &x.o) < 0 && errno == EINVAL);
+	smap_batch_free(b);
+}
+
 int main(void)
 {
 	test_mode();
@@ -501,6 +528,7 @@ int main(void)
 	test_cli();
 	test_batch_lines();
 	test_handle_errors();
+	test_abi();
 	printf("%d checks, %d failed\n", checks, fails);
 	return fails ? 1 : 0;
 }

@@ -56,12 +56,21 @@ enum smap_status {
  *   fails with EEXIST and changes nothing (a key squatted by someone else
  *   does not silently keep its squatter's mode).
  * SMAP_F_EXCL: set only: create the key, EEXIST if it exists (as IPC_EXCL).
+ * SMAP_F_OWNER: set only, for restoring a dump: a key this call creates is
+ *   owned by the uid and gid given (smap_kv .uid/.gid; a batch entry's .arg
+ *   holds uid | (__u64)gid << 32; netlink SMAP_A_UID/SMAP_A_GID), as seen
+ *   from the caller's user namespace, and its record in the log says so. An
+ *   existing key must have that owner (and, with SMAP_F_MODE, that mode) or
+ *   the call fails with EEXIST. EPERM unless the opener of the file or
+ *   socket (and the caller) has CAP_SYS_ADMIN; EINVAL for an unmapped id.
  */
 #define SMAP_F_MODE	(1U << 0)
 #define SMAP_F_EXCL	(1U << 1)
+#define SMAP_F_OWNER	(1U << 2)
 
 /*
- * SET: key/value in, .mode used on create when SMAP_F_MODE is set.
+ * SET: key/value in, .mode used on create when SMAP_F_MODE is set,
+ *      .uid/.gid when SMAP_F_OWNER is (otherwise ignored on input).
  * GET: key in; value_len in = capacity of .value, out = the value's length.
  *      ERANGE when the buffer is too small (value_len then holds the size
  *      needed, nothing copied). mode/uid/gid out.
@@ -74,8 +83,8 @@ struct smap_kv {
 	__u32 value_len;
 	__u32 flags;
 	__u32 mode;		/* permission bits (0777 mask) */
-	__u32 uid;		/* out: creator */
-	__u32 gid;		/* out: creator group */
+	__u32 uid;		/* out: owner (in: SMAP_F_OWNER) */
+	__u32 gid;		/* out: owner group (in: SMAP_F_OWNER) */
 	__u32 status;		/* out: enum smap_status */
 	__u32 __reserved;	/* must be zero */
 };
@@ -129,10 +138,11 @@ struct smap_list {
  * the whole entry padded to 8 bytes. Entries are applied in order, each
  * atomically; error/status/result are written back into each header.
  * Allowed ops: SET, DEL, INCR (delta in .arg, result returned in .arg).
+ * A SET with SMAP_F_OWNER takes its owner from .arg: uid | (__u64)gid << 32.
  */
 struct smap_batch_op {
 	__u16 op;		/* enum smap_op */
-	__u16 flags;		/* SMAP_F_MODE, SMAP_F_EXCL (set) */
+	__u16 flags;		/* SMAP_F_MODE, SMAP_F_EXCL, SMAP_F_OWNER (set) */
 	__u32 mode;
 	__u32 key_len;
 	__u32 value_len;
@@ -237,12 +247,12 @@ enum smap_attr {
 	SMAP_A_DELTA,		/* s64: incr */
 	SMAP_A_RESULT,		/* s64: incr reply */
 	SMAP_A_STATUS,		/* u32: enum smap_status */
-	SMAP_A_UID,		/* u32 */
-	SMAP_A_GID,		/* u32 */
+	SMAP_A_UID,		/* u32: get reply; set with SMAP_F_OWNER */
+	SMAP_A_GID,		/* u32: get reply; set with SMAP_F_OWNER */
 	SMAP_A_PREFIX,		/* binary: list */
 	SMAP_A_STATS,		/* binary: struct smap_stats */
 	SMAP_A_PAD,
-	SMAP_A_FLAGS,		/* u32: SMAP_F_EXCL (set) */
+	SMAP_A_FLAGS,		/* u32: SMAP_F_EXCL, SMAP_F_OWNER (set) */
 	__SMAP_A_MAX
 };
 #define SMAP_A_MAX (__SMAP_A_MAX - 1)
