@@ -476,7 +476,7 @@ int smap_fs_copy(struct smap_journal *j, const char *from, const char *to)
 	void *buf;
 	int err = 0;
 
-	buf = kvmalloc(bufsz, GFP_KERNEL);
+	buf = kvmalloc(bufsz, GFP_KERNEL | __GFP_NOWARN);
 	if (!buf)
 		return -ENOMEM;
 	src = smap_fs_open(j, from, O_RDONLY);

@@ -2066,8 +2066,8 @@ static int sh_run(const char *fmt, ...)
 }
 
 /*
- * The log lives on a tmpfs of its own (when it can be mounted) that a
- * read-only round shrinks to what it holds: the log's next write fails
+ * The log lives on a tmpfs of its own (when it can be mounted; volatile=1
+ * lets the module use it) that a read-only round shrinks to what it holds: the log's next write fails
  * and the store goes read-only as after an I/O error.
  */
 #define LOGFS		"/run/smap-fuzz"
@@ -2077,8 +2077,8 @@ static bool g_tmpfs;
 
 static int load(void)
 {
-	if (sh_run("modprobe shared_map path=%s && modprobe smap_fuzz_kapi",
-		   g_tmpfs ? LOGDIR : "/var/tmp/shared_map"))
+	if (sh_run("modprobe shared_map %s && modprobe smap_fuzz_kapi",
+		   g_tmpfs ? "path=" LOGDIR " volatile=1" : ""))
 		return -1;
 	return sysfs_write("user_max_bytes", "32768", 5) ? -1 : 0;
 }
