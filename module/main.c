@@ -53,9 +53,12 @@ static int __init smap_init(void)
 	err = smap_param_check();
 	if (err)
 		return err;
+	smap_init_fail_nth_arm();
 	m = kzalloc(sizeof(*m), GFP_KERNEL);
-	if (!m)
+	if (!m) {
+		smap_init_fail_nth_disarm(false);
 		return -ENOMEM;
+	}
 	err = smap_store_init();
 	if (err)
 		goto err_free;
@@ -87,6 +90,7 @@ static int __init smap_init(void)
 		pr_err("cannot register generic netlink family: %d\n", err);
 		goto err_dev;
 	}
+	smap_init_fail_nth_disarm(true);
 #ifdef SMAP_TESTING
 	pr_info("loaded (abi %d, TEST BUILD: test hooks enabled)\n",
 		SMAP_ABI_VERSION);
@@ -108,6 +112,7 @@ err_store:
 	smap_store_exit();
 err_free:
 	kfree(m);
+	smap_init_fail_nth_disarm(false);
 	return err;
 }
 

@@ -28,7 +28,13 @@
  *       | list PREFIX | batch K (set K, incr K2 1, del K: one batch)
  *       | recover | write FILE TEXT (e.g. a module parameter)
  *       | load KO [PARAMS] (the module is unloaded after each success but
- *       the last)
+ *       the last) | load-init KO [PARAMS]: the same, but the test build's
+ *       init arms fail-nth itself (init_fail_nth=N) and says in
+ *       init_fail_nth_left whether it fired: the module loader's own sites
+ *       are not swept | kapi-set K V | kapi-get K | kapi-del K
+ *       | kapi-incr K DELTA | kapi-cas K OLD NEW: the in-kernel API through
+ *       the fuzzer's test module (/dev/smap_fuzz_kapi), checked as the
+ *       same ops are
  * Prints "OP: S fault sites swept (ENOMEM xA, tolerated xT), then ok" and
  * exits 0, or says what went wrong and exits 1; 2 when fail-nth is missing
  * (no CONFIG_FAULT_INJECTION).
@@ -39,9 +45,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <shared_map.h>
+#include "smap_fuzz_kapi.h"
 
 static int nth_fd = -1;
 /*
@@ -226,16 +234,36 @@ static char *read_file(const char *path)
 }
 
 /* the module's name: the file's base name without ".ko" */
-static int unload(const char *ko)
+static const char *modname(const char *ko)
 {
-	char name[256], *dot;
+	static char name[256];
+	char path[256], *dot;
 
-	snprintf(name, sizeof(name), "%s", ko);
-	snprintf(name, sizeof(name), "%s", basename(name));
+	snprintf(path, sizeof(path), "%s", ko);
+	snprintf(name, sizeof(name), "%s", basename(path));
 	dot = strstr(name, ".ko");
 	if (dot)
 		*dot = '\0';
-	return syscall(SYS_delete_module, name, O_NONBLOCK);
+	return name;
+}
+
+static int unload(const char *ko)
+{
+	return syscall(SYS_delete_module, modname(ko), O_NONBLOCK);
+}
+
+/* load-init: 1 when init's armed fault fired (init_fail_nth_left reads 0) */
+static int init_fired(const char *ko)
+{
+	char path[512], *s;
+	int left;
+
+	snprintf(path, sizeof(path), "/sys/module/%s/parameters/init_fail_nth_left",
+		 modname(ko));
+	s = read_file(path);
+	left = atoi(s);
+	free(s);
+	return left == 0;
 }
 
 /* the state each attempt starts from (unarmed) */
@@ -262,9 +290,58 @@ static void prepare(char **argv)
 	}
 }
 
+static int kapi_fd = -1;
+
+/* OP (set, get, del, incr, cas) through the in-kernel API */
+static int kapi_call(char **argv, size_t *n)
+{
+	static struct smap_fk_req q;
+
+	memset(&q, 0, sizeof(q));
+	q.klen = strlen(argv[1]);
+	memcpy(q.key, argv[1], q.klen);
+	q.mode = 0644;
+	if (!strcmp(op, "set")) {
+		q.op = SMAP_FK_SET;
+		q.vlen = strlen(argv[2]);
+		memcpy(q.val, argv[2], q.vlen);
+	} else if (!strcmp(op, "get")) {
+		q.op = SMAP_FK_GET;
+		q.vlen = sizeof(q.val) - 1;
+	} else if (!strcmp(op, "del")) {
+		q.op = SMAP_FK_DEL;
+	} else if (!strcmp(op, "incr")) {
+		q.op = SMAP_FK_INCR;
+		q.delta = atoll(argv[2]);
+	} else {
+		q.op = SMAP_FK_CAS;
+		q.olen = strlen(argv[2]);
+		memcpy(q.old, argv[2], q.olen);
+		q.vlen = strlen(argv[3]);
+		memcpy(q.val, argv[3], q.vlen);
+	}
+	if (ioctl(kapi_fd, SMAP_FK_IOC, &q) < 0)
+		return -1;
+	if (q.err) {
+		errno = -q.err;
+		return -1;
+	}
+	if (q.op == SMAP_FK_GET)
+		*n = q.vlen != strlen(base_val) || memcmp(q.val, base_val, q.vlen);
+	else if (q.op == SMAP_FK_INCR)
+		*n = q.result;
+	return 0;
+}
+
+static char init_params[512];
+
 /* one call of OP; 0 or -1 with errno; -2 for a bad operation */
 static int one_call(int argc, char **argv, int ko_fd, size_t *n)
 {
+	if (kapi_fd >= 0)
+		return kapi_call(argv, n);
+	if (!strcmp(op, "load-init") && argc >= 2)
+		return syscall(SYS_finit_module, ko_fd, init_params, 0) ? -1 : 0;
 	int64_t r;
 	void *v;
 	size_t vlen;
@@ -371,7 +448,7 @@ static int verify(unsigned int n, char **argv, int r, size_t res)
 		if (!r)
 			return expect_val(n, how, argv[1], NULL);
 	}
-	if (!strcmp(op, "load") && !r && dump_want) {
+	if (!strncmp(op, "load", 4) && !r && dump_want) {
 		char *d;
 		int bad;
 
@@ -392,7 +469,7 @@ static int verify(unsigned int n, char **argv, int r, size_t res)
 
 int main(int argc, char **argv)
 {
-	int extra = 0, ko_fd = -1, opt, rc = 0, tolerated = 0, fired = 0;
+	int extra = 0, ko_fd = -1, opt, rc = 0, tolerated = 0, fired = 0, load_init;
 	unsigned int n, max_n = 10000, counts[256] = { 0 };
 
 	while ((opt = getopt(argc, argv, "na:m:d:")) != -1) {
@@ -419,7 +496,16 @@ int main(int argc, char **argv)
 		perror("smap-failnth: /proc/thread-self/fail-nth");
 		return 2;
 	}
-	if (!strcmp(op, "load")) {
+	load_init = !strcmp(op, "load-init");
+	if (!strncmp(op, "kapi-", 5)) {
+		op += 5;
+		kapi_fd = open("/dev/smap_fuzz_kapi", O_RDWR | O_CLOEXEC);
+		if (kapi_fd < 0) {
+			perror("smap-failnth: /dev/smap_fuzz_kapi");
+			return 1;
+		}
+	}
+	if (!strncmp(op, "load", 4)) {
 		ko_fd = argc >= 2 ? open(argv[1], O_RDONLY | O_CLOEXEC) : -1;
 		if (ko_fd < 0) {
 			perror("smap-failnth: load");
@@ -450,12 +536,22 @@ int main(int argc, char **argv)
 
 		if (h)
 			prepare(argv);
-		nth_write(n);
+		if (load_init)
+			snprintf(init_params, sizeof(init_params), "%s init_fail_nth=%u",
+				 argc > 2 ? argv[2] : "", n);
+		else
+			nth_write(n);
 		r = one_call(argc, argv, ko_fd, &res);
 		e = errno;
-		injected = nth_injected();
-		if (!injected)
-			nth_write(0);
+		if (load_init) {
+			/* a failed init is taken for a fired fault: the last
+			 * attempt must still succeed with its fault unreached */
+			injected = r || init_fired(argv[1]);
+		} else {
+			injected = nth_injected();
+			if (!injected)
+				nth_write(0);
+		}
 		if (r == -2) {
 			fprintf(stderr, "smap-failnth: bad operation '%s' (see the usage)\n", op);
 			return 1;
@@ -491,7 +587,8 @@ int main(int argc, char **argv)
 		       op, max_n, max_n);
 		return 1;
 	}
-	printf("%s%s: %d fault sites swept (", netlink ? "netlink " : "", op, fired);
+	printf("%s%s%s: %d fault sites swept (", netlink ? "netlink " : "",
+	       kapi_fd >= 0 ? "kapi " : "", op, fired);
 	for (opt = 0, extra = 0; opt < 256; opt++) {
 		if (!counts[opt])
 			continue;

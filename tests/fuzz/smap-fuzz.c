@@ -844,6 +844,37 @@ static int do_ioc_cas(struct wctx *c, const struct op *o)
 }
 
 /* List prefix f<w>/ or p<w>/ in pieces; compare with the readable keys. */
+/* A listed key (@what: which list): one of the model's, listed once. */
+static int list_seen(struct wctx *c, const char *what, const char *prefix,
+		     const uint8_t *key, uint32_t n, bool *seen)
+{
+	unsigned int i;
+
+	for (i = 0; i < NK; i++)
+		if (c->klen[i] == n && !memcmp(c->key[i], key, n))
+			break;
+	if (i == NK)
+		return fail(c, "%s %s: a key not in the model (%u bytes)", what, prefix, n);
+	if (seen[i])
+		return fail(c, "%s %s: %s twice", what, prefix, keyname(c, i));
+	seen[i] = true;
+	return 0;
+}
+
+/* At the list's end: every key the caller may read under the prefix, no other. */
+static int list_done(struct wctx *c, const char *what, const char *prefix,
+		     bool probe, const bool *seen)
+{
+	for (unsigned int i = probe ? NOWN : 0; i < (probe ? NK : NOWN); i++) {
+		bool want = c->m->k[i].exists && model_readable(c, i);
+
+		if (seen[i] != want)
+			return fail(c, "%s %s: %s %s", what, prefix, keyname(c, i),
+				    want ? "missing" : "listed but should not be");
+	}
+	return 0;
+}
+
 static int do_ioc_list(struct wctx *c, const struct op *o)
 {
 	static __thread uint8_t buf[16384];
@@ -852,7 +883,7 @@ static int do_ioc_list(struct wctx *c, const struct op *o)
 	struct smap_list l = { 0 };
 	uint32_t cap = o->cap % 2 ? 8 + o->sub : 2048 + o->sub * 16;
 	bool probe = o->seed & 1;
-	unsigned int i, calls = 0;
+	unsigned int calls = 0;
 	int got;
 
 	snprintf(prefix, sizeof(prefix), "%c%u/", probe ? 'p' : 'f', c->w);
@@ -891,27 +922,14 @@ static int do_ioc_list(struct wctx *c, const struct op *o)
 			uint32_t n;
 
 			memcpy(&n, buf + off, 4);
-			for (i = 0; i < NK; i++)
-				if (c->klen[i] == n && !memcmp(c->key[i], buf + off + 4, n))
-					break;
-			if (i == NK)
-				return fail(c, "list %s: a key not in the model (%u bytes)", prefix, n);
-			if (seen[i])
-				return fail(c, "list %s: %s twice", prefix, keyname(c, i));
-			seen[i] = true;
+			if (list_seen(c, "list", prefix, buf + off + 4, n, seen))
+				return -1;
 			off += 4 + ((n + 3) & ~3u);
 		}
 		if (++calls > 1000)
 			return fail(c, "list %s: no end after 1000 calls", prefix);
 	} while (!(l.flags & SMAP_LIST_END));
-	for (i = probe ? NOWN : 0; i < (probe ? NK : NOWN); i++) {
-		bool want = c->m->k[i].exists && model_readable(c, i);
-
-		if (seen[i] != want)
-			return fail(c, "list %s: %s %s", prefix, keyname(c, i),
-				    want ? "missing" : "listed but should not be");
-	}
-	return 0;
+	return list_done(c, "list", prefix, probe, seen);
 }
 
 /* ---- batch -------------------------------------------------------------- */
@@ -1375,7 +1393,7 @@ static int do_nl_list(struct wctx *c, const struct op *o)
 	char prefix[16];
 	bool seen[NK] = { false }, probe = o->seed & 1, done = false;
 	bool toolong = o->var && !(o->sub % 4);
-	unsigned int i, nseen = 0;
+	unsigned int nseen = 0;
 	struct nlmsghdr *h = (struct nlmsghdr *)m.b;
 	uint32_t seq;
 
@@ -1427,30 +1445,15 @@ static int do_nl_list(struct wctx *c, const struct op *o)
 					key = a;
 			if (!key)
 				return fail(c, "netlink list %s: a reply without a key", prefix);
-			for (i = 0; i < NK; i++)
-				if (c->klen[i] == (uint32_t)(key->nla_len - NLA_HDRLEN) &&
-				    !memcmp(c->key[i], (uint8_t *)key + NLA_HDRLEN, c->klen[i]))
-					break;
-			if (i == NK)
-				return fail(c, "netlink list %s: a key not in the model (%u bytes)",
-					    toolong ? "(1025-byte prefix)" : prefix,
-					    key->nla_len - NLA_HDRLEN);
-			if (seen[i])
-				return fail(c, "netlink list %s: %s twice", prefix, keyname(c, i));
-			seen[i] = true;
+			if (list_seen(c, "netlink list", toolong ? "(1025-byte prefix)" : prefix,
+				      (uint8_t *)key + NLA_HDRLEN, key->nla_len - NLA_HDRLEN, seen))
+				return -1;
 			nseen++;
 		}
 	}
 	if (toolong)
 		return nseen ? fail(c, "netlink list: a 1025-byte prefix listed keys") : 0;
-	for (i = probe ? NOWN : 0; i < (probe ? NK : NOWN); i++) {
-		bool want = c->m->k[i].exists && model_readable(c, i);
-
-		if (seen[i] != want)
-			return fail(c, "netlink list %s: %s %s", prefix, keyname(c, i),
-				    want ? "missing" : "listed but should not be");
-	}
-	return 0;
+	return list_done(c, "netlink list", prefix, probe, seen);
 }
 
 /* Garbage: random bytes, bad lengths, truncated messages; then a stats probe. */
@@ -2466,6 +2469,9 @@ int main(int argc, char **argv)
 			   round % 4 == 3 && g_tmpfs ? R_RO : R_NORMAL;
 		if (round_setup())
 			return 1;
+		if (sh->mode != R_NORMAL)
+			printf("smap-fuzz: round %u on a %s store\n", round,
+			       sh->mode == R_FULL ? "full (ENOSPC)" : "read-only (EROFS)");
 		for (unsigned int w = 0; w < g_workers; w++) {
 			pids[w] = fork();
 			if (pids[w] == 0)
