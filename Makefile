@@ -89,9 +89,9 @@ check: all
 # fault injection; built once, then cached): check-debug runs the whole
 # suite on it, check-debug-ci the tests of concurrency and error paths that
 # .ci/run gives it (stress, lost update, unload race, refused writes, I/O
-# errors, torn tails, the allocation-failure sweep).
+# errors, torn tails, the allocation-failure sweep, a minute of the fuzzer).
 DEBUG_CI_TESTS := 12-stress 21-lost-update 33-unload-race 35-refused \
-	io-error torn-tail 50-fail-nth
+	io-error torn-tail 50-fail-nth 50-fuzz
 check-debug:
 	@$(MAKE) --no-print-directory KERNELS=debug all
 	@KERNELS=debug scripts/check

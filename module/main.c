@@ -62,9 +62,12 @@ static int __init smap_init(void)
 	err = smap_param_check();
 	if (err)
 		return err;
+	smap_init_fail_nth_arm();
 	m = kzalloc(sizeof(*m), GFP_KERNEL);
-	if (!m)
+	if (!m) {
+		smap_init_fail_nth_disarm(false);
 		return -ENOMEM;
+	}
 	m->store = smap_store_create();
 	if (IS_ERR(m->store)) {
 		err = PTR_ERR(m->store);
@@ -99,6 +102,7 @@ static int __init smap_init(void)
 		pr_err("cannot register generic netlink family: %d\n", err);
 		goto err_dev;
 	}
+	smap_init_fail_nth_disarm(true);
 #ifdef SMAP_TESTING
 	pr_info("loaded (abi %d, TEST BUILD: test hooks enabled)\n",
 		SMAP_ABI_VERSION);
@@ -120,6 +124,7 @@ err_store:
 	smap_store_destroy(m->store);
 err_free:
 	kfree(m);
+	smap_init_fail_nth_disarm(false);
 	return err;
 }
 

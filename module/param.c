@@ -13,6 +13,7 @@
 #include <linux/kstrtox.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/sched.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
 #include <uapi/linux/shared_map.h>
@@ -241,6 +242,35 @@ MODULE_PARM_DESC(replay_progress_ms, "testing: replay's progress line at most th
 unsigned int smap_fail_load_id;
 module_param_named(fail_load_id, smap_fail_load_id, uint, 0644);
 MODULE_PARM_DESC(fail_load_id, "testing: fail replay's Nth id request (0: never)");
+
+#ifdef CONFIG_FAULT_INJECTION
+/*
+ * The allocation-failure sweep of the load (tests/smap-failnth.c): init
+ * arms the loading task's /proc/thread-self/fail-nth with init_fail_nth,
+ * so that the Nth fault site of init and replay fails (the module loader's
+ * own sites, before init, are the kernel's and many of them tolerated: a
+ * sweep through them would take hours), and a successful init leaves
+ * what is left of the count in init_fail_nth_left (0: the fault fired and
+ * init tolerated it).
+ */
+static unsigned int smap_init_fail_nth, smap_init_fail_nth_left;
+module_param_named(init_fail_nth, smap_init_fail_nth, uint, 0444);
+MODULE_PARM_DESC(init_fail_nth, "testing: fail init's Nth fault site (0: none)");
+module_param_named(init_fail_nth_left, smap_init_fail_nth_left, uint, 0444);
+MODULE_PARM_DESC(init_fail_nth_left, "testing: what init left of init_fail_nth (0: it fired)");
+
+void smap_init_fail_nth_arm(void)
+{
+	WRITE_ONCE(current->fail_nth, smap_init_fail_nth);
+}
+
+void smap_init_fail_nth_disarm(bool ok)
+{
+	if (ok)
+		smap_init_fail_nth_left = READ_ONCE(current->fail_nth);
+	WRITE_ONCE(current->fail_nth, 0);
+}
+#endif
 #endif
 
 /* ---- at load -------------------------------------------------------------- */

@@ -23,6 +23,19 @@ extern unsigned long long smap_user_max_bytes;
 extern unsigned int smap_fail_load_id;
 #endif
 
+#if defined(SMAP_TESTING) && defined(CONFIG_FAULT_INJECTION)
+void smap_init_fail_nth_arm(void);
+void smap_init_fail_nth_disarm(bool ok);
+#else
+static inline void smap_init_fail_nth_arm(void)
+{
+}
+
+static inline void smap_init_fail_nth_disarm(bool ok)
+{
+}
+#endif
+
 /*
  * At load: check what cannot be checked as each parameter is set (0, or
  * -EINVAL and a dmesg line), and fill @cfg from the parameters.

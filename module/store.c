@@ -1374,7 +1374,7 @@ static int smap_replay_apply(void *owner, const struct smap_jrec *r)
 
 	if (!l->q) {
 		l->q = kvmalloc_array(SMAP_LANE_QUEUE, sizeof(*l->q),
-				      GFP_KERNEL);
+				      GFP_KERNEL | __GFP_NOWARN);
 		if (!l->q)
 			return -ENOMEM;
 	}

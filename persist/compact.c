@@ -86,7 +86,7 @@ static int smap_compact_locked(void *arg)
 		return err;
 	j->ops->quiesce(j->owner);
 
-	c.buf = kvmalloc(smap_rec_len(SMAP_KEY_MAX, SMAP_VALUE_MAX), GFP_KERNEL);
+	c.buf = kvmalloc(smap_rec_len(SMAP_KEY_MAX, SMAP_VALUE_MAX), GFP_KERNEL | __GFP_NOWARN);
 	if (!c.buf)
 		return -ENOMEM;
 	c.f = smap_fs_create(j, SMAP_SNAP_TMP, O_WRONLY);

@@ -331,13 +331,45 @@ struct smap_fs_call {
 	int (*fn)(void *arg);
 	void *arg;
 	int ret;
+	unsigned int fail_nth;
 };
+
+/*
+ * The work runs on its caller's behalf, so it inherits the caller's
+ * /proc/thread-self/fail-nth (CONFIG_FAULT_INJECTION): the allocation-failure
+ * sweep (tests/smap-failnth.c) then reaches replay and compaction too, and
+ * reads back whether the armed fault fired. Without it they would run with
+ * the kworker's counter, out of the sweep's reach.
+ */
+#ifdef CONFIG_FAULT_INJECTION
+static void smap_fail_nth_take(unsigned int *to, struct task_struct *from)
+{
+	*to = READ_ONCE(from->fail_nth);
+	WRITE_ONCE(from->fail_nth, 0);
+}
+
+static void smap_fail_nth_give(unsigned int nth, struct task_struct *to)
+{
+	WRITE_ONCE(to->fail_nth, nth);
+}
+#else
+static void smap_fail_nth_take(unsigned int *to, struct task_struct *from)
+{
+	*to = 0;
+}
+
+static void smap_fail_nth_give(unsigned int nth, struct task_struct *to)
+{
+}
+#endif
 
 static void smap_fs_call_work(struct work_struct *w)
 {
 	struct smap_fs_call *c = container_of(w, struct smap_fs_call, work);
 
+	smap_fail_nth_give(c->fail_nth, current);
 	c->ret = c->fn(c->arg);
+	smap_fail_nth_take(&c->fail_nth, current);
 	complete(&c->done);
 }
 
@@ -349,10 +381,12 @@ int smap_fs_call(int (*fn)(void *arg), void *arg)
 		return fn(arg);
 	INIT_WORK_ONSTACK(&c.work, smap_fs_call_work);
 	init_completion(&c.done);
+	smap_fail_nth_take(&c.fail_nth, current);
 	queue_work(system_unbound_wq, &c.work);
 	/* a long replay is not a hung task: wake up now and then */
 	while (!wait_for_completion_timeout(&c.done, 10 * HZ))
 		;
+	smap_fail_nth_give(c.fail_nth, current);
 	/*
 	 * No flush_work(): complete() is the work's last touch of @c, and the
 	 * workqueue never touches a work after its function (a function may
@@ -453,7 +487,7 @@ int smap_fs_copy(struct smap_journal *j, const char *from, const char *to)
 	void *buf;
 	int err = 0;
 
-	buf = kvmalloc(bufsz, GFP_KERNEL);
+	buf = kvmalloc(bufsz, GFP_KERNEL | __GFP_NOWARN);
 	if (!buf)
 		return -ENOMEM;
 	src = smap_fs_open(j, from, O_RDONLY);

@@ -170,7 +170,7 @@ static int smap_rbuf_fit(struct smap_rbuf *b, loff_t size)
 	if (cap <= b->cap)
 		return 0;
 	kvfree(b->buf);
-	b->buf = kvmalloc(cap, GFP_KERNEL);
+	b->buf = kvmalloc(cap, GFP_KERNEL | __GFP_NOWARN);
 	if (!b->buf) {
 		b->cap = 0;
 		return -ENOMEM;
@@ -533,7 +533,7 @@ int smap_replay(struct smap_journal *j, u64 *next_seg, u64 *next_seq,
 		smap_fs_unlink(j, SMAP_SNAP_TMP);
 
 	/* headers first: the chain, and where each segment's successor says it ends */
-	hdrs = kvcalloc(max(s.n, 1), sizeof(*hdrs), GFP_KERNEL);
+	hdrs = kvcalloc(max(s.n, 1), sizeof(*hdrs), GFP_KERNEL | __GFP_NOWARN);
 	if (!hdrs) {
 		err = -ENOMEM;
 		goto out;

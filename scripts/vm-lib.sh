@@ -19,13 +19,27 @@ vm_log_panicked() {
 
 # vm_log_judged CONSOLE: the log without the allocation-failure warnings
 # (warn_alloc: "vmalloc error" or "page allocation failure", a stack and its
-# </TASK>) of smap-failnth, the test's own fault injector: there the kernel
-# (its module loader, say) reports a failure the test asked for. The same
-# warning from any other task stays in.
+# </TASK>; and kmem_cache_create's "...(NAME) failed with error -N", then a
+# stack whose first line names the task) of smap-failnth, the test's own
+# fault injector: there the kernel (its module loader, the slab allocator
+# creating a cache) reports a failure the test asked for. The same warning
+# from any other task stays in.
 vm_log_judged() {
-	awk '/^(\[[ 0-9.]*\] )?smap-failnth: (vmalloc error|page allocation failure)/ { skip = 1 }
+	awk 'held != "" {
+			if ($0 ~ /Comm: smap-failnth /)
+				skip = 1
+			else
+				print held
+			held = ""
+		}
+		/^(\[[ 0-9.]*\] )?smap-failnth: (vmalloc error|page allocation failure)/ { skip = 1 }
+		!skip && /^(\[[ 0-9.]*\] )?_*kmem_cache_create[a-z_]*\(.*\) failed with error -[0-9]+/ {
+			held = $0
+			next
+		}
 		!skip { print }
-		skip && /<\/TASK>/ { skip = 0 }' "$1"
+		skip && /<\/TASK>/ { skip = 0 }
+		END { if (held != "") print held }' "$1"
 }
 
 # vm_log_problems CONSOLE KVER WHO: false (and prints them) if the guest's

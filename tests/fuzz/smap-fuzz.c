@@ -42,6 +42,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/time.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -187,14 +188,14 @@ enum kind {
 	K_IOC_SET, K_IOC_GET, K_IOC_DEL, K_IOC_INCR, K_IOC_CAS, K_IOC_LIST,
 	K_IOC_BATCH, K_IOC_VERSION, K_IOC_STATS, K_IOC_BADCMD, K_IOC_RECOVER,
 	K_NL_SET, K_NL_GET, K_NL_DEL, K_NL_INCR, K_NL_CAS, K_NL_GARBAGE,
-	K_KAPI, K_SYSFS, K__N
+	K_KAPI, K_SYSFS, K_NL_LIST, K_PASSED, K__N
 };
 
 static const char *const kname[K__N] = {
 	"ioc-set", "ioc-get", "ioc-del", "ioc-incr", "ioc-cas", "ioc-list",
 	"ioc-batch", "ioc-version", "ioc-stats", "ioc-badcmd", "ioc-recover",
 	"nl-set", "nl-get", "nl-del", "nl-incr", "nl-cas", "nl-garbage",
-	"kapi", "sysfs",
+	"kapi", "sysfs", "nl-list", "passed-fd",
 };
 
 /* Malformations of an ioctl request (one per op at most). */
@@ -224,8 +225,12 @@ struct wstate {
 	struct op ops[MAXOPS];
 };
 
+/* What a round's store is (rounds 1, 5, ...: full; 3, 7, ...: read-only). */
+enum { R_NORMAL, R_FULL, R_RO };
+
 struct shared {
 	struct wstate w[MAXW];
+	int mode;			/* R_*: the model knows it */
 	volatile int failed;		/* a worker saw a mismatch */
 	int fail_w;
 	uint32_t fail_i;
@@ -243,6 +248,9 @@ struct wctx {
 	unsigned int w;
 	uint32_t uid, gid;	/* 0 for root workers */
 	bool root;
+	bool cap;		/* CAP_SYS_ADMIN of the opener and the caller */
+	int pfd, pnl;		/* passed by another user (SCM_RIGHTS), or -1 */
+	uint32_t puid;		/* their opener (uid = gid) */
 	int fd, nl, kfd;
 	uint16_t fam;
 	uint32_t nlseq;
@@ -388,7 +396,7 @@ static struct mres model_mut(struct wctx *c, int op, unsigned int ki,
 			bits >>= 6;
 		else if (mygid == k->gid)
 			bits >>= 3;
-		if (!kernel && (bits & want) != want && me != 0)
+		if (!kernel && (bits & want) != want && !c->cap)
 			return (struct mres){ -EACCES, 0, 0 };
 	}
 	switch (op) {
@@ -428,7 +436,13 @@ static struct mres model_mut(struct wctx *c, int op, unsigned int ki,
 		if (d > 0 && owner != 0 &&
 		    owner_bytes(c, owner) + (uint64_t)d > QUOTA)
 			return (struct mres){ -EDQUOT, 0, 0 };
+		/* a full round: the store is past max_bytes (R_FULL) */
+		if (d > 0 && sh->mode == R_FULL)
+			return (struct mres){ -ENOSPC, 0, 0 };
 	}
+	/* a read-only round: the log's disk failed a write (R_RO) */
+	if (sh->mode == R_RO)
+		return (struct mres){ -EROFS, 0, 0 };
 	if (op == SMAP_OP_DEL) {
 		k->exists = false;
 		r.status = SMAP_ST_DELETED;
@@ -452,7 +466,7 @@ static bool model_readable(const struct wctx *c, unsigned int ki)
 	const struct mkey *k = &c->m->k[ki];
 	unsigned int bits = k->mode;
 
-	if (c->root)
+	if (c->cap)
 		return true;
 	if (c->uid == k->uid)
 		bits >>= 6;
@@ -485,7 +499,8 @@ static void gen_op(struct wctx *c, uint64_t *r, struct op *o)
 		K_IOC_CAS, K_IOC_LIST, K_IOC_BATCH, K_IOC_BATCH, K_IOC_VERSION,
 		K_IOC_STATS, K_IOC_BADCMD, K_IOC_RECOVER, K_NL_SET, K_NL_SET,
 		K_NL_GET, K_NL_GET, K_NL_DEL, K_NL_INCR, K_NL_CAS,
-		K_NL_GARBAGE, K_KAPI, K_KAPI, K_KAPI, K_SYSFS,
+		K_NL_GARBAGE, K_KAPI, K_KAPI, K_KAPI, K_SYSFS, K_NL_LIST,
+		K_PASSED, K_PASSED,
 	};
 
 	memset(o, 0, sizeof(*o));
@@ -829,6 +844,37 @@ static int do_ioc_cas(struct wctx *c, const struct op *o)
 }
 
 /* List prefix f<w>/ or p<w>/ in pieces; compare with the readable keys. */
+/* A listed key (@what: which list): one of the model's, listed once. */
+static int list_seen(struct wctx *c, const char *what, const char *prefix,
+		     const uint8_t *key, uint32_t n, bool *seen)
+{
+	unsigned int i;
+
+	for (i = 0; i < NK; i++)
+		if (c->klen[i] == n && !memcmp(c->key[i], key, n))
+			break;
+	if (i == NK)
+		return fail(c, "%s %s: a key not in the model (%u bytes)", what, prefix, n);
+	if (seen[i])
+		return fail(c, "%s %s: %s twice", what, prefix, keyname(c, i));
+	seen[i] = true;
+	return 0;
+}
+
+/* At the list's end: every key the caller may read under the prefix, no other. */
+static int list_done(struct wctx *c, const char *what, const char *prefix,
+		     bool probe, const bool *seen)
+{
+	for (unsigned int i = probe ? NOWN : 0; i < (probe ? NK : NOWN); i++) {
+		bool want = c->m->k[i].exists && model_readable(c, i);
+
+		if (seen[i] != want)
+			return fail(c, "%s %s: %s %s", what, prefix, keyname(c, i),
+				    want ? "missing" : "listed but should not be");
+	}
+	return 0;
+}
+
 static int do_ioc_list(struct wctx *c, const struct op *o)
 {
 	static __thread uint8_t buf[16384];
@@ -837,7 +883,7 @@ static int do_ioc_list(struct wctx *c, const struct op *o)
 	struct smap_list l = { 0 };
 	uint32_t cap = o->cap % 2 ? 8 + o->sub : 2048 + o->sub * 16;
 	bool probe = o->seed & 1;
-	unsigned int i, calls = 0;
+	unsigned int calls = 0;
 	int got;
 
 	snprintf(prefix, sizeof(prefix), "%c%u/", probe ? 'p' : 'f', c->w);
@@ -876,27 +922,14 @@ static int do_ioc_list(struct wctx *c, const struct op *o)
 			uint32_t n;
 
 			memcpy(&n, buf + off, 4);
-			for (i = 0; i < NK; i++)
-				if (c->klen[i] == n && !memcmp(c->key[i], buf + off + 4, n))
-					break;
-			if (i == NK)
-				return fail(c, "list %s: a key not in the model (%u bytes)", prefix, n);
-			if (seen[i])
-				return fail(c, "list %s: %s twice", prefix, keyname(c, i));
-			seen[i] = true;
+			if (list_seen(c, "list", prefix, buf + off + 4, n, seen))
+				return -1;
 			off += 4 + ((n + 3) & ~3u);
 		}
 		if (++calls > 1000)
 			return fail(c, "list %s: no end after 1000 calls", prefix);
 	} while (!(l.flags & SMAP_LIST_END));
-	for (i = probe ? NOWN : 0; i < (probe ? NK : NOWN); i++) {
-		bool want = c->m->k[i].exists && model_readable(c, i);
-
-		if (seen[i] != want)
-			return fail(c, "list %s: %s %s", prefix, keyname(c, i),
-				    want ? "missing" : "listed but should not be");
-	}
-	return 0;
+	return list_done(c, "list", prefix, probe, seen);
 }
 
 /* ---- batch -------------------------------------------------------------- */
@@ -1346,6 +1379,83 @@ static int do_nl(struct wctx *c, const struct op *o)
 	return 0;
 }
 
+/*
+ * The LIST dump (NLM_F_DUMP): one message per key the caller may read,
+ * across as many datagrams as it takes, then NLMSG_DONE; compared with the
+ * model as the ioctl's list is. A 1025-byte prefix (var set, 1 in 4) is
+ * refused by the policy or lists nothing.
+ */
+static int do_nl_list(struct wctx *c, const struct op *o)
+{
+	static __thread struct nlbuf m;
+	static __thread uint8_t rb[65536] __attribute__((aligned(4)));
+	static __thread uint8_t big[1025];
+	char prefix[16];
+	bool seen[NK] = { false }, probe = o->seed & 1, done = false;
+	bool toolong = o->var && !(o->sub % 4);
+	unsigned int nseen = 0;
+	struct nlmsghdr *h = (struct nlmsghdr *)m.b;
+	uint32_t seq;
+
+	snprintf(prefix, sizeof(prefix), "%c%u/", probe ? 'p' : 'f', c->w);
+	nl_start(c, &m, c->fam, SMAP_CMD_LIST, NLM_F_DUMP);
+	if (toolong) {
+		memset(big, 'f', sizeof(big));
+		nla_add(&m, SMAP_A_PREFIX, big, sizeof(big));
+	} else {
+		nla_add(&m, SMAP_A_PREFIX, prefix, strlen(prefix));
+	}
+	h->nlmsg_len = m.len;
+	seq = h->nlmsg_seq;
+	if (send(c->nl, m.b, m.len, 0) < 0)
+		return fail(c, "netlink list: send: %s", strerror(errno));
+	while (!done) {
+		ssize_t n = recv(c->nl, rb, sizeof(rb), 0);
+		struct nlmsghdr *rh;
+
+		if (n < 0)
+			return fail(c, "netlink list: %s", errno == EAGAIN ?
+				    "no answer in 20 s" : strerror(errno));
+		for (rh = (struct nlmsghdr *)rb; NLMSG_OK(rh, (size_t)n);
+		     rh = NLMSG_NEXT(rh, n)) {
+			struct nlattr *a, *key = NULL;
+			int rem, e;
+
+			if (rh->nlmsg_seq != seq)
+				continue;
+			if (rh->nlmsg_type == NLMSG_ERROR || rh->nlmsg_type == NLMSG_DONE) {
+				memcpy(&e, NLMSG_DATA(rh), sizeof(e));
+				if (toolong && (e == -EINVAL || e == -ERANGE))
+					return 0;
+				if (e)
+					return fail(c, "netlink list %s: %d (%s)", prefix, e,
+						    strerror(-e));
+				if (rh->nlmsg_type == NLMSG_ERROR)
+					continue;	/* an ack: the DONE follows */
+				done = true;
+				break;
+			}
+			a = (struct nlattr *)((uint8_t *)NLMSG_DATA(rh) + GENL_HDRLEN);
+			rem = rh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN;
+			for (; rem >= (int)NLA_HDRLEN && a->nla_len >= NLA_HDRLEN &&
+			       a->nla_len <= rem;
+			     rem -= NLA_ALIGN(a->nla_len),
+			     a = (struct nlattr *)((uint8_t *)a + NLA_ALIGN(a->nla_len)))
+				if ((a->nla_type & NLA_TYPE_MASK) == SMAP_A_KEY)
+					key = a;
+			if (!key)
+				return fail(c, "netlink list %s: a reply without a key", prefix);
+			if (list_seen(c, "netlink list", toolong ? "(1025-byte prefix)" : prefix,
+				      (uint8_t *)key + NLA_HDRLEN, key->nla_len - NLA_HDRLEN, seen))
+				return -1;
+			nseen++;
+		}
+	}
+	if (toolong)
+		return nseen ? fail(c, "netlink list: a 1025-byte prefix listed keys") : 0;
+	return list_done(c, "netlink list", prefix, probe, seen);
+}
+
 /* Garbage: random bytes, bad lengths, truncated messages; then a stats probe. */
 static int do_nl_garbage(struct wctx *c, const struct op *o)
 {
@@ -1598,6 +1708,110 @@ static int do_sysfs(struct wctx *c, const struct op *o)
 	}
 }
 
+/* ---- descriptors passed between users (SCM_RIGHTS) ------------------------- */
+
+#define UIDP		2000	/* a root worker's passed descriptors' opener */
+
+static int g_pfd = -1, g_pnl = -1;
+static uint32_t g_puid;
+
+/*
+ * Before become(w): a helper process opens /dev/shared_map and a generic
+ * netlink socket as the other side (uid UIDP + w for a root worker, root
+ * for a user worker) and passes both over a unix socket. The module must
+ * judge requests on them by their opener (f_cred: its uid, gid and mode
+ * bits), and grant CAP_SYS_ADMIN's bypass only if both the opener and the
+ * caller have it, so through them a root worker is a plain user and a
+ * user worker is uid 0 without the bypass (smap(1), SECURITY).
+ */
+static void passed_get(unsigned int w)
+{
+	uint32_t id = (w & 1) ? 0 : UIDP + w;
+	char cbuf[CMSG_SPACE(2 * sizeof(int))] __attribute__((aligned(8)));
+	struct iovec iov = { .iov_base = "x", .iov_len = 1 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	struct timeval tv = { .tv_sec = 20 };
+	struct cmsghdr *cm;
+	int sv[2], fds[2], status;
+	char x;
+	pid_t pid;
+
+	g_pfd = g_pnl = -1;
+	g_puid = id;
+	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv))
+		return;
+	pid = fork();
+	if (pid == 0) {
+		if (id && (setgroups(0, NULL) || setgid(id) || setuid(id)))
+			_exit(1);
+		fds[0] = open(SMAP_DEVICE_PATH, O_RDWR);
+		fds[1] = socket(AF_NETLINK, SOCK_RAW, NETLINK_GENERIC);
+		if (fds[0] < 0 || fds[1] < 0)
+			_exit(1);
+		memset(cbuf, 0, sizeof(cbuf));
+		cm = CMSG_FIRSTHDR(&mh);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(fds));
+		memcpy(CMSG_DATA(cm), fds, sizeof(fds));
+		_exit(sendmsg(sv[1], &mh, 0) < 0);
+	}
+	close(sv[1]);
+	iov.iov_base = &x;
+	if (pid > 0 && recvmsg(sv[0], &mh, MSG_CMSG_CLOEXEC) == 1 &&
+	    (cm = CMSG_FIRSTHDR(&mh)) && cm->cmsg_type == SCM_RIGHTS &&
+	    cm->cmsg_len == CMSG_LEN(sizeof(fds))) {
+		memcpy(fds, CMSG_DATA(cm), sizeof(fds));
+		g_pfd = fds[0];
+		g_pnl = fds[1];
+		if (bind(g_pnl, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+			close(g_pnl);
+			g_pnl = -1;
+		} else {
+			setsockopt(g_pnl, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+		}
+	}
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	close(sv[0]);
+	if (g_pfd < 0 || g_pnl < 0) {
+		fprintf(stderr, "smap-fuzz: worker %u: no descriptors passed from uid %u\n",
+			w, id);
+		_exit(2);
+	}
+}
+
+static int run_op(struct wctx *c, const struct op *o);
+
+/* An ioctl or netlink op (by sub) through the passed descriptors. */
+static int do_passed(struct wctx *c, const struct op *o)
+{
+	static const uint8_t sub[] = { K_IOC_SET, K_IOC_GET, K_IOC_DEL,
+		K_IOC_INCR, K_IOC_CAS, K_IOC_LIST, K_NL_SET, K_NL_GET,
+		K_NL_DEL, K_NL_INCR, K_NL_CAS, K_NL_LIST };
+	struct op p = *o;
+	int fd = c->fd, nl = c->nl, rc;
+	uint32_t uid = c->uid, gid = c->gid;
+	bool cap = c->cap;
+
+	if (c->pfd < 0)
+		return 0;	/* the parent's checks */
+	p.kind = sub[o->sub % sizeof(sub)];
+	c->fd = c->pfd;
+	c->nl = c->pnl;
+	c->uid = c->gid = c->puid;
+	c->cap = false;
+	rc = run_op(c, &p);
+	c->fd = fd;
+	c->nl = nl;
+	c->uid = uid;
+	c->gid = gid;
+	c->cap = cap;
+	return rc;
+}
+
 /* ---- printing an operation (reproducers) ---------------------------------- */
 
 static const char *vdesc_str(const struct vdesc *v)
@@ -1627,6 +1841,8 @@ static void op_str(const struct wctx *c, const struct op *o, char *b, size_t n)
 
 	if (o->kind >= K_NL_SET && o->kind <= K_NL_CAS)
 		var = nlbname[nl_bad(o)];
+	else if (o->kind == K_PASSED)
+		var = "(an ioctl or netlink op by sub, on the passed descriptors)";
 	else if (o->kind == K_NL_GARBAGE || o->kind == K_SYSFS ||
 		 o->kind == K_IOC_BADCMD || o->kind == K_IOC_RECOVER)
 		var = "";
@@ -1655,6 +1871,11 @@ static void op_str(const struct wctx *c, const struct op *o, char *b, size_t n)
 
 static int run_op(struct wctx *c, const struct op *o)
 {
+	/* a full or read-only round: nothing may change the limits or leave
+	 * read-only mode behind the model's back */
+	if (sh->mode != R_NORMAL &&
+	    (o->kind == K_SYSFS || o->kind == K_IOC_RECOVER))
+		return 0;
 	switch (o->kind) {
 	case K_IOC_SET: return do_ioc_kv(c, o, SMAP_OP_SET);
 	case K_IOC_DEL: return do_ioc_kv(c, o, SMAP_OP_DEL);
@@ -1669,6 +1890,8 @@ static int run_op(struct wctx *c, const struct op *o)
 	case K_NL_GARBAGE: return do_nl_garbage(c, o);
 	case K_KAPI: return do_kapi(c, o);
 	case K_SYSFS: return do_sysfs(c, o);
+	case K_NL_LIST: return do_nl_list(c, o);
+	case K_PASSED: return do_passed(c, o);
 	default: return do_nl(c, o);
 	}
 }
@@ -1683,7 +1906,10 @@ static int wctx_open(struct wctx *c, unsigned int w, struct model *m,
 
 	memset(c, 0, sizeof(*c));
 	c->w = w;
-	c->root = getuid() == 0;
+	c->root = c->cap = getuid() == 0;
+	c->pfd = g_pfd;
+	c->pnl = g_pnl;
+	c->puid = g_puid;
 	c->uid = getuid();
 	c->gid = getgid();
 	c->m = m;
@@ -1796,6 +2022,7 @@ static void worker(unsigned int w, unsigned int round, double until)
 	bool chaotic;
 	int err;
 
+	passed_get(w);
 	become(w);
 	err = wctx_open(&c, w, &ws->m, msg, sizeof(msg));
 	if (err) {
@@ -1841,9 +2068,20 @@ static int sh_run(const char *fmt, ...)
 	return system(cmd);
 }
 
+/*
+ * The log lives on a tmpfs of its own (when it can be mounted; volatile=1
+ * lets the module use it) that a read-only round shrinks to what it holds: the log's next write fails
+ * and the store goes read-only as after an I/O error.
+ */
+#define LOGFS		"/run/smap-fuzz"
+#define LOGDIR		LOGFS "/log"
+#define LOGFS_SIZE	"256m"
+static bool g_tmpfs;
+
 static int load(void)
 {
-	if (sh_run("modprobe shared_map && modprobe smap_fuzz_kapi"))
+	if (sh_run("modprobe shared_map %s && modprobe smap_fuzz_kapi",
+		   g_tmpfs ? "path=" LOGDIR " volatile=1" : ""))
 		return -1;
 	return sysfs_write("user_max_bytes", "32768", 5) ? -1 : 0;
 }
@@ -1852,7 +2090,57 @@ static int unload(void)
 {
 	if (sh_run("rmmod smap_fuzz_kapi 2>/dev/null; rmmod shared_map"))
 		return -1;
+	if (g_tmpfs && sh_run("mount -o remount,size=" LOGFS_SIZE " " LOGFS))
+		return -1;
 	return 0;
+}
+
+/*
+ * As root, after the prologues: the store as sh->mode says. R_FULL: a
+ * root key of 8000 bytes, then max_bytes at its least (4096), so that
+ * whatever costs more bytes fails with ENOSPC. R_RO: the log's tmpfs
+ * shrunk to what it holds, then root's sets until one fails: read_only
+ * must then read 1, and every mutation fail with EROFS.
+ */
+static int round_setup(void)
+{
+	static uint8_t big[8000];
+	struct smap_kv kv = { 0 };
+	struct statvfs st;
+	char back[16] = "";
+	int fd, err = 0;
+
+	if (sh->mode == R_NORMAL)
+		return 0;
+	fd = open(SMAP_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	memset(big, 'z', sizeof(big));
+	kv.key = (uint64_t)(uintptr_t)"z/fill";
+	kv.key_len = 6;
+	kv.value = (uint64_t)(uintptr_t)big;
+	kv.value_len = sizeof(big);
+	if (sh->mode == R_FULL) {
+		if (ioctl(fd, SMAP_IOC_SET, &kv) || sysfs_write("max_bytes", "4096", 4))
+			err = -1;
+	} else if (statvfs(LOGFS, &st) ||
+		   sh_run("mount -o remount,size=%llu " LOGFS,
+			  (unsigned long long)(st.f_blocks - st.f_bfree) * st.f_frsize)) {
+		err = -1;
+	} else {
+		for (unsigned int i = 0; i < 256; i++) {
+			big[0] = 'a' + i % 26;
+			if (ioctl(fd, SMAP_IOC_SET, &kv))
+				break;
+		}
+		if (sysfs_read("read_only", back, sizeof(back)) || strcmp(back, "1\n"))
+			err = -1;
+	}
+	close(fd);
+	if (err)
+		printf("smap-fuzz: could not make the store %s (read_only reads %s)\n",
+		       sh->mode == R_FULL ? "full" : "read-only", back);
+	return err;
 }
 
 /* As root: (re)create worker @w's probe keys p<w>/j with their modes. */
@@ -1946,8 +2234,8 @@ static bool replay_fails(unsigned int w, const struct op *ops,
 		return false;
 	memset(m, 0, sizeof(*m) + 1024);
 	unload();
-	sh_run("rm -rf /var/tmp/shared_map");
-	if (load() || prologue(w, m)) {
+	sh_run("rm -rf %s", g_tmpfs ? LOGDIR : "/var/tmp/shared_map");
+	if (load() || prologue(w, m) || round_setup()) {
 		munmap(m, sizeof(*m) + 1024);
 		return false;
 	}
@@ -1955,6 +2243,7 @@ static bool replay_fails(unsigned int w, const struct op *ops,
 	if (pid == 0) {
 		struct wctx c;
 
+		passed_get(w);
 		become(w);
 		if (wctx_open(&c, w, m, out, 1024))
 			_exit(2);
@@ -2148,6 +2437,8 @@ int main(int argc, char **argv)
 		return 2;
 	memset(sh, 0, sizeof(*sh));
 	sh_run("rmmod smap_fuzz_kapi shared_map 2>/dev/null; rm -rf /var/tmp/shared_map");
+	g_tmpfs = !sh_run("mkdir -p " LOGFS " && mount -t tmpfs -o size=" LOGFS_SIZE
+			  ",mode=0700 smap-fuzz " LOGFS);
 	t0 = now();
 	tend = t0 + seconds;
 	for (round = 0; round < rounds && !rc; round++) {
@@ -2174,6 +2465,13 @@ int main(int argc, char **argv)
 			}
 			before += sh->w[w].done;
 		}
+		sh->mode = round % 4 == 1 ? R_FULL :
+			   round % 4 == 3 && g_tmpfs ? R_RO : R_NORMAL;
+		if (round_setup())
+			return 1;
+		if (sh->mode != R_NORMAL)
+			printf("smap-fuzz: round %u on a %s store\n", round,
+			       sh->mode == R_FULL ? "full (ENOSPC)" : "read-only (EROFS)");
 		for (unsigned int w = 0; w < g_workers; w++) {
 			pids[w] = fork();
 			if (pids[w] == 0)
@@ -2205,6 +2503,7 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
+	sh->mode = R_NORMAL;
 	if (!rc && (unload() || load() || verify(rounds) || unload())) {
 		printf("smap-fuzz: final reload check failed (seed %" PRIu64 ")\n", g_seed);
 		rc = 1;
@@ -2212,5 +2511,7 @@ int main(int argc, char **argv)
 	printf("smap-fuzz: seed %" PRIu64 ": %" PRIu64 " operations (+%" PRIu64 " on shared keys) in %.1f s, %.0f ops/s, %u rounds (rmmod/modprobe between): %s\n",
 	       g_seed, total, sh->chaos_ops, now() - t0,
 	       (total + sh->chaos_ops) / (now() - t0), round, rc ? "FAILED" : "ok");
+	if (g_tmpfs)
+		sh_run("umount " LOGFS);
 	return rc;
 }

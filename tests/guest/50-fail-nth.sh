@@ -1,12 +1,15 @@
 # SPDX-License-Identifier: GPL-2.0
 # Every allocation failure is handled: for each entry point, fail the Nth
-# fault site (slab or page allocation) of the calling task, N = 1, 2, ...
-# until the call succeeds (smap-failnth); every attempt fails with ENOMEM
-# (or succeeds), the kernel log stays clean, kmemleak finds nothing (the
-# harness), and the store's contents match the log after a reload. Then I/O
-# errors on the log's disk through fail_make_request. Needs a kernel with
+# fault site (slab or page allocation) of the calling task (and of the file
+# work it waits for), N = 1, 2, ... while the armed fault fires, until an N
+# the call never reaches (smap-failnth; a tolerated fault does not end the
+# sweep); every attempt fails with ENOMEM (or succeeds), the store after it
+# is what its outcome says (smap-failnth), the kernel log stays clean,
+# kmemleak finds nothing (the harness), and after each entry point the
+# store's contents match the log after a reload. Then I/O errors on the
+# log's disk through fail_make_request. Needs a kernel with
 # CONFIG_FAULT_INJECTION (KERNELS=debug): elsewhere it is skipped (77).
-# vm: --bin mkfs.ext4 --timeout 1200
+# vm: --bin mkfs.ext4 --timeout 1200 --test-module
 . /with/guest/lib.sh
 if [ ! -e /proc/thread-self/fail-nth ]; then
 	echo "skip: no /proc/thread-self/fail-nth (a kernel without fault injection; KERNELS=debug has it)"
@@ -22,17 +25,6 @@ for f in failslab fail_page_alloc; do
 	echo N >$D/$f/ignore-gfp-wait
 	echo 0 >$D/$f/verbose
 done
-
-# sweep DESC ARGS...: smap-failnth ARGS must end well
-sweep() {
-	_d=$1
-	shift
-	if smap-failnth "$@" >$T/fn 2>&1; then
-		ok "$_d: $(tail -n 1 $T/fn)"
-	else
-		not_ok "$_d: $(cat $T/fn)"
-	fi
-}
 
 # dump: every key and its value, sorted
 dump() {
@@ -59,7 +51,23 @@ reload_same() {
 	fi
 }
 
-# ---- load and replay of a real log ------------------------------------------
+# sweep DESC ARGS...: smap-failnth ARGS must end well (it checks the store
+# after every attempt); then the store and its log agree (reload_same)
+sweep() {
+	_d=$1
+	shift
+	if smap-failnth "$@" >$T/fn 2>&1; then
+		ok "$_d: $(tail -n 1 $T/fn)"
+		echo "summary: $_d: $(tail -n 1 $T/fn | sed 's/^[^:]*: //')"
+	else
+		not_ok "$_d: $(cat $T/fn)"
+	fi
+	[ -z "${AFTER:-}" ] || check "$_d: $AFTER" $AFTER
+	reload_same "$_d"
+}
+
+# ---- load and replay of a real log: several segments (one per load), a
+# compaction's snapshot, deletions before and after it -----------------------
 load_module
 i=0
 while [ $i -lt 40 ]; do i=$((i + 1)); echo "set r$i v$i"; done >$T/ops
@@ -67,49 +75,71 @@ check "40 keys" smap batch $T/ops
 check "a counter" smap incr rc 7
 check "a deleted key" sh -c 'smap set gone x && smap del gone'
 rmmod shared_map
-sweep "load + replay (finit_module)" load $EXTRA/shared_map.ko
-expect_eq "$(held r v 40)" 40 "after the sweep the load replayed all 40 keys"
-expect_eq "$(smap get rc)" 7 "...and the counter"
+load_module
+check "segment 2: more keys, a deletion" sh -c 'smap set s2 a && smap set s2b b && smap del r1'
+check "compaction" sh -c "echo 1 >$P/compact_now"
+check "after the snapshot: updates and deletions" \
+	sh -c 'smap set r2 w2 && smap del r3 && smap incr rc 1 && smap set late z'
+rmmod shared_map
+load_module
+check "segment 4: one more key, one more deletion" sh -c 'smap set s4 d && smap del s2b'
+segs=$(ls /var/tmp/shared_map | grep -c '^log\.')
+check "a snapshot and $segs log segments (2 or more)" \
+	sh -c "[ -e /var/tmp/shared_map/snapshot ] && [ $segs -ge 2 ]"
+dump >$T/replay
+rmmod shared_map
+# the test build's init arms fail-nth itself (init_fail_nth): the module
+# loader's own fault sites, hundreds and many tolerated, are the kernel's
+sweep "load + replay (init and replay)" -d $T/replay load-init $EXTRA/shared_map.ko
+expect_eq "$(held r v 40)" 37 "after the sweep the load replayed the 37 keys neither deleted nor updated"
+expect_eq "$(smap get r2)$(smap get late)$(smap get s4)" w2zd "...the updates after the snapshot and in the last segment"
+expect_eq "$(smap get rc)" 8 "...and the counter"
 
 # ---- the ioctls ---------------------------------------------------------------
 sweep "set" set fk fv
 expect_eq "$(smap get fk)" fv "set: the value"
+sweep "set --new" set-new fn fv
+expect_eq "$(smap get fn)" fv "set --new: the value"
 sweep "get" get fk
 sweep "del" del fk
 check "del: gone" sh -c '! smap get fk 2>/dev/null'
 sweep "incr" incr cnt 5
 expect_eq "$(smap get cnt)" 5 "incr: applied exactly once"
-check "cas setup" smap set ck old
 sweep "cas" cas ck old new
 expect_eq "$(smap get ck)" new "cas: the new value"
 sweep "list" list r
 sweep "batch (set b, incr b2, del b)" batch b
-expect_eq "$(smap get b2)" 1 "batch: incr applied exactly once"
-check "batch: b deleted" sh -c '! smap get b 2>/dev/null'
 
 # ---- generic netlink ----------------------------------------------------------
 sweep "netlink set" -n set nk nv
 expect_eq "$(smap get nk)" nv "netlink set: the value"
+sweep "netlink set --new" -n set-new nn nv
 sweep "netlink get" -n get nk
 sweep "netlink incr" -n incr ncnt 3
 expect_eq "$(smap get ncnt)" 3 "netlink incr: applied exactly once"
 sweep "netlink cas" -n cas nk nv nw
 expect_eq "$(smap get nk)" nw "netlink cas: the new value"
-sweep "netlink list" -n list r
+sweep "netlink list (dump)" -n list r
 sweep "netlink del" -n del nk
 check "netlink del: gone" sh -c '! smap get nk 2>/dev/null'
+sweep "netlink batch (set nb, incr nb2, del nb)" -n batch nb
 
 # ---- compaction, recover ------------------------------------------------------
 sweep "compact_now" write $P/compact_now 1
 sweep "recover (ioctl)" recover
 sweep "recover (parameter)" write $P/recover 1
-reload_same "after the ioctl, netlink and compaction sweeps"
 
-# ---- the in-kernel API (the example client runs its checks at load; one
-# failed by an injected fault makes its init return EINVAL) -----------------
-sweep "in-kernel API (smap_example load)" -a 22 load $EXTRA/smap_example.ko
-check "rmmod smap_example" rmmod smap_example
-reload_same "after the in-kernel API sweep"
+# ---- the in-kernel API: smap_set() ... smap_cas() called in this task
+# through the fuzzer's test module -------------------------------------------
+kapi() {
+	check "modprobe smap_fuzz_kapi" modprobe smap_fuzz_kapi
+	AFTER="rmmod smap_fuzz_kapi" sweep "$@"
+}
+kapi "in-kernel API: smap_set()" kapi-set kk kv
+kapi "in-kernel API: smap_get()" kapi-get kk
+kapi "in-kernel API: smap_incr()" kapi-incr kc 4
+kapi "in-kernel API: smap_cas()" kapi-cas kk kv kw
+kapi "in-kernel API: smap_del()" kapi-del kk
 rmmod shared_map
 
 # ---- I/O errors on the log's disk: fail_make_request ------------------------

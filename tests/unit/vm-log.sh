@@ -57,10 +57,12 @@ else
 fi
 
 # an allocation failure the fault injector asked for is not a report; the
-# same warning from another task is
-for comm in smap-failnth modprobe; do
-	cat >"$out/console" <<LOG
-[    3.000000] $comm: vmalloc error: size 355984, vm_struct allocation failed, mode:0xcc0(GFP_KERNEL), nodemask=(null)
+# same warning from another task is. injected DESC FIRST: FIRST (COMM: the
+# task) then a stack naming the task
+injected() {
+	for comm in smap-failnth modprobe; do
+		cat >"$out/console" <<LOG
+[    3.000000] $(echo "$2" | sed "s/COMM/$comm/")
 [    3.000001] CPU: 0 UID: 0 PID: 69 Comm: $comm Tainted: G           O       6.12.117-smap-debug #1
 [    3.000002] Call Trace:
 [    3.000003]  <TASK>
@@ -68,16 +70,23 @@ for comm in smap-failnth modprobe; do
 [    3.000005]  </TASK>
 [    3.000006] shared_map: loaded (abi 1)
 LOG
-	if vm_log_problems "$out/console" test-kernel vm 2>"$out/said"; then
-		r=passes
-	else
-		r=fails
-	fi
-	case $comm:$r in
-	smap-failnth:passes | modprobe:fails) ok "$comm's allocation-failure warning $r the run" ;;
-	*) not_ok "$comm's allocation-failure warning $r the run: $(cat "$out/said")" ;;
-	esac
-done
+		if vm_log_problems "$out/console" test-kernel vm 2>"$out/said"; then
+			r=passes
+		else
+			r=fails
+		fi
+		case $comm:$r in
+		smap-failnth:passes | modprobe:fails) ok "$comm's $1 $r the run" ;;
+		*) not_ok "$comm's $1 $r the run: $(cat "$out/said")" ;;
+		esac
+	done
+}
+injected "allocation-failure warning" \
+	"COMM: vmalloc error: size 355984, vm_struct allocation failed, mode:0xcc0(GFP_KERNEL), nodemask=(null)"
+# a slab cache the injector kept from being created: the task is named on
+# the stack's first line only
+injected "kmem_cache_create failure" \
+	"__kmem_cache_create_args(smap_entry-64) failed with error -12"
 # ...but a report after it still counts
 printf '%s\n' '[    3.0] smap-failnth: vmalloc error: size 1' '[    3.1] Call Trace:' \
 	'[    3.2]  </TASK>' '[    4.0] BUG: KASAN: use-after-free in smap_x' >"$out/console"
