@@ -789,6 +789,18 @@ out:
 
 /* Mutations staged before their records are waited for together. */
 #define SMAP_GROUP_MAX	64
+/*
+ * Lockdep follows at most MAX_LOCK_DEPTH (48) locks held by one task, and a
+ * group's flush takes a few of its own (the journal's, the file system's)
+ * under the stripes it holds: with lockdep a group stops at 32 entries, so
+ * at most 32 stripes, and the validator stays on (23-batch on the debug
+ * kernel: "BUG: MAX_LOCK_DEPTH too low!" with 48 stripes held).
+ */
+#ifdef CONFIG_LOCKDEP
+#define SMAP_GROUP_LIMIT	32
+#else
+#define SMAP_GROUP_LIMIT	SMAP_GROUP_MAX
+#endif
 
 struct smap_group {
 	struct smap_txn t[SMAP_GROUP_MAX];
@@ -845,10 +857,10 @@ static void smap_group_lock(struct smap_store *s, struct smap_group *g,
 	struct mutex *lock = &s->stripes[t->stripe];
 
 	if (test_bit(t->stripe, g->held)) {
-		if (!smap_group_has(g, t) && g->n < SMAP_GROUP_MAX)
+		if (!smap_group_has(g, t) && g->n < SMAP_GROUP_LIMIT)
 			return;
 		smap_group_flush(s, g);
-	} else if (g->n == SMAP_GROUP_MAX ||
+	} else if (g->n == SMAP_GROUP_LIMIT ||
 		   (!bitmap_empty(g->held, SMAP_STRIPES) && !mutex_trylock(lock))) {
 		smap_group_flush(s, g);
 	} else if (!bitmap_empty(g->held, SMAP_STRIPES)) {

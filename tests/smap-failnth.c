@@ -9,7 +9,12 @@
  * fails that site), what is left of N when the call met fewer than N sites.
  * The sweep goes on while the fault fired, even when the call succeeded (a
  * tolerated fault: a fallback, a retry; later sites are still unswept), and
- * stops at the first N the call never reached: every site was failed once.
+ * stops at the first N the call never reached: every site was failed once,
+ * but for runs of tolerated faults: after 16 in a row the sweep strides
+ * (2, 4, ... 64 sites at a time), and goes back to sweep one by one when a
+ * stride ends in a failed call or one that met fewer sites (so every site
+ * where the outcome changes is found; a lone failing site inside a run of
+ * tolerated ones may be stepped over: the count is printed).
  * Every attempt must fail with an allowed errno (ENOMEM; ENOBUFS too over
  * netlink) or succeed; a failure without an injected fault, another errno,
  * or a store left in a state the outcome does not explain fails the sweep.
@@ -35,7 +40,8 @@
  *       | kapi-incr K DELTA | kapi-cas K OLD NEW: the in-kernel API through
  *       the fuzzer's test module (/dev/smap_fuzz_kapi), checked as the
  *       same ops are
- * Prints "OP: S fault sites swept (ENOMEM xA, tolerated xT), then ok" and
+ * Prints "OP: S fault sites swept (ENOMEM xA, tolerated xT[, K strided
+ * over in runs of tolerated ones]) in C calls, then ok" and
  * exits 0, or says what went wrong and exits 1; 2 when fail-nth is missing
  * (no CONFIG_FAULT_INJECTION).
  */
@@ -50,6 +56,10 @@
 #include <unistd.h>
 #include <shared_map.h>
 #include "smap_fuzz_kapi.h"
+
+/* after STRIDE_RUN tolerated faults in a row the sweep strides (see main) */
+#define STRIDE_RUN	16
+#define STRIDE_MAX	64
 
 static int nth_fd = -1;
 /*
@@ -471,6 +481,7 @@ int main(int argc, char **argv)
 {
 	int extra = 0, ko_fd = -1, opt, rc = 0, tolerated = 0, fired = 0, load_init;
 	unsigned int n, max_n = 10000, counts[256] = { 0 };
+	unsigned int step = 1, run = 0, no_stride_until = 0, strided = 0, attempts = 0;
 
 	while ((opt = getopt(argc, argv, "na:m:d:")) != -1) {
 		if (opt == 'n')
@@ -530,9 +541,11 @@ int main(int argc, char **argv)
 		}
 	}
 
-	for (n = 1; n <= max_n; n++) {
+	for (n = 1; n <= max_n; n += step) {
 		int r, e, injected;
 		size_t res = 0;
+
+		attempts++;
 
 		if (h)
 			prepare(argv);
@@ -567,20 +580,45 @@ int main(int argc, char **argv)
 		}
 		if (verify(n, argv, r, res))
 			rc = 1;
+		if (r == 0 && (injected || step > 1) && ko_fd >= 0 && unload(argv[1])) {
+			printf("%s: attempt %u: cannot unload %s: %s\n", op, n, argv[1],
+			       strerror(errno));
+			return 1;
+		}
+		if (step > 1 && (!injected || r)) {
+			/*
+			 * Past a stride, the call ended or failed: the sites
+			 * skipped since the last tolerated one are swept one by
+			 * one, and no stride again before n.
+			 */
+			strided -= step - 1;
+			n -= step;
+			no_stride_until = n + step;
+			step = 1;
+			run = 0;
+			continue;
+		}
 		if (!injected)
 			break;	/* the call met fewer than n sites: all swept */
 		fired++;
 		if (r) {
 			counts[e & 255]++;
+			run = 0;
 			continue;
 		}
 		/* it tolerated the fault: later sites are not swept yet */
 		tolerated++;
-		if (ko_fd >= 0 && unload(argv[1])) {
-			printf("%s: attempt %u: cannot unload %s: %s\n", op, n, argv[1],
-			       strerror(errno));
-			return 1;
+		/*
+		 * A long run of tolerated faults (vmalloc's page by page
+		 * fallbacks, readahead) is strided through, doubling up to
+		 * STRIDE_MAX: every site where the outcome changes is still
+		 * found (above), a lone failing site inside the run may not be.
+		 */
+		if (++run >= STRIDE_RUN && n >= no_stride_until && step < STRIDE_MAX) {
+			step *= 2;
+			run = 0;
 		}
+		strided += step - 1;
 	}
 	if (n > max_n) {
 		printf("%s: %u fault sites failed and the call still met more: not swept (-m %u)\n",
@@ -594,7 +632,10 @@ int main(int argc, char **argv)
 			continue;
 		printf("%s%s x%u", extra++ ? ", " : "", strerrorname_np(opt), counts[opt]);
 	}
-	printf("%stolerated x%d), then ok%s\n", extra ? ", " : "", tolerated,
+	printf("%stolerated x%d", extra ? ", " : "", tolerated);
+	if (strided)
+		printf(", %u strided over in runs of tolerated ones", strided);
+	printf(") in %u calls, then ok%s\n", attempts,
 	       rc ? " but the checks above failed" : "");
 	return rc;
 }
