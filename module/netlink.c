@@ -73,24 +73,60 @@ static struct sk_buff *smap_nl_new(struct genl_info *info, size_t payload,
 	return msg;
 }
 
-/* Reply with a status and, for incr, the result. */
-static int smap_nl_reply_status(struct genl_info *info, u32 status,
-				const s64 *result)
+/*
+ * A mutation's reply (its status and, for incr, the result) is allocated
+ * before the mutation is applied: once the store has changed, nothing may
+ * fail and tell the caller it did not (the allocation-failure sweep found
+ * netlink set, del, incr and cas applied but answered ENOMEM).
+ */
+static struct sk_buff *smap_nl_status_new(struct genl_info *info, void **hdr)
 {
-	struct sk_buff *msg;
-	void *hdr;
+	return smap_nl_new(info, nla_total_size(sizeof(u32)) +
+			   nla_total_size_64bit(sizeof(s64)), hdr);
+}
 
-	msg = smap_nl_new(info, nla_total_size(sizeof(u32)) +
-			  nla_total_size_64bit(sizeof(s64)), &hdr);
-	if (!msg)
-		return -ENOMEM;
+/*
+ * Fill and send the reply of an applied mutation. It always fits (sized
+ * above); a receiver whose buffer is full loses the reply, not the
+ * mutation, so the mutation's success is what the handler returns.
+ */
+static int smap_nl_status_send(struct sk_buff *msg, void *hdr,
+			       struct genl_info *info, u32 status,
+			       const s64 *result)
+{
 	if (nla_put_u32(msg, SMAP_A_STATUS, status) ||
 	    (result && nla_put_s64(msg, SMAP_A_RESULT, *result, SMAP_A_PAD))) {
 		nlmsg_free(msg);
-		return -EMSGSIZE;
+		return 0;
 	}
 	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
+	genlmsg_reply(msg, info);
+	return 0;
+}
+
+/* Apply @m with its reply ready; the reply is sent only if it applied. */
+static int smap_nl_mutate(struct genl_info *info, struct smap_mutation *m,
+			  bool result)
+{
+	struct sk_buff *msg;
+	void *hdr;
+	int err;
+
+	msg = smap_nl_status_new(info, &hdr);
+	if (!msg)
+		return -ENOMEM;
+	err = smap_store_apply(smap_instance_store(), m);
+	if (err == -EEXIST && m->op == SMAP_OP_SET)
+		NL_SET_ERR_MSG(info->extack,
+			       "key exists (with another owner or mode)");
+	if (err == -ECANCELED)
+		NL_SET_ERR_MSG(info->extack, "value differs");
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	return smap_nl_status_send(msg, hdr, info, m->status,
+				   result ? &m->result : NULL);
 }
 
 /* Key, mode and flags of a mutation, judged by @ctx. */
@@ -134,13 +170,7 @@ static int smap_nl_set(struct sk_buff *skb, struct genl_info *info)
 		m.gid = make_kgid(current_user_ns(),
 				  nla_get_u32(info->attrs[SMAP_A_GID]));
 	}
-	err = smap_store_apply(smap_instance_store(), &m);
-	if (err == -EEXIST)
-		NL_SET_ERR_MSG(info->extack,
-			       "key exists (with another owner or mode)");
-	if (err)
-		return err;
-	return smap_nl_reply_status(info, m.status, NULL);
+	return smap_nl_mutate(info, &m, false);
 }
 
 static int smap_nl_del(struct sk_buff *skb, struct genl_info *info)
@@ -154,10 +184,7 @@ static int smap_nl_del(struct sk_buff *skb, struct genl_info *info)
 	err = smap_nl_key(skb, info, &m, &ctx);
 	if (err)
 		return err;
-	err = smap_store_apply(smap_instance_store(), &m);
-	if (err)
-		return err;
-	return smap_nl_reply_status(info, m.status, NULL);
+	return smap_nl_mutate(info, &m, false);
 }
 
 static int smap_nl_incr(struct sk_buff *skb, struct genl_info *info)
@@ -173,10 +200,7 @@ static int smap_nl_incr(struct sk_buff *skb, struct genl_info *info)
 		return err;
 	m.delta = info->attrs[SMAP_A_DELTA] ?
 		  nla_get_s64(info->attrs[SMAP_A_DELTA]) : 1;
-	err = smap_store_apply(smap_instance_store(), &m);
-	if (err)
-		return err;
-	return smap_nl_reply_status(info, m.status, &m.result);
+	return smap_nl_mutate(info, &m, true);
 }
 
 static int smap_nl_cas(struct sk_buff *skb, struct genl_info *info)
@@ -196,12 +220,7 @@ static int smap_nl_cas(struct sk_buff *skb, struct genl_info *info)
 	m.olen = nla_len(info->attrs[SMAP_A_OLD_VALUE]);
 	m.val = nla_data(info->attrs[SMAP_A_VALUE]);
 	m.vlen = nla_len(info->attrs[SMAP_A_VALUE]);
-	err = smap_store_apply(smap_instance_store(), &m);
-	if (err == -ECANCELED)
-		NL_SET_ERR_MSG(info->extack, "value differs");
-	if (err)
-		return err;
-	return smap_nl_reply_status(info, m.status, NULL);
+	return smap_nl_mutate(info, &m, false);
 }
 
 static int smap_nl_get(struct sk_buff *skb, struct genl_info *info)

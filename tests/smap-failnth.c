@@ -277,6 +277,23 @@ static int init_fired(const char *ko)
 }
 
 /* the state each attempt starts from (unarmed) */
+/*
+ * set K1, incr K2, del K1: one batch; the caller checks K2. Built anew
+ * before each attempt, unarmed: a batch carries its results back in its
+ * entries (an incr's result where its delta was).
+ */
+static void batch_build(const char *k1)
+{
+	if (!bb)
+		bb = smap_batch_new();
+	else
+		smap_batch_reset(bb);
+	if (!bb || smap_batch_set(bb, k1, strlen(k1), "v", 1, 0) ||
+	    smap_batch_incr(bb, k2, strlen(k2), 1) ||
+	    smap_batch_del(bb, k1, strlen(k1)))
+		die("batch: cannot build it");
+}
+
 static void prepare(char **argv)
 {
 	if (!strcmp(op, "set"))
@@ -290,6 +307,7 @@ static void prepare(char **argv)
 	else if (!strcmp(op, "batch")) {
 		must_del(argv[1]);
 		base_k2 = int_of(k2);
+		batch_build(argv[1]);	/* the last call wrote its results in */
 	} else if (!strcmp(op, "get") && !base_val) {
 		base_val = value_of(argv[1]);
 		if (!base_val)
@@ -532,13 +550,7 @@ int main(int argc, char **argv)
 	if (!strcmp(op, "batch") && argc == 2) {
 		/* set K1, incr K2, del K1: one batch; the caller checks K2 */
 		snprintf(k2, sizeof(k2), "%s2", argv[1]);
-		bb = smap_batch_new();
-		if (!bb || smap_batch_set(bb, argv[1], strlen(argv[1]), "v", 1, 0) ||
-		    smap_batch_incr(bb, k2, strlen(k2), 1) ||
-		    smap_batch_del(bb, argv[1], strlen(argv[1]))) {
-			perror("smap-failnth: batch");
-			return 1;
-		}
+		batch_build(argv[1]);
 	}
 
 	for (n = 1; n <= max_n; n += step) {

@@ -233,6 +233,7 @@ struct call_ctx {
 	struct smap_nl_reply *rp;
 	int err;		/* positive errno */
 	bool done;
+	bool replied;		/* a reply parsed: the request was applied */
 };
 
 static int on_valid(struct nl_msg *msg, void *arg)
@@ -241,6 +242,8 @@ static int on_valid(struct nl_msg *msg, void *arg)
 
 	if (smap_nl_parse(msg, c->rp) < 0 && !c->err)
 		c->err = errno;
+	else
+		c->replied = true;
 	return NL_OK;
 }
 
@@ -314,6 +317,13 @@ int smap_nl_call(struct smap *h, int cmd, const struct smap_nl_req *rq,
 		if (e < 0 && !c.done) {
 			if (e == -NLE_INTR || e == -NLE_AGAIN)
 				continue;
+			/*
+			 * ENOBUFS after a mutation's reply: the kernel could
+			 * not allocate the ack that follows it, the request
+			 * itself was applied (its reply says how).
+			 */
+			if (e == -NLE_NOMEM && c.replied && cmd != SMAP_CMD_LIST)
+				break;
 			if (!c.err)
 				c.err = nlerr2errno(e);
 			break;
