@@ -500,7 +500,6 @@ int main(int argc, char **argv)
 	int extra = 0, ko_fd = -1, opt, rc = 0, tolerated = 0, fired = 0, load_init;
 	unsigned int n, max_n = 10000, counts[256] = { 0 };
 	unsigned int step = 1, run = 0, no_stride_until = 0, strided = 0, attempts = 0;
-	unsigned int busy = 0;
 
 	while ((opt = getopt(argc, argv, "na:m:d:")) != -1) {
 		if (opt == 'n')
@@ -569,19 +568,6 @@ int main(int argc, char **argv)
 			nth_write(n);
 		r = one_call(argc, argv, ko_fd, &res);
 		e = errno;
-		if (r && e == EBUSY && ko_fd >= 0 && busy < 100) {
-			/*
-			 * The module loader's EBUSY: the last attempt's failed
-			 * module is still going away. Not a fault site of ours:
-			 * the same N again, a little later.
-			 */
-			if (!load_init)
-				nth_write(0);
-			busy++;
-			usleep(100000);
-			n -= step;
-			continue;
-		}
 		if (load_init) {
 			/* a failed init is taken for a fired fault: the last
 			 * attempt must still succeed with its fault unreached */
