@@ -276,7 +276,6 @@ static int init_fired(const char *ko)
 	return left == 0;
 }
 
-/* the state each attempt starts from (unarmed) */
 /*
  * set K1, incr K2, del K1: one batch; the caller checks K2. Built anew
  * before each attempt, unarmed: a batch carries its results back in its
@@ -294,6 +293,7 @@ static void batch_build(const char *k1)
 		die("batch: cannot build it");
 }
 
+/* the state each attempt starts from (unarmed) */
 static void prepare(char **argv)
 {
 	if (!strcmp(op, "set"))
@@ -548,9 +548,8 @@ int main(int argc, char **argv)
 		}
 	}
 	if (!strcmp(op, "batch") && argc == 2) {
-		/* set K1, incr K2, del K1: one batch; the caller checks K2 */
+		/* K2: the batch's incr (batch_build(), before each attempt) */
 		snprintf(k2, sizeof(k2), "%s2", argv[1]);
-		batch_build(argv[1]);
 	}
 
 	for (n = 1; n <= max_n; n += step) {
