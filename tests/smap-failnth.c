@@ -23,12 +23,15 @@
  * OLD), and after it the store is checked: a failed call changed nothing,
  * a successful one applied its effect exactly once.
  *
- * usage: smap-failnth [-n] [-a ERRNO] [-m MAX] [-d DUMP] OP ARGS...
+ * usage: smap-failnth [-n] [-a ERRNO] [-m MAX] [-d DUMP] [-L DIR] OP ARGS...
  *   -n            the netlink transport (default: the ioctls)
  *   -a ERRNO      also allow this errno (a number), e.g. for a module init
  *   -m MAX        give up (and fail) after MAX attempts (default 10000)
  *   -d DUMP       load: after each successful load the store's "key=value"
  *                 lines (sorted) must be DUMP's
+ *   -L DIR        after each attempt, the log in DIR (read by smap-log dump)
+ *                 must say what the store holds for each key the op touches:
+ *                 its newest record sets that value, or deletes an absent key
  *   OP: set K V | set-new K V | get K | del K | incr K DELTA | cas K OLD NEW
  *       | list PREFIX | batch K (set K, incr K2 1, del K: one batch)
  *       | recover | write FILE TEXT (e.g. a module parameter)
@@ -425,6 +428,75 @@ static int expect_val(unsigned int n, const char *how, const char *k, const char
 	return bad;
 }
 
+static const char *log_dir;	/* -L */
+
+/*
+ * The newest record of key K in the log (smap-log dump --full: "SEQ set
+ * key="K" mode=... value="V"" or "SEQ del key="K""): its value, "" for
+ * none or a deletion; *set says which. NULL when smap-log failed.
+ */
+static char *log_value(const char *k, int *set)
+{
+	char cmd[600], line[8192], pat[320];
+	unsigned long long seq, best = 0;
+	char *val = strdup(""), *p, *q;
+	size_t pl;
+	FILE *f;
+
+	snprintf(cmd, sizeof(cmd), "smap-log dump --full '%s'", log_dir);
+	pl = (size_t)snprintf(pat, sizeof(pat), " key=\"%s\"", k);
+	f = popen(cmd, "r");
+	if (!f || !val)
+		die("smap-log dump");
+	*set = 0;
+	while (fgets(line, sizeof(line), f)) {
+		char o[8];
+
+		if (sscanf(line, "%llu %7s", &seq, o) != 2 || seq < best)
+			continue;
+		p = strstr(line, pat);
+		if (!p || (p[pl] != ' ' && p[pl] != '\n'))
+			continue;
+		best = seq;
+		*set = !strcmp(o, "set");
+		val[0] = 0;
+		p = strstr(p + pl, " value=\"");
+		q = p ? strrchr(p, '"') : NULL;
+		if (*set && p && q > p + 8) {
+			free(val);
+			val = strndup(p + 8, (size_t)(q - p - 8));
+			if (!val)
+				die("strndup");
+		}
+	}
+	if (pclose(f)) {
+		free(val);
+		return NULL;
+	}
+	return val;
+}
+
+/* -L: the log's newest record of K agrees with the store; 0 or 1 */
+static int log_agrees(unsigned int n, const char *how, const char *k)
+{
+	char *v = value_of(k), *lv;
+	int set, bad;
+
+	lv = log_value(k, &set);
+	if (!lv) {
+		printf("%s: attempt %u %s, then smap-log dump %s failed\n", op, n, how, log_dir);
+		free(v);
+		return 1;
+	}
+	bad = v ? !set || strcmp(v, lv) : set;
+	if (bad)
+		printf("%s: attempt %u %s, then %s holds %s but the log says %s%s\n", op, n,
+		       how, k, v ? v : "nothing", set ? "set " : "deleted", set ? lv : "");
+	free(v);
+	free(lv);
+	return bad;
+}
+
 /* the store after attempt N (r: its result, res: what it returned); 0 ok */
 static int verify(unsigned int n, char **argv, int r, size_t res)
 {
@@ -501,7 +573,7 @@ int main(int argc, char **argv)
 	unsigned int n, max_n = 10000, counts[256] = { 0 };
 	unsigned int step = 1, run = 0, no_stride_until = 0, strided = 0, attempts = 0;
 
-	while ((opt = getopt(argc, argv, "na:m:d:")) != -1) {
+	while ((opt = getopt(argc, argv, "na:m:d:L:")) != -1) {
 		if (opt == 'n')
 			netlink = 1;
 		else if (opt == 'a')
@@ -510,13 +582,15 @@ int main(int argc, char **argv)
 			max_n = atoi(optarg);
 		else if (opt == 'd')
 			dump_want = read_file(optarg);
+		else if (opt == 'L')
+			log_dir = optarg;
 		else
 			return 1;
 	}
 	argc -= optind;
 	argv += optind;
 	if (argc < 1) {
-		fprintf(stderr, "usage: smap-failnth [-n] [-a ERRNO] [-m MAX] [-d DUMP] OP ARGS...\n");
+		fprintf(stderr, "usage: smap-failnth [-n] [-a ERRNO] [-m MAX] [-d DUMP] [-L DIR] OP ARGS...\n");
 		return 1;
 	}
 	op = argv[0];
@@ -590,6 +664,11 @@ int main(int argc, char **argv)
 			rc = 1;
 		}
 		if (verify(n, argv, r, res))
+			rc = 1;
+		if (log_dir && argc > 1 && strncmp(op, "load", 4) && strcmp(op, "write") &&
+		    strcmp(op, "list") && strcmp(op, "get") &&
+		    (log_agrees(n, r ? "failed" : "succeeded", argv[1]) ||
+		     (!strcmp(op, "batch") && log_agrees(n, r ? "failed" : "succeeded", k2))))
 			rc = 1;
 		if (r == 0 && (injected || step > 1) && ko_fd >= 0 && unload(argv[1])) {
 			printf("%s: attempt %u: cannot unload %s: %s\n", op, n, argv[1],

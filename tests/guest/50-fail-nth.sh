@@ -52,11 +52,13 @@ reload_same() {
 }
 
 # sweep DESC ARGS...: smap-failnth ARGS must end well (it checks the store
-# after every attempt); then the store and its log agree (reload_same)
+# after every attempt, and that the log's newest record of each key the op
+# touches says what the store holds: -L); then the store and its log agree
+# (reload_same)
 sweep() {
 	_d=$1
 	shift
-	if smap-failnth "$@" >$T/fn 2>&1; then
+	if smap-failnth -L /var/tmp/shared_map "$@" >$T/fn 2>&1; then
 		ok "$_d: $(tail -n 1 $T/fn)"
 		echo "summary: $_d: $(tail -n 1 $T/fn | sed 's/^[^:]*: //')"
 	else

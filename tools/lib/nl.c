@@ -8,6 +8,7 @@
  * datagram and matches the replies by sequence number.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <sys/socket.h>
 #include <linux/netlink.h>
 #include <stdlib.h>
@@ -284,6 +285,29 @@ static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *err, void *arg)
 	return NL_STOP;
 }
 
+/*
+ * Take in what is already queued on the socket, without waiting for more.
+ * The kernel runs a request in the sender's context, so once the send has
+ * returned, every reply and ack it will ever get is queued. An ENOBUFS
+ * (an ack the kernel could not allocate) is reported ahead of them: this
+ * finds the replies it was reported before, which say what was applied.
+ */
+static void nl_drain(struct nl_sock *sk, struct nl_cb *cb, const bool *done)
+{
+	int fd = nl_socket_get_fd(sk);
+	int fl = fcntl(fd, F_GETFL);
+	int n = 0;
+
+	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
+		return;
+	for (int i = 0; i < 256 && !(done && *done); i++) {
+		n = nl_recvmsgs_report(sk, cb);
+		if (n == 0 || (n < 0 && n != -NLE_INTR && n != -NLE_NOMEM))
+			break;	/* nothing more queued, or the socket failed */
+	}
+	fcntl(fd, F_SETFL, fl);
+}
+
 int smap_nl_call(struct smap *h, int cmd, const struct smap_nl_req *rq,
 		 struct smap_nl_reply *rp)
 {
@@ -318,12 +342,17 @@ int smap_nl_call(struct smap *h, int cmd, const struct smap_nl_req *rq,
 			if (e == -NLE_INTR || e == -NLE_AGAIN)
 				continue;
 			/*
-			 * ENOBUFS after a mutation's reply: the kernel could
-			 * not allocate the ack that follows it, the request
-			 * itself was applied (its reply says how).
+			 * ENOBUFS on a mutation: the kernel could not allocate
+			 * its ack. The reply, if one was queued, may still be
+			 * behind the error: a reply means it was applied (the
+			 * reply says how), none means it was not.
 			 */
-			if (e == -NLE_NOMEM && c.replied && cmd != SMAP_CMD_LIST)
-				break;
+			if (e == -NLE_NOMEM && cmd != SMAP_CMD_LIST) {
+				if (!c.replied)
+					nl_drain(h->sk, cb, &c.done);
+				if (c.replied || c.err)
+					break;
+			}
 			if (!c.err)
 				c.err = nlerr2errno(e);
 			break;
@@ -351,7 +380,8 @@ int smap_nl_call(struct smap *h, int cmd, const struct smap_nl_req *rq,
 struct batch_ctx {
 	struct smap_batch_builder *b;
 	size_t idx[NL_BATCH_OPS];	/* the entries in flight, in order */
-	bool answered[NL_BATCH_OPS];
+	bool answered[NL_BATCH_OPS];	/* its ack or error came */
+	bool replied[NL_BATCH_OPS];	/* its reply came: it was applied */
 	size_t n;
 	unsigned int seq0;		/* the first one's sequence number */
 	size_t acked;
@@ -379,6 +409,7 @@ static int batch_on_valid(struct nl_msg *msg, void *arg)
 	struct smap_nl_reply rp = { 0 };
 
 	if (op && smap_nl_parse(msg, &rp) == 0) {
+		c->replied[nlmsg_hdr(msg)->nlmsg_seq - c->seq0] = true;
 		op->status = rp.status;
 		if (rp.has_result)
 			op->arg = rp.result;
@@ -489,6 +520,7 @@ static int batch_round(struct smap *h, struct batch_ctx *c, struct nl_cb *cb,
 	c->n = 0;
 	c->acked = 0;
 	memset(c->answered, 0, sizeof(c->answered));
+	memset(c->replied, 0, sizeof(c->replied));
 	while (*next < c->b->count && c->n < NL_BATCH_OPS) {
 		struct smap_batch_op *op = smap_batch_entry(c->b, *next);
 		long r = batch_put(h, op, buf + used, NL_BATCH_BYTES - used);
@@ -513,6 +545,19 @@ static int batch_round(struct smap *h, struct batch_ctx *c, struct nl_cb *cb,
 	}
 	if (e >= 0)
 		return 0;
+	if (e == -NLE_NOMEM) {
+		/*
+		 * An ack the kernel could not allocate: the datagram's
+		 * other requests ran all the same and their answers are
+		 * queued behind the error. An entry with a reply but no
+		 * ack was applied; one with neither was not.
+		 */
+		nl_drain(h->sk, cb, NULL);
+		for (size_t k = 0; k < c->n; k++)
+			if (!c->answered[k] && !c->replied[k])
+				smap_batch_entry(c->b, c->idx[k])->error = -ENOBUFS;
+		return 0;
+	}
 	errno = nlerr2errno(e);
 	for (size_t k = 0; k < c->n; k++)
 		if (!c->answered[k])
