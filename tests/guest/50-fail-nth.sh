@@ -9,95 +9,11 @@
 # store's contents match the log after a reload. Then I/O errors on the
 # log's disk through fail_make_request. Needs a kernel with
 # CONFIG_FAULT_INJECTION (KERNELS=debug): elsewhere it is skipped (77).
+# The load and replay sweep, the longest (over a thousand fault sites), is
+# 51-fail-nth-load.sh.
 # vm: --bin mkfs.ext4 --timeout 1200 --test-module
-. /with/guest/lib.sh
-if [ ! -e /proc/thread-self/fail-nth ]; then
-	echo "skip: no /proc/thread-self/fail-nth (a kernel without fault injection; KERNELS=debug has it)"
-	exit 77
-fi
-T=/tmp/50
-mkdir -p $T
-D=/sys/kernel/debug
-P=/sys/module/shared_map/parameters
-EXTRA=/lib/modules/$(uname -r)/extra
-# GFP_KERNEL allocations count too; no stack dump per injected fault
-for f in failslab fail_page_alloc; do
-	echo N >$D/$f/ignore-gfp-wait
-	echo 0 >$D/$f/verbose
-done
-
-# dump: every key and its value, sorted
-dump() {
-	smap list | sort | while read -r k; do
-		printf '%s=%s\n' "$k" "$(smap get "$k")"
-	done
-}
-
-# reload_same DESC [PARAMS]: what a reload replays is what the store held
-reload_same() {
-	_d=$1
-	shift
-	dump >$T/before
-	rmmod shared_map
-	if ! modprobe shared_map "$@"; then
-		not_ok "$_d: reload failed"
-		return
-	fi
-	dump >$T/after
-	if cmp -s $T/before $T/after; then
-		ok "$_d: the reload has the same $(wc -l <$T/before) keys and values"
-	else
-		not_ok "$_d: the reload differs: $(diff $T/before $T/after | head -n 10)"
-	fi
-}
-
-# sweep DESC ARGS...: smap-failnth ARGS must end well (it checks the store
-# after every attempt, and that the log's newest record of each key the op
-# touches says what the store holds: -L); then the store and its log agree
-# (reload_same)
-sweep() {
-	_d=$1
-	shift
-	if smap-failnth -L /var/tmp/shared_map "$@" >$T/fn 2>&1; then
-		ok "$_d: $(tail -n 1 $T/fn)"
-		echo "summary: $_d: $(tail -n 1 $T/fn | sed 's/^[^:]*: //')"
-	else
-		not_ok "$_d: $(cat $T/fn)"
-	fi
-	[ -z "${AFTER:-}" ] || check "$_d: $AFTER" $AFTER
-	reload_same "$_d"
-}
-
-# ---- load and replay of a real log: several segments (one per load), a
-# compaction's snapshot, deletions before and after it -----------------------
+. /with/guest/failnth.lib
 load_module
-i=0
-while [ $i -lt 40 ]; do i=$((i + 1)); echo "set r$i v$i"; done >$T/ops
-check "40 keys" smap batch $T/ops
-check "a counter" smap incr rc 7
-check "a deleted key" sh -c 'smap set gone x && smap del gone'
-rmmod shared_map
-load_module
-check "segment 2: more keys, a deletion" sh -c 'smap set s2 a && smap set s2b b && smap del r1'
-check "compaction" sh -c "echo 1 >$P/compact_now"
-check "after the snapshot: updates and deletions" \
-	sh -c 'smap set r2 w2 && smap del r3 && smap incr rc 1 && smap set late z'
-rmmod shared_map
-load_module
-check "segment 4: one more key, one more deletion" sh -c 'smap set s4 d && smap del s2b'
-segs=$(ls /var/tmp/shared_map | grep -c '^log\.')
-check "a snapshot and $segs log segments (2 or more)" \
-	sh -c "[ -e /var/tmp/shared_map/snapshot ] && [ $segs -ge 2 ]"
-dump >$T/replay
-rmmod shared_map
-# the test build's init arms fail-nth itself (init_fail_nth): the module
-# loader's own fault sites, hundreds and many tolerated, are the kernel's
-# EBUSY (16) too: misc_register() reports its minor's allocation failure
-# (ida_alloc) as EBUSY, the same fault site every run (attempt 924 of 1151)
-sweep "load + replay (init and replay)" -a 16 -d $T/replay load-init $EXTRA/shared_map.ko
-expect_eq "$(held r v 40)" 37 "after the sweep the load replayed the 37 keys neither deleted nor updated"
-expect_eq "$(smap get r2)$(smap get late)$(smap get s4)" w2zd "...the updates after the snapshot and in the last segment"
-expect_eq "$(smap get rc)" 8 "...and the counter"
 
 # ---- the ioctls ---------------------------------------------------------------
 sweep "set" set fk fv
