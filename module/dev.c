@@ -14,6 +14,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/err.h>
+#include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/kernel.h>
 #include <linux/miscdevice.h>
@@ -827,6 +828,40 @@ static bool smap_file_capable(const struct file *file)
 	       capable(CAP_SYS_ADMIN);
 }
 
+/*
+ * BACKUP: to a file the caller opened (smap backup creates it in a
+ * directory of its own), so the module resolves no path on its behalf.
+ * Root's only: a backup holds every user's values.
+ */
+static int smap_ioc_backup(struct smap_store *s, struct file *file,
+			   void __user *u, unsigned int usize)
+{
+	struct smap_journal_backup_info info = {};
+	struct smap_backup b;
+	struct file *f;
+	int err;
+
+	if (!smap_file_capable(file))
+		return -EPERM;
+	err = smap_copy_in(&b, sizeof(b), u, usize);
+	if (err)
+		return err;
+	if (b.flags)
+		return -EINVAL;
+	f = fget(b.fd);
+	if (!f)
+		return -EBADF;
+	err = smap_store_backup(s, f, &info);
+	fput(f);
+	if (err)
+		return err;
+	b.seq = info.seq;
+	b.keys = info.keys;
+	b.bytes = info.bytes;
+	b.hold_ns = info.hold_ns;
+	return smap_copy_out(u, usize, &b, sizeof(b));
+}
+
 static long smap_dev_ioctl(struct file *file, unsigned int cmd,
 			   unsigned long arg)
 {
@@ -850,6 +885,7 @@ static long smap_dev_ioctl(struct file *file, unsigned int cmd,
 	SMAP_IOC(SMAP_IOC_RECOVER, smap_file_capable(file) ?
 				   smap_with_journal(smap_journal_recover,
 						     NULL) : -EPERM);
+	SMAP_IOC(SMAP_IOC_BACKUP, smap_ioc_backup(s, file, u, usize));
 	default:
 		return -ENOTTY;
 	}

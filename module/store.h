@@ -185,6 +185,14 @@ void smap_store_stats(struct smap_store *s, struct smap_stats *st,
 		      const struct smap_ctx *ctx);
 
 /*
+ * Write the whole store as it stands at one sequence number to @f (see
+ * smap_journal_backup()); the caller checked the privilege.
+ */
+struct smap_journal_backup_info;
+int smap_store_backup(struct smap_store *s, struct file *f,
+		      struct smap_journal_backup_info *info);
+
+/*
  * After replay, before any interface exists: count what every entry costs,
  * in total and per owner (replay counts key and value bytes only).
  */
