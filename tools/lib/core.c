@@ -150,8 +150,8 @@ SMAP_EXPORT int smap_limits(struct smap *h, struct smap_limits *lim)
 		if (!l.user_max_bytes && read_param("user_max_bytes", &x))
 			l.user_max_bytes = x;
 		l.xfer_max = l.value_max;
-		if (is_nl(h) && l.xfer_max > SMAP_NL_VALUE_MAX)
-			l.xfer_max = SMAP_NL_VALUE_MAX;
+		if (is_nl(h) && l.xfer_max > smap_nl_value_max(h))
+			l.xfer_max = (uint32_t)smap_nl_value_max(h);
 		h->lim = l;
 		h->have_lim = true;
 	}
@@ -200,7 +200,7 @@ static int check_val(const struct smap *h, const void *val, size_t vlen)
 {
 	if (vlen && !val)
 		return fail(EINVAL);
-	if (vlen > (is_nl(h) ? SMAP_NL_VALUE_MAX : UINT32_MAX))
+	if (vlen > (is_nl(h) ? smap_nl_value_max(h) : UINT32_MAX))
 		return fail(EMSGSIZE);
 	return 0;
 }
