@@ -1155,6 +1155,24 @@ static void nla_add(struct nlbuf *m, uint16_t type, const void *d, uint32_t n)
 	m->len += NLA_HDRLEN + NLA_ALIGN(n);
 }
 
+/*
+ * A value as SMAP_A_VALUE_PART (or _OLD_) attributes: 1..4 parts cut at
+ * points @r draws, empty ones included; the kernel concatenates them.
+ */
+static void nla_add_parts(struct nlbuf *m, uint16_t type, const uint8_t *d,
+			  uint32_t n, uint32_t r)
+{
+	uint32_t parts = 1 + r % 4, off = 0;
+
+	for (uint32_t i = 1; i < parts; i++) {
+		uint32_t k = n ? (r >> (2 + 4 * i)) % (n - off + 1) : 0;
+
+		nla_add(m, type, d + off, k);
+		off += k;
+	}
+	nla_add(m, type, d + off, n - off);
+}
+
 static void nl_start(struct wctx *c, struct nlbuf *m, uint16_t type,
 		     uint8_t cmd, uint16_t flags)
 {
@@ -1292,6 +1310,9 @@ static int do_nl(struct wctx *c, const struct op *o)
 	uint32_t flags = 0, mode = o->mode, klen = c->klen[o->ki];
 	unsigned int bad = nl_bad(o);
 	bool need_val = o->kind == K_NL_SET || o->kind == K_NL_CAS;
+	/* values in parts (1 in 2), and 1 in 8 of those also whole: EINVAL */
+	bool parts = (o->seed >> 3) & 1;
+	bool both = parts && need_val && !bad && !((o->seed >> 4) & 7);
 	struct mres mr = { 0, 0, 0 };
 	int got;
 
@@ -1303,10 +1324,16 @@ static int do_nl(struct wctx *c, const struct op *o)
 		klen = 0;
 	if (bad != 1)	/* 1: key missing */
 		nla_add(&m, SMAP_A_KEY, c->key[o->ki], bad == 3 ? 1025 : klen);
-	if (need_val && bad != 1)
+	if (need_val && bad != 1 && parts)
+		nla_add_parts(&m, SMAP_A_VALUE_PART, vb, vl, o->seed >> 8);
+	if (need_val && bad != 1 && (!parts || both))
 		nla_add(&m, SMAP_A_VALUE, vb, vl);
-	if (o->kind == K_NL_CAS)
+	if (o->kind == K_NL_CAS && parts)
+		nla_add_parts(&m, SMAP_A_OLD_VALUE_PART, ob, ol, o->seed >> 20);
+	else if (o->kind == K_NL_CAS)
 		nla_add(&m, SMAP_A_OLD_VALUE, ob, ol);
+	if (o->kind == K_NL_GET && parts)	/* asks for a long value in parts */
+		nla_add(&m, SMAP_A_VALUE_PART, "", 0);
 	if (o->kind == K_NL_INCR && o->delta != 1)
 		nla_add(&m, SMAP_A_DELTA, &o->delta, 8);
 	if (o->kind != K_NL_GET && (o->flags & SMAP_F_MODE || bad == 4 || bad == 5)) {
@@ -1339,6 +1366,10 @@ static int do_nl(struct wctx *c, const struct op *o)
 	}
 	if (bad == 8) {
 		EXPECT(got, -EINVAL, "netlink key of 0 bytes");
+		return 0;
+	}
+	if (both) {
+		EXPECT(got, -EINVAL, "netlink value both whole and in parts");
 		return 0;
 	}
 	if (o->kind == K_NL_GET) {
