@@ -500,13 +500,13 @@ static int smap_ioc_list(struct smap_store *s, const struct smap_ctx *ctx,
 	enum smap_iter_end end;
 	struct smap_list l;
 	void *prefix = NULL;
-	u64 cursor;
+	u64 cursor, skipped = 0;
 	int err;
 
 	err = smap_copy_in(&l, sizeof(l), u, usize);
 	if (err)
 		return err;
-	if (l.__reserved)
+	if (l.skipped)
 		return -EINVAL;
 	if (l.prefix_len > READ_ONCE(smap_key_max)) {
 		err = -ENAMETOOLONG;
@@ -529,7 +529,7 @@ static int smap_ioc_list(struct smap_store *s, const struct smap_ctx *ctx,
 	cursor = l.cursor;
 	do {
 		end = smap_store_iter(s, prefix, l.prefix_len, &cursor, ctx,
-				      smap_list_one, &f);
+				      smap_list_one, &f, &skipped);
 		cond_resched();
 	} while (end == SMAP_ITER_BUDGET);
 	if (end == SMAP_ITER_STOPPED && !f.count) {
@@ -545,6 +545,7 @@ static int smap_ioc_list(struct smap_store *s, const struct smap_ctx *ctx,
 	l.used = f.used;
 	l.count = f.count;
 	l.flags = end == SMAP_ITER_END ? SMAP_LIST_END : 0;
+	l.skipped = min_t(u64, skipped, U32_MAX);
 	err = smap_copy_out(u, usize, &l, sizeof(l));
 out:
 	kvfree(f.buf);

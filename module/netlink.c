@@ -39,6 +39,7 @@ static const struct nla_policy smap_nl_policy[SMAP_A_MAX + 1] = {
 	[SMAP_A_GID] = { .type = NLA_U32 },
 	[SMAP_A_VALUE_PART] = { .type = NLA_BINARY, .len = SMAP_NL_VALUE_MAX },
 	[SMAP_A_OLD_VALUE_PART] = { .type = NLA_BINARY, .len = SMAP_NL_VALUE_MAX },
+	[SMAP_A_SKIPPED] = { .type = NLA_U32 },
 };
 
 static struct genl_family smap_nl_family;
@@ -447,7 +448,30 @@ static int smap_nl_list_one(void *arg, const struct smap_entry *e)
 	return 0;
 }
 
-/* cb->args[0]: the cursor; cb->args[1]: set once the walk is done. */
+/* The dump's last message, if asked for: the keys passed over. */
+static int smap_nl_list_skipped(struct sk_buff *skb,
+				struct netlink_callback *cb, u64 skipped)
+{
+	void *hdr;
+
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+			  cb->nlh->nlmsg_seq, &smap_nl_family, NLM_F_MULTI,
+			  SMAP_CMD_REPLY);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, SMAP_A_SKIPPED, min_t(u64, skipped, U32_MAX))) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+/*
+ * cb->args[0]: the cursor; cb->args[1]: 1 once the walk is done, 2 once
+ * its last message (SMAP_A_SKIPPED, if asked) is sent too; cb->args[2]:
+ * keys passed over, unreadable.
+ */
 static int smap_nl_list(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct smap_nl_dump d = { .skb = skb, .cb = cb };
@@ -457,11 +481,13 @@ static int smap_nl_list(struct sk_buff *skb, struct netlink_callback *cb)
 	enum smap_iter_end end;
 	struct smap_ctx ctx;
 	u32 plen = 0;
-	u64 cursor;
+	u64 cursor, skipped;
 	int err;
 
-	if (cb->args[1])
+	if (cb->args[1] == 2)
 		return 0;
+	if (cb->args[1] == 1)
+		goto last;
 	err = smap_nl_ctx(cb->skb, &ctx);
 	if (err)
 		return err;
@@ -472,14 +498,21 @@ static int smap_nl_list(struct sk_buff *skb, struct netlink_callback *cb)
 	if (!cb->args[0])
 		smap_stat_op(s, SMAP_OP_LIST, 0);
 	cursor = cb->args[0];
+	skipped = cb->args[2];
 	do {
 		end = smap_store_iter(s, prefix, plen, &cursor, &ctx,
-				      smap_nl_list_one, &d);
+				      smap_nl_list_one, &d, &skipped);
 		cond_resched();
 	} while (end == SMAP_ITER_BUDGET);
 	cb->args[0] = cursor;
-	if (end == SMAP_ITER_END)
-		cb->args[1] = 1;
+	cb->args[2] = skipped;
+	if (end != SMAP_ITER_END)
+		return skb->len;
+	cb->args[1] = 1;
+last:
+	if (!attrs || !attrs[SMAP_A_SKIPPED] ||
+	    !smap_nl_list_skipped(skb, cb, cb->args[2]))
+		cb->args[1] = 2;
 	return skb->len;
 }
 

@@ -964,11 +964,13 @@ struct smap_entry *smap_store_peek(struct smap_store *s, const void *key,
  * A key the mode bits do not let @ctx read is listed only with
  * CAP_SYS_ADMIN, asked (outside RCU: it may audit) at the first such key
  * and only then: the walk stops there, asks, and goes on from that key.
+ * Without it the key is passed over and counted in *@skipped, once: the
+ * walk never comes back to a key it passed.
  */
 enum smap_iter_end smap_store_iter(struct smap_store *s, const void *prefix,
 				   u32 plen, u64 *cursor,
 				   const struct smap_ctx *ctx, smap_iter_fn fn,
-				   void *arg)
+				   void *arg, u64 *skipped)
 {
 	enum smap_iter_end ret = SMAP_ITER_END;
 	int cap = -1;		/* CAP_SYS_ADMIN: not asked yet */
@@ -996,8 +998,10 @@ enum smap_iter_end smap_store_iter(struct smap_store *s, const void *prefix,
 				ask = cap < 0;
 				if (ask)
 					break;
-				if (!cap)
+				if (!cap) {
+					(*skipped)++;
 					continue;
+				}
 			}
 			if (fn(arg, e)) {
 				ret = SMAP_ITER_STOPPED;

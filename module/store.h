@@ -166,7 +166,8 @@ struct smap_entry *smap_store_peek(struct smap_store *s, const void *key,
  * *@cursor, under RCU:
  * @fn must not sleep and returns nonzero to stop, leaving *@cursor at that
  * entry so the next walk retries it. A key present for the whole walk is
- * seen exactly once across successive calls.
+ * seen exactly once across successive calls; one with the prefix that @ctx
+ * may not read is counted in *@skipped instead, once.
  */
 enum smap_iter_end {
 	SMAP_ITER_END,		/* nothing left */
@@ -177,7 +178,7 @@ typedef int (*smap_iter_fn)(void *arg, const struct smap_entry *e);
 enum smap_iter_end smap_store_iter(struct smap_store *s, const void *prefix,
 				   u32 plen, u64 *cursor,
 				   const struct smap_ctx *ctx, smap_iter_fn fn,
-				   void *arg);
+				   void *arg, u64 *skipped);
 
 /* Statistics; user_bytes is @ctx's (its fsuid's keys). */
 void smap_stat_op(struct smap_store *s, enum smap_op op, int err);

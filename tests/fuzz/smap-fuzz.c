@@ -861,17 +861,27 @@ static int list_seen(struct wctx *c, const char *what, const char *prefix,
 	return 0;
 }
 
-/* At the list's end: every key the caller may read under the prefix, no other. */
+/*
+ * At the list's end: every key the caller may read under the prefix, no
+ * other; and the module's count of those it passed over as unreadable
+ * (@skipped, UINT64_MAX where not asked for) is the model's.
+ */
 static int list_done(struct wctx *c, const char *what, const char *prefix,
-		     bool probe, const bool *seen)
+		     bool probe, const bool *seen, uint64_t skipped)
 {
+	uint64_t unreadable = 0;
+
 	for (unsigned int i = probe ? NOWN : 0; i < (probe ? NK : NOWN); i++) {
 		bool want = c->m->k[i].exists && model_readable(c, i);
 
 		if (seen[i] != want)
 			return fail(c, "%s %s: %s %s", what, prefix, keyname(c, i),
 				    want ? "missing" : "listed but should not be");
+		unreadable += c->m->k[i].exists && !want;
 	}
+	if (skipped != UINT64_MAX && skipped != unreadable)
+		return fail(c, "%s %s: %" PRIu64 " unreadable keys skipped, want %" PRIu64,
+			    what, prefix, skipped, unreadable);
 	return 0;
 }
 
@@ -881,6 +891,7 @@ static int do_ioc_list(struct wctx *c, const struct op *o)
 	char prefix[16];
 	bool seen[NK] = { false };
 	struct smap_list l = { 0 };
+	uint64_t skipped = 0;
 	uint32_t cap = o->cap % 2 ? 8 + o->sub : 2048 + o->sub * 16;
 	bool probe = o->seed & 1;
 	unsigned int calls = 0;
@@ -912,12 +923,14 @@ static int do_ioc_list(struct wctx *c, const struct op *o)
 
 		l.buf = (uint64_t)(uintptr_t)buf;
 		l.buf_len = cap;
+		l.skipped = 0;	/* in: zero; out: this call's */
 		got = ioc(c, _IOC_READ | _IOC_WRITE, 6, &l, sizeof(l), V_OK, 0);
 		if (got == -ERANGE && cap < 1028) {
 			cap *= 2;
 			continue;
 		}
 		EXPECT(got, 0, "list");
+		skipped += l.skipped;
 		while (off < l.used) {
 			uint32_t n;
 
@@ -929,7 +942,7 @@ static int do_ioc_list(struct wctx *c, const struct op *o)
 		if (++calls > 1000)
 			return fail(c, "list %s: no end after 1000 calls", prefix);
 	} while (!(l.flags & SMAP_LIST_END));
-	return list_done(c, "list", prefix, probe, seen);
+	return list_done(c, "list", prefix, probe, seen, skipped);
 }
 
 /* ---- batch -------------------------------------------------------------- */
@@ -1484,7 +1497,7 @@ static int do_nl_list(struct wctx *c, const struct op *o)
 	}
 	if (toolong)
 		return nseen ? fail(c, "netlink list: a 1025-byte prefix listed keys") : 0;
-	return list_done(c, "netlink list", prefix, probe, seen);
+	return list_done(c, "netlink list", prefix, probe, seen, UINT64_MAX);
 }
 
 /* Garbage: random bytes, bad lengths, truncated messages; then a stats probe. */

@@ -521,6 +521,7 @@ struct smap_iter {
 	char *buf;		/* records, SMAP_IOC_LIST format */
 	size_t used, off;
 	__u64 cursor;
+	uint64_t skipped;	/* keys passed over, unreadable */
 	bool end;		/* nothing more to fetch */
 };
 
@@ -541,6 +542,7 @@ static int iter_fill(struct smap_iter *it)
 	it->used = l.used;
 	it->off = 0;
 	it->cursor = l.cursor;
+	it->skipped += l.skipped;
 	it->end = l.flags & SMAP_LIST_END;
 	return 0;
 }
@@ -577,6 +579,7 @@ SMAP_EXPORT struct smap_iter *smap_iter_open(struct smap *h, const void *prefix,
 		}
 		it->buf = rp.lbuf;
 		it->used = rp.lused;
+		it->skipped = rp.skipped;
 		rp.lbuf = NULL;
 		smap_nl_reply_free(&rp);
 		it->end = true;
@@ -608,6 +611,11 @@ SMAP_EXPORT int smap_iter_next(struct smap_iter *it, const void **key,
 		if (iter_fill(it) < 0)
 			return -1;
 	}
+}
+
+SMAP_EXPORT uint64_t smap_iter_skipped(const struct smap_iter *it)
+{
+	return it ? it->skipped : 0;
 }
 
 SMAP_EXPORT void smap_iter_close(struct smap_iter *it)

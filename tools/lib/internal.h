@@ -25,6 +25,7 @@ struct smap {
 	int fd;			/* ioctl */
 	struct nl_sock *sk;	/* netlink */
 	int family;
+	int nl_maxattr;		/* the family's highest attribute (0: unknown) */
 	bool nl_parts;		/* the family takes SMAP_A_VALUE_PART */
 	size_t nl_msg_max;	/* largest request the send buffer takes */
 	bool have_lim;
@@ -47,6 +48,7 @@ struct smap_nl_req {
 	uint32_t uid, gid;	/* SMAP_A_UID, SMAP_A_GID when has_owner */
 	bool has_val, has_old, has_prefix, has_mode, has_delta, has_owner;
 	bool parts;		/* values past SMAP_NL_VALUE_MAX in parts */
+	bool want_skipped;	/* list: SMAP_A_SKIPPED at the end */
 };
 
 /* What a reply carried. */
@@ -61,6 +63,7 @@ struct smap_nl_reply {
 	bool listing;
 	char *lbuf;
 	size_t lused, lcap;
+	uint64_t skipped;	/* SMAP_A_SKIPPED of the dump's last message */
 };
 
 /* netlink message building/parsing: pure, unit-tested */

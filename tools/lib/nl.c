@@ -114,6 +114,8 @@ struct nl_msg *smap_nl_build(int family, int cmd, int nlflags,
 	if (rq->has_prefix &&
 	    nla_put(msg, SMAP_A_PREFIX, (int)rq->plen, rq->prefix) < 0)
 		goto full;
+	if (rq->want_skipped && nla_put_u32(msg, SMAP_A_SKIPPED, 0) < 0)
+		goto full;
 	return msg;
 full:
 	nlmsg_free(msg);
@@ -135,6 +137,7 @@ static struct nla_policy smap_policy[SMAP_A_MAX + 1] = {
 	[SMAP_A_STATS] = { .type = NLA_UNSPEC },
 	[SMAP_A_VALUE_PART] = { .type = NLA_UNSPEC },
 	[SMAP_A_OLD_VALUE_PART] = { .type = NLA_UNSPEC },
+	[SMAP_A_SKIPPED] = { .type = NLA_U32 },
 };
 
 static int lbuf_append(struct smap_nl_reply *rp, const void *key, size_t klen)
@@ -167,6 +170,10 @@ int smap_nl_parse(struct nl_msg *msg, struct smap_nl_reply *rp)
 		return -1;
 	}
 	if (rp->listing) {
+		if (tb[SMAP_A_SKIPPED] && !tb[SMAP_A_KEY]) {
+			rp->skipped = nla_get_u32(tb[SMAP_A_SKIPPED]);
+			return 0;
+		}
 		if (!tb[SMAP_A_KEY] || nla_len(tb[SMAP_A_KEY]) <= 0) {
 			errno = EBADMSG;
 			return -1;
@@ -319,7 +326,8 @@ int smap_nl_open(struct smap *h)
 						     h->family;
 		goto fail;
 	}
-	h->nl_parts = nl_family_maxattr(h->sk) >= SMAP_A_OLD_VALUE_PART;
+	h->nl_maxattr = nl_family_maxattr(h->sk);
+	h->nl_parts = h->nl_maxattr >= SMAP_A_OLD_VALUE_PART;
 	h->nl_msg_max = nl_fit_sndbuf(h);
 	return 0;
 fail:
@@ -412,6 +420,7 @@ int smap_nl_call(struct smap *h, int cmd, const struct smap_nl_req *rq,
 	int e;
 
 	r.parts = h->nl_parts;
+	r.want_skipped = cmd == SMAP_CMD_LIST && h->nl_maxattr >= SMAP_A_SKIPPED;
 	msg = smap_nl_build(h->family, cmd, flags, &r);
 	if (!msg)
 		return -1;

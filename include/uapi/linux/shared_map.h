@@ -132,7 +132,15 @@ struct smap_list {
 	__u32 used;		/* out: bytes written to buf */
 	__u32 count;		/* out: keys written */
 	__u32 flags;		/* out: SMAP_LIST_END */
-	__u32 __reserved;
+	union {
+		__u32 __reserved;
+		/*
+		 * in: zero; out: keys with the prefix this call passed over
+		 * because the caller may not read them (each key once over
+		 * a whole listing; an older module leaves it 0)
+		 */
+		__u32 skipped;
+	};
 };
 
 /*
@@ -269,6 +277,12 @@ enum smap_attr {
 	 */
 	SMAP_A_VALUE_PART,	/* binary */
 	SMAP_A_OLD_VALUE_PART,	/* binary: cas */
+	/*
+	 * u32: in a list dump request, asks for a last message carrying only
+	 * SMAP_A_SKIPPED: how many keys with the prefix the dump passed over
+	 * because the requester may not read them.
+	 */
+	SMAP_A_SKIPPED,
 	__SMAP_A_MAX
 };
 #define SMAP_A_MAX (__SMAP_A_MAX - 1)
