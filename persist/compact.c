@@ -158,6 +158,19 @@ free:
 	return err;
 }
 
+/* Testing: a backup's writing is slow (writers go on meanwhile). */
+static int smap_backup_emit(void *arg, const void *key, u32 klen,
+			    const void *val, u32 vlen, kuid_t uid, kgid_t gid,
+			    umode_t mode)
+{
+	struct smap_snap_ctx *c = arg;
+	unsigned int ms = READ_ONCE(c->j->cfg.tun->backup_pause_ms);
+
+	if (ms)
+		msleep(ms);
+	return smap_snap_emit(arg, key, klen, val, vlen, uid, gid, mode);
+}
+
 /* ops->snapshot_at's mark: every mutation is held, read where the log is. */
 static void smap_backup_mark(void *arg)
 {
@@ -194,7 +207,7 @@ int smap_journal_backup(struct smap_journal *j, struct file *f,
 	c.buf = smap_snap_buf();
 	if (!c.buf)
 		return -ENOMEM;
-	err = j->ops->snapshot_at(j->owner, smap_snap_emit, smap_backup_mark,
+	err = j->ops->snapshot_at(j->owner, smap_backup_emit, smap_backup_mark,
 				  &c, &info->hold_ns);
 	if (!err)
 		err = smap_snap_end(&c);

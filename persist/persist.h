@@ -34,6 +34,7 @@ struct smap_journal_tunables {
 	unsigned long compact_min;	/* compact after this many bytes... */
 	unsigned int compact_ratio;	/* ...if the log is this many times the live set */
 	unsigned int compact_pause_ms;	/* testing: pause in each compaction step */
+	unsigned int backup_pause_ms;	/* testing: pause after each key a backup writes */
 	unsigned int replay_progress_ms; /* replay: a dmesg line this often */
 };
 
