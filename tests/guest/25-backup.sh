@@ -50,8 +50,9 @@ while [ $n -lt 600 ]; do
 done
 for w in 1 2 3 4; do cp $T/acked.$w $T/before.$w; done
 run smap backup $BK
-cat $T/out
-check "smap backup exits 0" test "$RC" -eq 0 -a ! -s $T/err
+cp $T/out $T/bkout
+cat $T/bkout $T/err
+check "smap backup exits 0, says nothing on stderr" test "$RC" -eq 0 -a ! -s $T/err
 for w in 1 2 3 4; do cp $T/acked.$w $T/after.$w; done
 sleep 1
 touch $T/stop
@@ -74,7 +75,7 @@ smap-log dump --full $BK/snapshot |
 	sed -n 's/^[0-9]* set key="\([^"]*\)" mode=\([0-7]*\) uid=\([0-9]*\) gid=[0-9]* value="\([^"]*\)"$/\1 \4 \3 \2/p' |
 	sort >$T/bk.recs
 cut -d' ' -f1,2 $T/bk.recs >$T/bk.kv
-expect_eq "$(wc -l <$T/bk.recs)" "$(sed -n 's/^backup: \([0-9]*\) keys.*/\1/p' $T/out)" \
+expect_eq "$(wc -l <$T/bk.recs)" "$(sed -n 's/^backup: \([0-9]*\) keys.*/\1/p' $T/bkout)" \
 	"the backup holds as many records as it said keys"
 expect_eq "$(grep -c '^usecret u-value 1000 0600$' $T/bk.recs)" 1 \
 	"the user's 0600 key is in it, with its owner and mode"
@@ -110,7 +111,7 @@ for w in 1 2 3 4; do
 	done
 done
 expect_eq "$bad" 0 "each writer's keys in the backup are a prefix of its history"
-seq=$(sed -n 's/.* at sequence \([0-9]*\),.*/\1/p' $T/out)
+seq=$(sed -n 's/.* at sequence \([0-9]*\),.*/\1/p' $T/bkout)
 
 # restore: the backup directory loads as exactly its records
 unload_module
