@@ -33,8 +33,9 @@ extern "C" {
 
 /*
  * ABI: symbols are versioned (SHARED_MAP_1 as in 1.1.0, SHARED_MAP_1.2 and
- * SHARED_MAP_1.3 for the calls added in 1.2.0 and 1.3.0). A struct that may grow is size-versioned, as the
- * kernel's extensible ioctls are: an input struct starts with its size, an
+ * SHARED_MAP_1.3 for the calls added in 1.2.0 and 1.3.0). A struct that
+ * may grow is size-versioned, as the kernel's extensible ioctls are: an
+ * input struct starts with its size, an
  * output struct's size is an argument (the _ex calls), pass sizeof. The
  * library reads what it knows of a longer input (E2BIG if the rest is not
  * zero) and zero-fills what it does not know of a longer output.
