@@ -1468,6 +1468,8 @@ static int smap_store_snapshot_at(void *owner, smap_journal_emit_fn emit,
 			break;
 		refcount_inc(&e->ref);
 		v[n++] = e;
+		if (!(n % SMAP_ITER_BUDGET_N))
+			cond_resched();	/* holds mutexes only */
 	}
 	mark(ctx);
 	for (i = SMAP_STRIPES; i-- > 0;)
