@@ -1136,9 +1136,12 @@ static int do_ioc_misc(struct wctx *c, const struct op *o)
 	default: {	/* unknown nr, magic, or a known nr's wrong direction */
 		unsigned long cmd;
 
+		/* past the last ioctl (SMAP_IOC_BACKUP, 0x0A): none */
+		unsigned int nr0 = _IOC_NR(SMAP_IOC_BACKUP) + 1;
+
 		if (o->sub % 3 == 0)
 			cmd = _IOC(_IOC_READ | _IOC_WRITE, SMAP_IOC_MAGIC,
-				   10 + o->seed % 246, usize);
+				   nr0 + o->seed % (256 - nr0), usize);
 		else if (o->sub % 3 == 1)
 			cmd = _IOC(_IOC_READ | _IOC_WRITE, 0xBC, o->seed % 10, 48);
 		else
