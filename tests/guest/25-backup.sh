@@ -1,10 +1,14 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # smap backup (issue #19): a consistent copy of a live store. Four writer
-# processes, each with its own keys (w<N>/0..7), write 1, 2, 3, ... to
-# them in turn (value i to key i % 8) and log each acknowledged value; a
-# backup is taken midway, the module pausing after each key it writes
-# (backup_pause_ms, a test hook) so the writers go on meanwhile. Then:
+# processes, each with its own keys (w<N>/0..7, created 0 first so their
+# ids ascend), write 1, 2, 3, ... to them in turn, in descending key order
+# (value i to key (8 - i % 8) % 8: against the order a walk of the store
+# visits them, so a backup that walked the store while writes went on
+# would show a later write without an earlier one), and log each
+# acknowledged value; a backup is taken midway, the module pausing after
+# each key it writes (backup_pause_ms, a test hook) so the writers go on
+# meanwhile. Then:
 # - smap-log verify accepts the backup directory;
 # - every value acknowledged before the backup began is in it, at least as
 #   new as acknowledged;
@@ -24,13 +28,18 @@ BK=/var/tmp/bk25
 load_module backup_pause_ms=15
 check "user's 0600 key" su user -c "smap set --mode 0600 usecret u-value"
 
-# writer W: values 1.. to w$W/(i % 8) until $T/stop; each acked one logged
+# the writers' keys, value 0 (no write yet), ids ascending per writer
+for w in 1 2 3 4; do
+	for j in 0 1 2 3 4 5 6 7; do smap set "w$w/$j" 0; done
+done
+# writer W: value i to w$W/((8 - i % 8) % 8) until $T/stop; each acked one logged
 writer() {
 	i=0
 	while [ ! -e $T/stop ]; do
 		i=$((i + 1))
-		if smap set "w$1/$((i % 8))" "$i"; then
-			echo "w$1/$((i % 8)) $i" >>$T/acked.$1
+		k=w$1/$(((8 - i % 8) % 8))
+		if smap set "$k" "$i"; then
+			echo "$k $i" >>$T/acked.$1
 		else
 			echo "set $i failed" >>$T/errors
 		fi
@@ -96,13 +105,15 @@ done
 expect_eq "$bad" 0 "every value acknowledged before the backup began is in it"
 
 # each writer's keys: exactly the state after its first m writes, m the
-# newest value the backup has of it (value i went to key i % 8)
+# newest value the backup has of it (value i went to key (8 - i % 8) % 8,
+# so key j's is the largest i <= m with i % 8 = (8 - j) % 8, or 0)
 bad=0
 for w in 1 2 3 4; do
 	m=$(grep "^w$w/" $T/bk.kv | cut -d' ' -f2 | sort -n | tail -n 1)
 	for j in 0 1 2 3 4 5 6 7; do
-		want=$((m - ((m - j) % 8 + 8) % 8))
-		[ "$want" -ge 1 ] || want=
+		r=$(((8 - j) % 8))
+		want=$((m - ((m - r) % 8 + 8) % 8))
+		[ "$want" -ge 1 ] || want=0
 		b=$(grep "^w$w/$j " $T/bk.kv | cut -d' ' -f2)
 		if [ "$b" != "$want" ]; then
 			echo "w$w/$j: backup has '$b', the state after $m writes has '$want'"
