@@ -29,18 +29,19 @@ extern "C" {
 #endif
 
 /* The version this header belongs to; smap_lib_version() the library's. */
-#define SMAP_LIB_VERSION	"1.2.0"
+#define SMAP_LIB_VERSION	"1.3.0"
 
 /*
- * ABI: symbols are versioned (SHARED_MAP_1 as in 1.1.0, SHARED_MAP_1.2 for
- * the calls added since). A struct that may grow is size-versioned, as the
- * kernel's extensible ioctls are: an input struct starts with its size, an
+ * ABI: symbols are versioned (SHARED_MAP_1 as in 1.1.0, SHARED_MAP_1.2 and
+ * SHARED_MAP_1.3 for the calls added in 1.2.0 and 1.3.0). A struct that
+ * may grow is size-versioned, as the kernel's extensible ioctls are: an
+ * input struct starts with its size, an
  * output struct's size is an argument (the _ex calls), pass sizeof. The
  * library reads what it knows of a longer input (E2BIG if the rest is not
  * zero) and zero-fills what it does not know of a longer output.
  */
 
-/* The library's version at run time ("1.2.0"), whatever header was used. */
+/* The library's version at run time ("1.3.0"), whatever header was used. */
 const char *smap_lib_version(void);
 
 /* smap_open() flags */
@@ -165,6 +166,12 @@ struct smap_iter *smap_iter_open(struct smap *h, const void *prefix,
 				 size_t plen);
 int smap_iter_next(struct smap_iter *it, const void **key, size_t *klen);
 void smap_iter_close(struct smap_iter *it);
+/*
+ * Keys with the prefix the listing passed over so far because the caller
+ * may not read them (each once; exact once smap_iter_next() returned 0).
+ * Since 1.3.0; 0 from a module that does not count them.
+ */
+uint64_t smap_iter_skipped(const struct smap_iter *it);
 
 /*
  * struct smap_stats is the kernel's (linux/shared_map.h). smap_stats()

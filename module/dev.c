@@ -14,6 +14,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/err.h>
+#include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/kernel.h>
 #include <linux/miscdevice.h>
@@ -499,13 +500,13 @@ static int smap_ioc_list(struct smap_store *s, const struct smap_ctx *ctx,
 	enum smap_iter_end end;
 	struct smap_list l;
 	void *prefix = NULL;
-	u64 cursor;
+	u64 cursor, skipped = 0;
 	int err;
 
 	err = smap_copy_in(&l, sizeof(l), u, usize);
 	if (err)
 		return err;
-	if (l.__reserved)
+	if (l.skipped)
 		return -EINVAL;
 	if (l.prefix_len > READ_ONCE(smap_key_max)) {
 		err = -ENAMETOOLONG;
@@ -528,7 +529,7 @@ static int smap_ioc_list(struct smap_store *s, const struct smap_ctx *ctx,
 	cursor = l.cursor;
 	do {
 		end = smap_store_iter(s, prefix, l.prefix_len, &cursor, ctx,
-				      smap_list_one, &f);
+				      smap_list_one, &f, &skipped);
 		cond_resched();
 	} while (end == SMAP_ITER_BUDGET);
 	if (end == SMAP_ITER_STOPPED && !f.count) {
@@ -544,6 +545,7 @@ static int smap_ioc_list(struct smap_store *s, const struct smap_ctx *ctx,
 	l.used = f.used;
 	l.count = f.count;
 	l.flags = end == SMAP_ITER_END ? SMAP_LIST_END : 0;
+	l.skipped = min_t(u64, skipped, U32_MAX);
 	err = smap_copy_out(u, usize, &l, sizeof(l));
 out:
 	kvfree(f.buf);
@@ -827,6 +829,40 @@ static bool smap_file_capable(const struct file *file)
 	       capable(CAP_SYS_ADMIN);
 }
 
+/*
+ * BACKUP: to a file the caller opened (smap backup creates it in a
+ * directory of its own), so the module resolves no path on its behalf.
+ * Root's only: a backup holds every user's values.
+ */
+static int smap_ioc_backup(struct smap_store *s, struct file *file,
+			   void __user *u, unsigned int usize)
+{
+	struct smap_journal_backup_info info = {};
+	struct smap_backup b;
+	struct file *f;
+	int err;
+
+	if (!smap_file_capable(file))
+		return -EPERM;
+	err = smap_copy_in(&b, sizeof(b), u, usize);
+	if (err)
+		return err;
+	if (b.flags)
+		return -EINVAL;
+	f = fget(b.fd);
+	if (!f)
+		return -EBADF;
+	err = smap_store_backup(s, f, &info);
+	fput(f);
+	if (err)
+		return err;
+	b.seq = info.seq;
+	b.keys = info.keys;
+	b.bytes = info.bytes;
+	b.hold_ns = info.hold_ns;
+	return smap_copy_out(u, usize, &b, sizeof(b));
+}
+
 static long smap_dev_ioctl(struct file *file, unsigned int cmd,
 			   unsigned long arg)
 {
@@ -850,6 +886,7 @@ static long smap_dev_ioctl(struct file *file, unsigned int cmd,
 	SMAP_IOC(SMAP_IOC_RECOVER, smap_file_capable(file) ?
 				   smap_with_journal(smap_journal_recover,
 						     NULL) : -EPERM);
+	SMAP_IOC(SMAP_IOC_BACKUP, smap_ioc_backup(s, file, u, usize));
 	default:
 		return -ENOTTY;
 	}

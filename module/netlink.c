@@ -37,6 +37,9 @@ static const struct nla_policy smap_nl_policy[SMAP_A_MAX + 1] = {
 	[SMAP_A_FLAGS] = NLA_POLICY_MASK(NLA_U32, SMAP_F_EXCL | SMAP_F_OWNER),
 	[SMAP_A_UID] = { .type = NLA_U32 },
 	[SMAP_A_GID] = { .type = NLA_U32 },
+	[SMAP_A_VALUE_PART] = { .type = NLA_BINARY, .len = SMAP_NL_VALUE_MAX },
+	[SMAP_A_OLD_VALUE_PART] = { .type = NLA_BINARY, .len = SMAP_NL_VALUE_MAX },
+	[SMAP_A_SKIPPED] = { .type = NLA_U32 },
 };
 
 static struct genl_family smap_nl_family;
@@ -129,6 +132,81 @@ static int smap_nl_mutate(struct genl_info *info, struct smap_mutation *m,
 				   result ? &m->result : NULL);
 }
 
+/*
+ * A value of a request: one @whole attribute, or the message's @part
+ * attributes concatenated in order (a value longer than one attribute can
+ * carry), never both. A single part is used in place; several are
+ * gathered into v->buf (kvfree() it). 0, -ENOENT if there is none,
+ * -EINVAL for both forms, -EMSGSIZE past value_max, -ENOMEM.
+ */
+struct smap_nl_val {
+	const void *p;
+	u32 len;
+	void *buf;
+};
+
+static int smap_nl_value(struct genl_info *info, int whole, int part,
+			 struct smap_nl_val *v)
+{
+	struct nlattr *a, *one = NULL;
+	size_t total = 0;
+	int rem, n = 0;
+	u8 *p;
+
+	memset(v, 0, sizeof(*v));
+	nla_for_each_attr(a, genlmsg_data(info->genlhdr),
+			  genlmsg_len(info->genlhdr), rem) {
+		if (nla_type(a) != part)
+			continue;
+		total += nla_len(a);
+		one = a;
+		n++;
+	}
+	if (info->attrs[whole]) {
+		if (n) {
+			NL_SET_ERR_MSG_ATTR(info->extack, one,
+					    "a value is whole or in parts, not both");
+			return -EINVAL;
+		}
+		v->p = nla_data(info->attrs[whole]);
+		v->len = nla_len(info->attrs[whole]);
+		return 0;
+	}
+	if (!n) {
+		NL_SET_ERR_MSG(info->extack, "missing value");
+		return -ENOENT;
+	}
+	if (total > READ_ONCE(smap_value_max))
+		return -EMSGSIZE;
+	v->len = total;
+	if (n == 1) {
+		v->p = nla_data(one);
+		return 0;
+	}
+	p = kvmalloc(total, SMAP_GFP_USER);
+	if (!p)
+		return -ENOMEM;
+	v->buf = p;
+	v->p = p;
+	nla_for_each_attr(a, genlmsg_data(info->genlhdr),
+			  genlmsg_len(info->genlhdr), rem) {
+		if (nla_type(a) != part)
+			continue;
+		memcpy(p, nla_data(a), nla_len(a));
+		p += nla_len(a);
+	}
+	return 0;
+}
+
+/* A missing value is a malformed request (GENL_REQ_ATTR_CHECK's EINVAL). */
+static int smap_nl_value_req(struct genl_info *info, int whole, int part,
+			     struct smap_nl_val *v)
+{
+	int err = smap_nl_value(info, whole, part, v);
+
+	return err == -ENOENT ? -EINVAL : err;
+}
+
 /* Key, mode and flags of a mutation, judged by @ctx. */
 static int smap_nl_key(struct sk_buff *skb, struct genl_info *info,
 		       struct smap_mutation *m, struct smap_ctx *ctx)
@@ -150,17 +228,15 @@ static int smap_nl_key(struct sk_buff *skb, struct genl_info *info,
 static int smap_nl_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct smap_mutation m = { .op = SMAP_OP_SET };
+	struct smap_nl_val v;
 	struct smap_ctx ctx;
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, SMAP_A_KEY) ||
-	    GENL_REQ_ATTR_CHECK(info, SMAP_A_VALUE))
+	if (GENL_REQ_ATTR_CHECK(info, SMAP_A_KEY))
 		return -EINVAL;
 	err = smap_nl_key(skb, info, &m, &ctx);
 	if (err)
 		return err;
-	m.val = nla_data(info->attrs[SMAP_A_VALUE]);
-	m.vlen = nla_len(info->attrs[SMAP_A_VALUE]);
 	if (m.flags & SMAP_F_OWNER) {
 		if (GENL_REQ_ATTR_CHECK(info, SMAP_A_UID) ||
 		    GENL_REQ_ATTR_CHECK(info, SMAP_A_GID))
@@ -170,7 +246,14 @@ static int smap_nl_set(struct sk_buff *skb, struct genl_info *info)
 		m.gid = make_kgid(current_user_ns(),
 				  nla_get_u32(info->attrs[SMAP_A_GID]));
 	}
-	return smap_nl_mutate(info, &m, false);
+	err = smap_nl_value_req(info, SMAP_A_VALUE, SMAP_A_VALUE_PART, &v);
+	if (err)
+		return err;
+	m.val = v.p;
+	m.vlen = v.len;
+	err = smap_nl_mutate(info, &m, false);
+	kvfree(v.buf);
+	return err;
 }
 
 static int smap_nl_del(struct sk_buff *skb, struct genl_info *info)
@@ -206,28 +289,65 @@ static int smap_nl_incr(struct sk_buff *skb, struct genl_info *info)
 static int smap_nl_cas(struct sk_buff *skb, struct genl_info *info)
 {
 	struct smap_mutation m = { .op = SMAP_OP_CAS };
+	struct smap_nl_val old, v;
 	struct smap_ctx ctx;
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, SMAP_A_KEY) ||
-	    GENL_REQ_ATTR_CHECK(info, SMAP_A_OLD_VALUE) ||
-	    GENL_REQ_ATTR_CHECK(info, SMAP_A_VALUE))
+	if (GENL_REQ_ATTR_CHECK(info, SMAP_A_KEY))
 		return -EINVAL;
 	err = smap_nl_key(skb, info, &m, &ctx);
 	if (err)
 		return err;
-	m.old = nla_data(info->attrs[SMAP_A_OLD_VALUE]);
-	m.olen = nla_len(info->attrs[SMAP_A_OLD_VALUE]);
-	m.val = nla_data(info->attrs[SMAP_A_VALUE]);
-	m.vlen = nla_len(info->attrs[SMAP_A_VALUE]);
-	return smap_nl_mutate(info, &m, false);
+	err = smap_nl_value_req(info, SMAP_A_OLD_VALUE, SMAP_A_OLD_VALUE_PART,
+				&old);
+	if (err)
+		return err;
+	err = smap_nl_value_req(info, SMAP_A_VALUE, SMAP_A_VALUE_PART, &v);
+	if (err)
+		goto free_old;
+	m.old = old.p;
+	m.olen = old.len;
+	m.val = v.p;
+	m.vlen = v.len;
+	err = smap_nl_mutate(info, &m, false);
+	kvfree(v.buf);
+free_old:
+	kvfree(old.buf);
+	return err;
 }
 
+/*
+ * A value in a reply: one SMAP_A_VALUE if it fits one attribute (what
+ * every library reads), else SMAP_A_VALUE_PART attributes in order.
+ */
+static int smap_nl_put_value(struct sk_buff *msg, const u8 *p, u32 len)
+{
+	u32 n;
+
+	if (len <= SMAP_NL_VALUE_MAX)
+		return nla_put(msg, SMAP_A_VALUE, len, p);
+	for (; len; p += n, len -= n) {
+		n = min_t(u32, len, SMAP_NL_VALUE_MAX);
+		if (nla_put(msg, SMAP_A_VALUE_PART, n, p))
+			return -EMSGSIZE;
+	}
+	return 0;
+}
+
+/*
+ * A value longer than one attribute goes back in parts, in one message
+ * allocated for it, only to a requester that asked (an empty
+ * SMAP_A_VALUE_PART): an older library would take the reply for an empty
+ * value. The message may exceed the socket's receive buffer: netlink
+ * queues it all the same when the queue is empty (the library asks
+ * without NLM_F_ACK, so no ack follows it into a full queue).
+ */
 static int smap_nl_get(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sk_buff *msg = NULL;
 	struct smap_entry *e;
 	struct smap_ctx ctx;
+	unsigned int parts;
 	void *hdr;
 	int err;
 
@@ -243,18 +363,22 @@ static int smap_nl_get(struct sk_buff *skb, struct genl_info *info)
 		err = PTR_ERR(e);
 		goto out;
 	}
-	if (e->vlen > SMAP_NL_VALUE_MAX) {
-		NL_SET_ERR_MSG(info->extack, "value too large for netlink");
+	parts = DIV_ROUND_UP(e->vlen, SMAP_NL_VALUE_MAX);
+	if (parts > 1 && !info->attrs[SMAP_A_VALUE_PART]) {
+		NL_SET_ERR_MSG(info->extack,
+			       "value too large for one attribute: ask with SMAP_A_VALUE_PART");
 		err = -EMSGSIZE;
 		goto put;
 	}
-	msg = smap_nl_new(info, nla_total_size(e->vlen) +
+	msg = smap_nl_new(info, (parts > 1 ? parts *
+				 nla_total_size(SMAP_NL_VALUE_MAX) :
+				 nla_total_size(e->vlen)) +
 			  4 * nla_total_size(sizeof(u32)), &hdr);
 	if (!msg) {
 		err = -ENOMEM;
 		goto put;
 	}
-	if (nla_put(msg, SMAP_A_VALUE, e->vlen, smap_entry_val(e)) ||
+	if (smap_nl_put_value(msg, smap_entry_val(e), e->vlen) ||
 	    nla_put_u32(msg, SMAP_A_MODE, e->mode) ||
 	    nla_put_u32(msg, SMAP_A_UID,
 			from_kuid_munged(current_user_ns(), e->uid)) ||
@@ -324,7 +448,30 @@ static int smap_nl_list_one(void *arg, const struct smap_entry *e)
 	return 0;
 }
 
-/* cb->args[0]: the cursor; cb->args[1]: set once the walk is done. */
+/* The dump's last message, if asked for: the keys passed over. */
+static int smap_nl_list_skipped(struct sk_buff *skb,
+				struct netlink_callback *cb, u64 skipped)
+{
+	void *hdr;
+
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+			  cb->nlh->nlmsg_seq, &smap_nl_family, NLM_F_MULTI,
+			  SMAP_CMD_REPLY);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, SMAP_A_SKIPPED, min_t(u64, skipped, U32_MAX))) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+/*
+ * cb->args[0]: the cursor; cb->args[1]: 1 once the walk is done, 2 once
+ * its last message (SMAP_A_SKIPPED, if asked) is sent too; cb->args[2]:
+ * keys passed over, unreadable.
+ */
 static int smap_nl_list(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct smap_nl_dump d = { .skb = skb, .cb = cb };
@@ -334,11 +481,13 @@ static int smap_nl_list(struct sk_buff *skb, struct netlink_callback *cb)
 	enum smap_iter_end end;
 	struct smap_ctx ctx;
 	u32 plen = 0;
-	u64 cursor;
+	u64 cursor, skipped;
 	int err;
 
-	if (cb->args[1])
+	if (cb->args[1] == 2)
 		return 0;
+	if (cb->args[1] == 1)
+		goto last;
 	err = smap_nl_ctx(cb->skb, &ctx);
 	if (err)
 		return err;
@@ -349,14 +498,21 @@ static int smap_nl_list(struct sk_buff *skb, struct netlink_callback *cb)
 	if (!cb->args[0])
 		smap_stat_op(s, SMAP_OP_LIST, 0);
 	cursor = cb->args[0];
+	skipped = cb->args[2];
 	do {
 		end = smap_store_iter(s, prefix, plen, &cursor, &ctx,
-				      smap_nl_list_one, &d);
+				      smap_nl_list_one, &d, &skipped);
 		cond_resched();
 	} while (end == SMAP_ITER_BUDGET);
 	cb->args[0] = cursor;
-	if (end == SMAP_ITER_END)
-		cb->args[1] = 1;
+	cb->args[2] = skipped;
+	if (end != SMAP_ITER_END)
+		return skb->len;
+	cb->args[1] = 1;
+last:
+	if (!attrs || !attrs[SMAP_A_SKIPPED] ||
+	    !smap_nl_list_skipped(skb, cb, cb->args[2]))
+		cb->args[1] = 2;
 	return skb->len;
 }
 

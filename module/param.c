@@ -236,6 +236,8 @@ MODULE_PARM_DESC(read_only, "1 while the store refuses writes after an I/O error
  */
 module_param_named(compact_pause_ms, smap_tun.compact_pause_ms, uint, 0644);
 MODULE_PARM_DESC(compact_pause_ms, "testing: pause this long before each compaction step (crash and unload tests)");
+module_param_named(backup_pause_ms, smap_tun.backup_pause_ms, uint, 0644);
+MODULE_PARM_DESC(backup_pause_ms, "testing: pause this long after each key a backup writes (writers go on meanwhile)");
 module_param_named(replay_progress_ms, smap_tun.replay_progress_ms, uint, 0644);
 MODULE_PARM_DESC(replay_progress_ms, "testing: replay's progress line at most this often (default 5000)");
 

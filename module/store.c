@@ -25,6 +25,7 @@
 #include <linux/fs.h>
 #include <linux/jhash.h>
 #include <linux/kernel.h>
+#include <linux/ktime.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
@@ -143,6 +144,8 @@ struct smap_store {
 	atomic_t load_id_calls;
 #endif
 	struct smap_lanes lanes;
+	/* one backup at a time; held over every stripe for its cut */
+	struct mutex backup_lock;
 	u32 stripe_holder[SMAP_STRIPES];
 	struct mutex stripes[SMAP_STRIPES];
 };
@@ -968,11 +971,13 @@ struct smap_entry *smap_store_peek(struct smap_store *s, const void *key,
  * A key the mode bits do not let @ctx read is listed only with
  * CAP_SYS_ADMIN, asked (outside RCU: it may audit) at the first such key
  * and only then: the walk stops there, asks, and goes on from that key.
+ * Without it the key is passed over and counted in *@skipped, once: the
+ * walk never comes back to a key it passed.
  */
 enum smap_iter_end smap_store_iter(struct smap_store *s, const void *prefix,
 				   u32 plen, u64 *cursor,
 				   const struct smap_ctx *ctx, smap_iter_fn fn,
-				   void *arg)
+				   void *arg, u64 *skipped)
 {
 	enum smap_iter_end ret = SMAP_ITER_END;
 	int cap = -1;		/* CAP_SYS_ADMIN: not asked yet */
@@ -1000,8 +1005,10 @@ enum smap_iter_end smap_store_iter(struct smap_store *s, const void *prefix,
 				ask = cap < 0;
 				if (ask)
 					break;
-				if (!cap)
+				if (!cap) {
+					(*skipped)++;
 					continue;
+				}
 			}
 			if (fn(arg, e)) {
 				ret = SMAP_ITER_STOPPED;
@@ -1423,6 +1430,78 @@ static int smap_replay_drain(void *owner, bool last)
 	return err;
 }
 
+/*
+ * ops->snapshot_at: the live set at one point. Every stripe mutex held,
+ * no mutation is between its record's queueing and its verdict (both
+ * happen under its stripe), so the table is exactly the log up to the
+ * journal's last sequence number (@mark reads it). Under the stripes only
+ * a reference to every entry is taken (entries never change); they are
+ * emitted, which may sleep on I/O, once mutations run again. The array of
+ * references is sized from nkeys, exact while every stripe is held: if
+ * keys were added since it was allocated, let go and size it again.
+ */
+static int smap_store_snapshot_at(void *owner, smap_journal_emit_fn emit,
+				  void (*mark)(void *ctx), void *ctx,
+				  u64 *hold_ns)
+{
+	struct smap_store *s = owner;
+	struct smap_entry **v, *e;
+	size_t cap, n = 0, i;
+	unsigned long idx;
+	u64 t0, keys;
+	int err = 0;
+
+	mutex_lock(&s->backup_lock);
+	keys = atomic64_read(&s->nkeys);
+	for (;;) {
+		cap = keys + keys / 8 + 64;
+		v = kvmalloc_array(cap, sizeof(*v), SMAP_GFP_USER);
+		if (!v) {
+			err = -ENOMEM;
+			goto unlock;
+		}
+		t0 = ktime_get_ns();
+		for (i = 0; i < SMAP_STRIPES; i++)
+			mutex_lock_nest_lock(&s->stripes[i], &s->backup_lock);
+		keys = atomic64_read(&s->nkeys);
+		if (keys <= cap)
+			break;
+		for (i = SMAP_STRIPES; i-- > 0;)
+			mutex_unlock(&s->stripes[i]);
+		kvfree(v);
+	}
+	xa_for_each(&s->ids, idx, e) {
+		if (WARN_ON_ONCE(n == cap))
+			break;
+		refcount_inc(&e->ref);
+		v[n++] = e;
+		if (!(n % SMAP_ITER_BUDGET_N))
+			cond_resched();	/* holds mutexes only */
+	}
+	mark(ctx);
+	for (i = SMAP_STRIPES; i-- > 0;)
+		mutex_unlock(&s->stripes[i]);
+	*hold_ns = ktime_get_ns() - t0;
+	for (i = 0; i < n; i++) {
+		e = v[i];
+		if (!err)
+			err = emit(ctx, e->data, e->klen, smap_entry_val(e),
+				   e->vlen, e->uid, e->gid, e->mode);
+		smap_entry_put(e);
+		cond_resched();
+	}
+	kvfree(v);
+unlock:
+	mutex_unlock(&s->backup_lock);
+	return err;
+}
+
+int smap_store_backup(struct smap_store *s, struct file *f,
+		      struct smap_journal_backup_info *info)
+{
+	return smap_journal_backup(s->journal, f, info);
+}
+
 /* ops->snapshot: every live entry. */
 static int smap_store_snapshot(void *owner, smap_journal_emit_fn emit,
 			       void *ctx)
@@ -1436,6 +1515,7 @@ static const struct smap_journal_ops smap_store_journal_ops = {
 	.quiesce = smap_store_quiesce,
 	.snapshot = smap_store_snapshot,
 	.usage = smap_store_usage,
+	.snapshot_at = smap_store_snapshot_at,
 };
 
 const struct smap_journal_ops *smap_store_ops(void)
@@ -1474,6 +1554,7 @@ struct smap_store *smap_store_create(void)
 		return ERR_PTR(-ENOMEM);
 	for (i = 0; i < SMAP_STRIPES; i++)
 		mutex_init(&s->stripes[i]);
+	mutex_init(&s->backup_lock);
 	s->stripe_seed = get_random_u32();
 	xa_init_flags(&s->ids, XA_FLAGS_ALLOC1);
 	xa_init(&s->users);
@@ -1508,6 +1589,7 @@ err_cache:
 err_free:
 	for (i = 0; i < SMAP_STRIPES; i++)
 		mutex_destroy(&s->stripes[i]);
+	mutex_destroy(&s->backup_lock);
 	kvfree(s);
 	return ERR_PTR(err);
 }
@@ -1535,5 +1617,6 @@ void smap_store_destroy(struct smap_store *s)
 	free_percpu(s->pstats);
 	for (i = 0; i < SMAP_STRIPES; i++)
 		mutex_destroy(&s->stripes[i]);
+	mutex_destroy(&s->backup_lock);
 	kvfree(s);
 }

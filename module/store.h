@@ -166,7 +166,8 @@ struct smap_entry *smap_store_peek(struct smap_store *s, const void *key,
  * *@cursor, under RCU:
  * @fn must not sleep and returns nonzero to stop, leaving *@cursor at that
  * entry so the next walk retries it. A key present for the whole walk is
- * seen exactly once across successive calls.
+ * seen exactly once across successive calls; one with the prefix that @ctx
+ * may not read is counted in *@skipped instead, once.
  */
 enum smap_iter_end {
 	SMAP_ITER_END,		/* nothing left */
@@ -177,12 +178,20 @@ typedef int (*smap_iter_fn)(void *arg, const struct smap_entry *e);
 enum smap_iter_end smap_store_iter(struct smap_store *s, const void *prefix,
 				   u32 plen, u64 *cursor,
 				   const struct smap_ctx *ctx, smap_iter_fn fn,
-				   void *arg);
+				   void *arg, u64 *skipped);
 
 /* Statistics; user_bytes is @ctx's (its fsuid's keys). */
 void smap_stat_op(struct smap_store *s, enum smap_op op, int err);
 void smap_store_stats(struct smap_store *s, struct smap_stats *st,
 		      const struct smap_ctx *ctx);
+
+/*
+ * Write the whole store as it stands at one sequence number to @f (see
+ * smap_journal_backup()); the caller checked the privilege.
+ */
+struct smap_journal_backup_info;
+int smap_store_backup(struct smap_store *s, struct file *f,
+		      struct smap_journal_backup_info *info);
 
 /*
  * After replay, before any interface exists: count what every entry costs,

@@ -18,6 +18,7 @@
 #include <linux/delay.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/math64.h>
 #include <linux/slab.h>
 #include <uapi/linux/shared_map.h>
 #include "internal.h"
@@ -36,6 +37,7 @@ struct smap_snap_ctx {
 	struct file *f;
 	loff_t pos;
 	u64 count;
+	u64 seq;		/* backup: the sequence number of its point */
 	u8 *buf;
 };
 
@@ -66,13 +68,33 @@ static int smap_snap_emit(void *arg, const void *key, u32 klen,
 	return smap_fs_write_all(c->f, h, len, &c->pos);
 }
 
+/* The snapshot's trailer: END, its seq one past the last record's. */
+static int smap_snap_end(struct smap_snap_ctx *c)
+{
+	struct smap_rec_hdr *end = (void *)c->buf;
+
+	memset(end, 0, sizeof(*end));
+	end->magic = cpu_to_le32(SMAP_REC_MAGIC);
+	end->len = cpu_to_le32(sizeof(*end));
+	end->op = cpu_to_le16(SMAP_REC_END);
+	end->seq = cpu_to_le64(c->count + 1);
+	end->crc = cpu_to_le32(smap_rec_crc(end));
+	return smap_fs_write_all(c->f, end, sizeof(*end), &c->pos);
+}
+
+/* Room for the largest record. */
+static u8 *smap_snap_buf(void)
+{
+	return kvmalloc(smap_rec_len(SMAP_KEY_MAX, SMAP_VALUE_MAX),
+			GFP_KERNEL | __GFP_NOWARN);
+}
+
 static int smap_compact_locked(void *arg)
 {
 	struct smap_journal *j = arg;
 	struct smap_snap_ctx c = { .j = j };
 	struct smap_dir_scan old = {};
 	struct smap_file_hdr h;
-	struct smap_rec_hdr *end;
 	char name[32];
 	u64 base;
 	int err, i;
@@ -86,7 +108,7 @@ static int smap_compact_locked(void *arg)
 		return err;
 	j->ops->quiesce(j->owner);
 
-	c.buf = kvmalloc(smap_rec_len(SMAP_KEY_MAX, SMAP_VALUE_MAX), GFP_KERNEL | __GFP_NOWARN);
+	c.buf = smap_snap_buf();
 	if (!c.buf)
 		return -ENOMEM;
 	c.f = smap_fs_create(j, SMAP_SNAP_TMP, O_WRONLY);
@@ -99,16 +121,8 @@ static int smap_compact_locked(void *arg)
 	err = smap_fs_write_all(c.f, &h, sizeof(h), &c.pos);
 	if (!err)
 		err = j->ops->snapshot(j->owner, smap_snap_emit, &c);
-	if (!err) {
-		end = (void *)c.buf;
-		memset(end, 0, sizeof(*end));
-		end->magic = cpu_to_le32(SMAP_REC_MAGIC);
-		end->len = cpu_to_le32(sizeof(*end));
-		end->op = cpu_to_le16(SMAP_REC_END);
-		end->seq = cpu_to_le64(c.count + 1);
-		end->crc = cpu_to_le32(smap_rec_crc(end));
-		err = smap_fs_write_all(c.f, end, sizeof(*end), &c.pos);
-	}
+	if (!err)
+		err = smap_snap_end(&c);
 	if (!err)
 		err = vfs_fsync(c.f, 0);
 	fput(c.f);
@@ -142,6 +156,77 @@ free:
 		pr_err("compaction failed (%d); the previous log stays in use\n",
 		       err);
 	return err;
+}
+
+/* Testing: a backup's writing is slow (writers go on meanwhile). */
+static int smap_backup_emit(void *arg, const void *key, u32 klen,
+			    const void *val, u32 vlen, kuid_t uid, kgid_t gid,
+			    umode_t mode)
+{
+	struct smap_snap_ctx *c = arg;
+	unsigned int ms = READ_ONCE(c->j->cfg.tun->backup_pause_ms);
+
+	if (ms)
+		msleep(ms);
+	return smap_snap_emit(arg, key, klen, val, vlen, uid, gid, mode);
+}
+
+/* ops->snapshot_at's mark: every mutation is held, read where the log is. */
+static void smap_backup_mark(void *arg)
+{
+	struct smap_snap_ctx *c = arg;
+
+	spin_lock(&c->j->qlock);
+	c->seq = c->j->next_seq;
+	spin_unlock(&c->j->qlock);
+}
+
+/*
+ * A backup is a snapshot of one point, not compaction's: compaction may
+ * walk the store while writes go on, since the segments it keeps are
+ * replayed over its snapshot; a backup has no segments after it, so the
+ * owner holds every mutation while it takes the live set (snapshot_at).
+ * It writes to the caller's file in the caller's context (its file, its
+ * limits): nothing in the log directory changes. The records go first,
+ * the header last, so a file cut short has no valid header.
+ */
+int smap_journal_backup(struct smap_journal *j, struct file *f,
+			struct smap_journal_backup_info *info)
+{
+	struct smap_snap_ctx c = { .j = j, .f = f, .pos = sizeof(struct smap_file_hdr) };
+	struct smap_file_hdr h;
+	loff_t at = 0;
+	int err;
+
+	if (!S_ISREG(file_inode(f)->i_mode))
+		return -EINVAL;
+	if (!(f->f_mode & FMODE_WRITE))
+		return -EBADF;
+	if (i_size_read(file_inode(f)))
+		return -ENOTEMPTY;
+	c.buf = smap_snap_buf();
+	if (!c.buf)
+		return -ENOMEM;
+	err = j->ops->snapshot_at(j->owner, smap_backup_emit, smap_backup_mark,
+				  &c, &info->hold_ns);
+	if (!err)
+		err = smap_snap_end(&c);
+	if (!err) {
+		smap_file_hdr_init(&h, SMAP_FILE_SNAPSHOT, 0, 1, c.seq, 0,
+				   false);
+		err = smap_fs_write_all(f, &h, sizeof(h), &at);
+	}
+	if (!err)
+		err = vfs_fsync(f, 0);
+	kvfree(c.buf);
+	if (err)
+		return err;
+	info->seq = c.seq;
+	info->keys = c.count;
+	info->bytes = c.pos;
+	pr_info("backup: %llu keys at sequence %llu, %lld bytes; mutations held %llu us\n",
+		c.count, c.seq, c.pos, div_u64(info->hold_ns, NSEC_PER_USEC));
+	return 0;
 }
 
 /*

@@ -34,6 +34,7 @@ struct smap_journal_tunables {
 	unsigned long compact_min;	/* compact after this many bytes... */
 	unsigned int compact_ratio;	/* ...if the log is this many times the live set */
 	unsigned int compact_pause_ms;	/* testing: pause in each compaction step */
+	unsigned int backup_pause_ms;	/* testing: pause after each key a backup writes */
 	unsigned int replay_progress_ms; /* replay: a dmesg line this often */
 };
 
@@ -76,6 +77,24 @@ struct smap_journal_ops {
 	int (*snapshot)(void *owner, smap_journal_emit_fn emit, void *ctx);
 	/* Keys and bytes (keys + values) live: when to compact. */
 	void (*usage)(void *owner, u64 *keys, u64 *bytes);
+	/*
+	 * Backup: @emit the live set as it stands at one point, every
+	 * mutation whose record was queued before it applied and none after
+	 * (compaction's quiesce and snapshot give no such point: writes go on
+	 * during its walk). @mark(@ctx) is called at that point, every
+	 * mutation held (the journal reads its sequence number there);
+	 * *@hold_ns: how long mutations were held. Stop at @emit's first error.
+	 */
+	int (*snapshot_at)(void *owner, smap_journal_emit_fn emit,
+			   void (*mark)(void *ctx), void *ctx, u64 *hold_ns);
+};
+
+/* What smap_journal_backup() wrote. */
+struct smap_journal_backup_info {
+	u64 seq;	/* the state after this record: none later is in */
+	u64 keys;
+	u64 bytes;	/* the file's size */
+	u64 hold_ns;	/* ops->snapshot_at()'s */
 };
 
 /*
@@ -121,6 +140,16 @@ int smap_journal_wait(struct smap_log_rec *rec);
 /* 0, or -EROFS after an I/O error until smap_journal_recover() succeeds. */
 int smap_journal_writable(struct smap_journal *j);
 int smap_journal_recover(struct smap_journal *j);
+/*
+ * Write the owner's live set at one sequence number (ops->snapshot_at) to
+ * @f, a regular, empty file open for writing that the caller opened, as a
+ * snapshot file (base_segment 1, first_seq = that number, an END record),
+ * and fsync it: a directory holding it as "snapshot" loads as that state.
+ * The header is written last. 0, -EINVAL (not a regular file), -EBADF (not
+ * writable), -ENOTEMPTY, or the error of a write.
+ */
+int smap_journal_backup(struct smap_journal *j, struct file *f,
+			struct smap_journal_backup_info *info);
 /* Compact now (before the writer runs: as soon as it does). */
 int smap_journal_compact(struct smap_journal *j);
 /* The tunables changed: let the writer see them now. */

@@ -1234,6 +1234,65 @@ static void t_nl(void)
 	aput(&a, SMAP_A_KEY, "nlbig", 5);
 	expect(nl_req(fam, SMAP_CMD_GET, &a, 0, NULL), -EMSGSIZE,
 	       "nl get of a value over SMAP_NL_VALUE_MAX: EMSGSIZE");
+	/* values past one attribute: SMAP_A_VALUE_PART, concatenated */
+	{
+		static char got[sizeof(big)];
+		struct smap_kv kv;
+		struct nlattr *na;
+		size_t off = 0;
+		int rem;
+
+		for (size_t i = 0; i < sizeof(big); i++)
+			big[i] = (char)('a' + i % 23);
+		A_RESET();
+		aput(&a, SMAP_A_KEY, "nlp", 3);
+		aput(&a, SMAP_A_VALUE_PART, big, 30000);
+		aput(&a, SMAP_A_VALUE_PART, big + 30000, sizeof(big) - 30000);
+		expect(nl_req(fam, SMAP_CMD_SET, &a, 0, NULL), 0,
+		       "nl set of a 70000-byte value in two parts");
+		TRUE(kget("nlp", 3, got, sizeof(got), &kv) == 0 &&
+		     kv.value_len == sizeof(big) && !memcmp(got, big, sizeof(big)),
+		     "the parts, concatenated in order, read back by ioctl");
+		A_RESET();
+		aput(&a, SMAP_A_KEY, "nlp", 3);
+		aput(&a, SMAP_A_VALUE, "v", 1);
+		aput(&a, SMAP_A_VALUE_PART, "w", 1);
+		expect(nl_req(fam, SMAP_CMD_SET, &a, 0, NULL), -EINVAL,
+		       "nl value both whole and in parts refused");
+		A_RESET();
+		aput(&a, SMAP_A_KEY, "nlp", 3);
+		aput(&a, SMAP_A_OLD_VALUE_PART, big, 40000);
+		aput(&a, SMAP_A_OLD_VALUE_PART, big + 40000, sizeof(big) - 40000);
+		aput(&a, SMAP_A_VALUE_PART, "x", 1);
+		expect(nl_req(fam, SMAP_CMD_CAS, &a, 0, NULL), 0,
+		       "nl cas with old and new value in parts");
+		TRUE(kis("nlp", "x"), "nl cas in parts applied");
+		expect(kset_mode("nlq", 3, big, sizeof(big), -1, NULL), 0,
+		       "ioctl set of a 70000-byte value");
+		A_RESET();
+		aput(&a, SMAP_A_KEY, "nlq", 3);
+		aput(&a, SMAP_A_VALUE_PART, NULL, 0);
+		expect(nl_req(fam, SMAP_CMD_GET, &a, 0, NULL), 0,
+		       "nl get asking for parts");
+		na = (void *)(rcopy + NLMSG_HDRLEN + GENL_HDRLEN);
+		rem = ((struct nlmsghdr *)rcopy)->nlmsg_len - NLMSG_HDRLEN -
+		      GENL_HDRLEN;
+		for (; rem >= NLA_HDRLEN && na->nla_len >= NLA_HDRLEN &&
+		       na->nla_len <= rem;
+		     rem -= NLA_ALIGN(na->nla_len),
+		     na = (void *)((char *)na + NLA_ALIGN(na->nla_len))) {
+			size_t n = na->nla_len - NLA_HDRLEN;
+
+			if (na->nla_type != SMAP_A_VALUE_PART ||
+			    off + n > sizeof(got))
+				continue;
+			memcpy(got + off, (char *)na + NLA_HDRLEN, n);
+			off += n;
+		}
+		TRUE(!ra[SMAP_A_VALUE] && off == sizeof(big) &&
+		     !memcmp(got, big, sizeof(big)),
+		     "nl get in parts: the value byte-exact");
+	}
 	A_RESET();
 	aput(&a, SMAP_A_KEY, "missing", 7);
 	expect(nl_req(fam, SMAP_CMD_GET, &a, 0, NULL), -ENOENT,

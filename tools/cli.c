@@ -23,6 +23,7 @@ static const struct {
 	{ "batch", CLI_BATCH, 0, 1, "batch [--new] [--mode MODE] [FILE]" },
 	{ "dump", CLI_DUMP, 0, 0, "dump [--prefix PREFIX] [--json]" },
 	{ "load", CLI_LOAD, 0, 1, "load [--keep-owner] [FILE]" },
+	{ "backup", CLI_BACKUP, 1, 1, "backup DIR" },
 	{ "help", CLI_HELP, 0, 1, "help" },
 };
 
@@ -47,6 +48,8 @@ void smap_cli_usage(FILE *f)
 	      "                                owner and mode, to stdout (DUMP.md)\n"
 	      "  load [--keep-owner] [FILE]    set the keys of a dump (stdin without\n"
 	      "                                FILE); --keep-owner: its owners (root)\n"
+	      "  backup DIR                    the whole store at one point, as a log\n"
+	      "                                directory (root; modprobe path=DIR loads it)\n"
 	      "  help, --help                  this text\n"
 	      "  --version                     print the version\n"
 	      "Options: --netlink uses the generic netlink family instead of\n"
@@ -201,6 +204,7 @@ int smap_cli_parse(int argc, char **argv, struct smap_cli *c,
 		break;
 	case CLI_BATCH:
 	case CLI_LOAD:
+	case CLI_BACKUP:
 		c->file = npos ? pos[0] : NULL;
 		break;
 	case CLI_DUMP:

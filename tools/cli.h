@@ -10,6 +10,7 @@
 enum cli_cmd {
 	CLI_NONE, CLI_SET, CLI_GET, CLI_DEL, CLI_INCR, CLI_CAS, CLI_LIST,
 	CLI_STATS, CLI_BATCH, CLI_DUMP, CLI_LOAD, CLI_HELP, CLI_VERSION,
+	CLI_BACKUP,
 };
 
 struct smap_cli {
@@ -22,7 +23,7 @@ struct smap_cli {
 	bool nul;		/* list -0: NUL-terminated keys */
 	bool keep_owner;	/* load: owners as the dump says (root) */
 	const char *key, *value, *old, *prefix;
-	const char *file;	/* batch, load: NULL or "-" for stdin */
+	const char *file;	/* batch, load: NULL or "-" for stdin; backup: DIR */
 	int64_t delta;
 };
 

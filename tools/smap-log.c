@@ -357,6 +357,7 @@ int main(int argc, char **argv)
 	char **names = NULL;
 	size_t n = 0;
 	int rc = 0;
+	bool tmp = false;
 	DIR *d;
 	struct dirent *e;
 
@@ -410,6 +411,8 @@ int main(int argc, char **argv)
 			   strlen(e->d_name) == strlen(SMAP_LOG_PREFIX) + 16;
 		char **nn;
 
+		if (!strcmp(e->d_name, SMAP_SNAP_TMP))
+			tmp = true;
 		if (!snap && !log)
 			continue;
 		nn = realloc(names, (n + 1) * sizeof(*names));
@@ -445,6 +448,16 @@ int main(int argc, char **argv)
 		free(names[i]);
 	}
 	free(names);
+	/*
+	 * A live store has segments whenever a compaction writes
+	 * snapshot.tmp: alone, it is a backup that never completed (which
+	 * the module would load as an empty store, deleting it).
+	 */
+	if (!n && tmp) {
+		printf("%s: INCOMPLETE: only %s, an unfinished backup or snapshot: nothing to load\n",
+		       path, SMAP_SNAP_TMP);
+		return 1;
+	}
 	if (!n)
 		printf("%s: no log files\n", path);
 	return rc;

@@ -5,15 +5,19 @@
  * error, 3 a cas whose value differs, with exactly one line "smap: <op>: <reason>"
  * on stderr.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/shared_map_log.h>
 #include "cli.h"
 #include "dump.h"
 
@@ -306,8 +310,7 @@ static int run_dump(const struct smap_cli *c)
 {
 	enum smap_dump_kind kind = c->json ? SMAP_DUMP_JSON : SMAP_DUMP_TEXT;
 	struct progress pr = { .on = isatty(2) };
-	struct smap_stats before, after;
-	uint64_t n = 0, denied = 0, gone = 0;
+	uint64_t n = 0, denied = 0;
 	size_t cap = 65536, klen, vlen;
 	struct smap_iter *it;
 	const void *key;
@@ -316,8 +319,6 @@ static int run_dump(const struct smap_cli *c)
 
 	if (!buf)
 		die(EXIT_ERROR, "dump: out of memory");
-	if (smap_stats(h, &before) < 0)
-		fail_op(c, SMAP_OP_LIST);
 	it = smap_iter_open(h, c->prefix, strlen(c->prefix));
 	if (!it)
 		fail_op(c, SMAP_OP_LIST);
@@ -339,10 +340,7 @@ static int run_dump(const struct smap_cli *c)
 		}
 		/* deleted since it was listed, or no longer readable */
 		if (r < 0 && (errno == ENOENT || errno == EACCES)) {
-			if (errno == ENOENT)
-				gone++;
-			else
-				denied++;
+			denied += errno == EACCES;
 			continue;
 		}
 		if (r < 0)
@@ -357,18 +355,16 @@ static int run_dump(const struct smap_cli *c)
 	}
 	if (r < 0)
 		fail_op(c, SMAP_OP_LIST);
+	/*
+	 * list shows a user only the keys it may read: the module counts
+	 * those it passed over, each once; to them add the listed ones a get
+	 * then refused (their mode changed meanwhile).
+	 */
+	denied += smap_iter_skipped(it);
 	smap_iter_close(it);
 	free(buf);
 	smap_dump_put_end(stdout, kind, n);
 	progress(&pr, "dump", n, 0, true);
-	/*
-	 * list shows a user only the keys it may read: the others are
-	 * counted from the store's total when the whole store was asked for
-	 * and nothing changed meanwhile.
-	 */
-	if (!*c->prefix && smap_stats(h, &after) == 0 &&
-	    after.keys == before.keys && after.keys > n + gone)
-		denied = after.keys - n - gone;
 	if (denied) {
 		fflush(stdout);
 		fprintf(stderr, "smap: dump: %" PRIu64 " keys you may not read were skipped\n",
@@ -538,6 +534,96 @@ static int run_load(const struct smap_cli *c)
 	return l.failed ? EXIT_ERROR : 0;
 }
 
+/* Is the directory open at @dfd empty? */
+static bool dir_empty(int dfd)
+{
+	int fd = dup(dfd);
+	DIR *d = fd < 0 ? NULL : fdopendir(fd);
+	struct dirent *e;
+	bool empty = true;
+
+	if (!d)
+		die(2, "backup: reading the directory: %s", strerror(errno));
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			empty = false;
+	closedir(d);
+	return empty;
+}
+
+/*
+ * backup DIR: the module writes the whole store, as it stands at one
+ * sequence number, to a file we open (it resolves no path for us), in a
+ * directory of ours that no one else may change; the file becomes
+ * DIR/snapshot only once it is complete and fsynced, so DIR never holds
+ * part of a backup under that name (see BACKUP in smap(1)).
+ */
+static int run_backup(const struct smap_cli *c)
+{
+	const char *dir = c->file;
+	struct smap_backup b = { .fd = -1 };
+	bool made = false;
+	struct stat st;
+	int dfd, dev, err;
+
+	if (c->transport == SMAP_TRANSPORT_NETLINK)
+		die(2, "backup: through /dev/shared_map only (without --netlink)");
+	if (mkdir(dir, 0700) == 0)
+		made = true;
+	else if (errno != EEXIST)
+		die(2, "backup: %s: %s", dir, strerror(errno));
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dfd < 0)
+		die(2, "backup: %s: %s", dir, errno == ELOOP ?
+		    "a symbolic link (give the directory itself)" :
+		    strerror(errno));
+	if (fstat(dfd, &st) < 0)
+		die(2, "backup: %s: %s", dir, strerror(errno));
+	if (st.st_uid != geteuid())
+		die(2, "backup: %s: owned by uid %u, not by you (uid %u): a backup holds every value, give a directory of your own",
+		    dir, (unsigned int)st.st_uid, (unsigned int)geteuid());
+	if (st.st_mode & 022)
+		die(2, "backup: %s: writable by group or others (chmod 0700 %s)",
+		    dir, dir);
+	if (!dir_empty(dfd))
+		die(2, "backup: %s: not empty (a backup goes into a new or empty directory)",
+		    dir);
+	dev = open(SMAP_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	if (dev >= 0) {
+		b.fd = openat(dfd, SMAP_SNAP_TMP, O_WRONLY | O_CREAT | O_EXCL |
+			      O_NOFOLLOW | O_CLOEXEC, 0600);
+		err = b.fd < 0 || ioctl(dev, SMAP_IOC_BACKUP, &b) < 0 ? errno : 0;
+		close(dev);
+	} else {
+		err = errno;
+	}
+	if (!err && (fsync(b.fd) < 0 || close(b.fd) < 0))
+		err = errno;
+	else if (err && b.fd >= 0)
+		close(b.fd);
+	if (!err && (renameat(dfd, SMAP_SNAP_TMP, dfd, SMAP_SNAP_NAME) < 0 ||
+		     fsync(dfd) < 0))
+		err = errno;
+	if (err) {
+		unlinkat(dfd, SMAP_SNAP_TMP, 0);
+		if (made)
+			rmdir(dir);
+		if (err == EPERM || err == EACCES)
+			die(2, "backup: permission denied: a backup holds every user's values, so it needs CAP_SYS_ADMIN (root)");
+		if (err == ENOENT && dev < 0)
+			die(2, "backup: %s: the module is not loaded", SMAP_DEVICE_PATH);
+		if (err == ENOTTY)
+			die(2, "backup: the loaded module has no backup (older than this smap)");
+		die(2, "backup: %s: %s", dir, strerror(err));
+	}
+	close(dfd);
+	printf("backup: %llu keys at sequence %llu, %llu bytes in %s/%s (writes held %.3f ms)\n",
+	       (unsigned long long)b.keys, (unsigned long long)b.seq,
+	       (unsigned long long)b.bytes, dir, SMAP_SNAP_NAME,
+	       (double)b.hold_ns / 1e6);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct smap_cli c;
@@ -556,6 +642,12 @@ int main(int argc, char **argv)
 		printf("smap (shared_map) %s, ABI %d\n", SMAP_LIB_VERSION,
 		       SMAP_ABI_VERSION);
 		return 0;
+	}
+	if (c.cmd == CLI_BACKUP) {
+		st = run_backup(&c);
+		if (fflush(stdout) != 0 || ferror(stdout))
+			die(2, "backup: writing stdout: %s", strerror(errno));
+		return st;
 	}
 	h = smap_open(c.transport);
 	if (!h)

@@ -861,17 +861,27 @@ static int list_seen(struct wctx *c, const char *what, const char *prefix,
 	return 0;
 }
 
-/* At the list's end: every key the caller may read under the prefix, no other. */
+/*
+ * At the list's end: every key the caller may read under the prefix, no
+ * other; and the module's count of those it passed over as unreadable
+ * (@skipped, UINT64_MAX where not asked for) is the model's.
+ */
 static int list_done(struct wctx *c, const char *what, const char *prefix,
-		     bool probe, const bool *seen)
+		     bool probe, const bool *seen, uint64_t skipped)
 {
+	uint64_t unreadable = 0;
+
 	for (unsigned int i = probe ? NOWN : 0; i < (probe ? NK : NOWN); i++) {
 		bool want = c->m->k[i].exists && model_readable(c, i);
 
 		if (seen[i] != want)
 			return fail(c, "%s %s: %s %s", what, prefix, keyname(c, i),
 				    want ? "missing" : "listed but should not be");
+		unreadable += c->m->k[i].exists && !want;
 	}
+	if (skipped != UINT64_MAX && skipped != unreadable)
+		return fail(c, "%s %s: %" PRIu64 " unreadable keys skipped, want %" PRIu64,
+			    what, prefix, skipped, unreadable);
 	return 0;
 }
 
@@ -881,6 +891,7 @@ static int do_ioc_list(struct wctx *c, const struct op *o)
 	char prefix[16];
 	bool seen[NK] = { false };
 	struct smap_list l = { 0 };
+	uint64_t skipped = 0;
 	uint32_t cap = o->cap % 2 ? 8 + o->sub : 2048 + o->sub * 16;
 	bool probe = o->seed & 1;
 	unsigned int calls = 0;
@@ -912,12 +923,14 @@ static int do_ioc_list(struct wctx *c, const struct op *o)
 
 		l.buf = (uint64_t)(uintptr_t)buf;
 		l.buf_len = cap;
+		l.skipped = 0;	/* in: zero; out: this call's */
 		got = ioc(c, _IOC_READ | _IOC_WRITE, 6, &l, sizeof(l), V_OK, 0);
 		if (got == -ERANGE && cap < 1028) {
 			cap *= 2;
 			continue;
 		}
 		EXPECT(got, 0, "list");
+		skipped += l.skipped;
 		while (off < l.used) {
 			uint32_t n;
 
@@ -929,7 +942,7 @@ static int do_ioc_list(struct wctx *c, const struct op *o)
 		if (++calls > 1000)
 			return fail(c, "list %s: no end after 1000 calls", prefix);
 	} while (!(l.flags & SMAP_LIST_END));
-	return list_done(c, "list", prefix, probe, seen);
+	return list_done(c, "list", prefix, probe, seen, skipped);
 }
 
 /* ---- batch -------------------------------------------------------------- */
@@ -1123,9 +1136,12 @@ static int do_ioc_misc(struct wctx *c, const struct op *o)
 	default: {	/* unknown nr, magic, or a known nr's wrong direction */
 		unsigned long cmd;
 
+		/* past the last ioctl (SMAP_IOC_BACKUP, 0x0A): none */
+		unsigned int nr0 = _IOC_NR(SMAP_IOC_BACKUP) + 1;
+
 		if (o->sub % 3 == 0)
 			cmd = _IOC(_IOC_READ | _IOC_WRITE, SMAP_IOC_MAGIC,
-				   10 + o->seed % 246, usize);
+				   nr0 + o->seed % (256 - nr0), usize);
 		else if (o->sub % 3 == 1)
 			cmd = _IOC(_IOC_READ | _IOC_WRITE, 0xBC, o->seed % 10, 48);
 		else
@@ -1153,6 +1169,24 @@ static void nla_add(struct nlbuf *m, uint16_t type, const void *d, uint32_t n)
 	memcpy(m->b + m->len + NLA_HDRLEN, d, n);
 	memset(m->b + m->len + NLA_HDRLEN + n, 0, NLA_ALIGN(n) - n);
 	m->len += NLA_HDRLEN + NLA_ALIGN(n);
+}
+
+/*
+ * A value as SMAP_A_VALUE_PART (or _OLD_) attributes: 1..4 parts cut at
+ * points @r draws, empty ones included; the kernel concatenates them.
+ */
+static void nla_add_parts(struct nlbuf *m, uint16_t type, const uint8_t *d,
+			  uint32_t n, uint32_t r)
+{
+	uint32_t parts = 1 + r % 4, off = 0;
+
+	for (uint32_t i = 1; i < parts; i++) {
+		uint32_t k = n ? (r >> (2 + 4 * i)) % (n - off + 1) : 0;
+
+		nla_add(m, type, d + off, k);
+		off += k;
+	}
+	nla_add(m, type, d + off, n - off);
 }
 
 static void nl_start(struct wctx *c, struct nlbuf *m, uint16_t type,
@@ -1292,6 +1326,9 @@ static int do_nl(struct wctx *c, const struct op *o)
 	uint32_t flags = 0, mode = o->mode, klen = c->klen[o->ki];
 	unsigned int bad = nl_bad(o);
 	bool need_val = o->kind == K_NL_SET || o->kind == K_NL_CAS;
+	/* values in parts (1 in 2), and 1 in 8 of those also whole: EINVAL */
+	bool parts = (o->seed >> 3) & 1;
+	bool both = parts && need_val && !bad && !((o->seed >> 4) & 7);
 	struct mres mr = { 0, 0, 0 };
 	int got;
 
@@ -1303,10 +1340,16 @@ static int do_nl(struct wctx *c, const struct op *o)
 		klen = 0;
 	if (bad != 1)	/* 1: key missing */
 		nla_add(&m, SMAP_A_KEY, c->key[o->ki], bad == 3 ? 1025 : klen);
-	if (need_val && bad != 1)
+	if (need_val && bad != 1 && parts)
+		nla_add_parts(&m, SMAP_A_VALUE_PART, vb, vl, o->seed >> 8);
+	if (need_val && bad != 1 && (!parts || both))
 		nla_add(&m, SMAP_A_VALUE, vb, vl);
-	if (o->kind == K_NL_CAS)
+	if (o->kind == K_NL_CAS && parts)
+		nla_add_parts(&m, SMAP_A_OLD_VALUE_PART, ob, ol, o->seed >> 20);
+	else if (o->kind == K_NL_CAS)
 		nla_add(&m, SMAP_A_OLD_VALUE, ob, ol);
+	if (o->kind == K_NL_GET && parts)	/* asks for a long value in parts */
+		nla_add(&m, SMAP_A_VALUE_PART, "", 0);
 	if (o->kind == K_NL_INCR && o->delta != 1)
 		nla_add(&m, SMAP_A_DELTA, &o->delta, 8);
 	if (o->kind != K_NL_GET && (o->flags & SMAP_F_MODE || bad == 4 || bad == 5)) {
@@ -1339,6 +1382,10 @@ static int do_nl(struct wctx *c, const struct op *o)
 	}
 	if (bad == 8) {
 		EXPECT(got, -EINVAL, "netlink key of 0 bytes");
+		return 0;
+	}
+	if (both) {
+		EXPECT(got, -EINVAL, "netlink value both whole and in parts");
 		return 0;
 	}
 	if (o->kind == K_NL_GET) {
@@ -1453,7 +1500,7 @@ static int do_nl_list(struct wctx *c, const struct op *o)
 	}
 	if (toolong)
 		return nseen ? fail(c, "netlink list: a 1025-byte prefix listed keys") : 0;
-	return list_done(c, "netlink list", prefix, probe, seen);
+	return list_done(c, "netlink list", prefix, probe, seen, UINT64_MAX);
 }
 
 /* Garbage: random bytes, bad lengths, truncated messages; then a stats probe. */

@@ -111,6 +111,14 @@ as user "user: dump skips what it may not read" 0 \
 expect_eq "$(tail -n 1 $T/du2)" "END $((N - 2))" "user: dump of the readable keys"
 expect_eq "$(grep -c -e ' priv ' -e ' okey ' $T/du2)" 0 "user: no private key in it"
 expect_eq "$(grep -c ' ukey uval$' $T/du2)" 1 "user: its own key in it"
+# the count is the module's, exact with a prefix too (it used to be the
+# store's total less what was dumped, so only without a prefix)
+as user "user: dump --prefix p counts the unreadable key under it" 0 \
+	"smap: dump: 1 keys you may not read were skipped" "smap dump --prefix p >$T/du3"
+expect_eq "$(tail -n 1 $T/du3)" "END 0" "user: nothing readable under p"
+as user "user: netlink dump --prefix o counts it too" 0 \
+	"smap: dump: 1 keys you may not read were skipped" "smap --netlink dump --prefix o >$T/du4"
+as user "user: dump --prefix u skips nothing" 0 "" "smap dump --prefix u >$T/du5"
 
 # ---- a bad line in the middle: nothing of its chunk --------------------------
 check "fresh store" fresh

@@ -150,8 +150,8 @@ SMAP_EXPORT int smap_limits(struct smap *h, struct smap_limits *lim)
 		if (!l.user_max_bytes && read_param("user_max_bytes", &x))
 			l.user_max_bytes = x;
 		l.xfer_max = l.value_max;
-		if (is_nl(h) && l.xfer_max > SMAP_NL_VALUE_MAX)
-			l.xfer_max = SMAP_NL_VALUE_MAX;
+		if (is_nl(h) && l.xfer_max > smap_nl_value_max(h))
+			l.xfer_max = (uint32_t)smap_nl_value_max(h);
 		h->lim = l;
 		h->have_lim = true;
 	}
@@ -200,7 +200,7 @@ static int check_val(const struct smap *h, const void *val, size_t vlen)
 {
 	if (vlen && !val)
 		return fail(EINVAL);
-	if (vlen > (is_nl(h) ? SMAP_NL_VALUE_MAX : UINT32_MAX))
+	if (vlen > (is_nl(h) ? smap_nl_value_max(h) : UINT32_MAX))
 		return fail(EMSGSIZE);
 	return 0;
 }
@@ -521,6 +521,7 @@ struct smap_iter {
 	char *buf;		/* records, SMAP_IOC_LIST format */
 	size_t used, off;
 	__u64 cursor;
+	uint64_t skipped;	/* keys passed over, unreadable */
 	bool end;		/* nothing more to fetch */
 };
 
@@ -541,6 +542,7 @@ static int iter_fill(struct smap_iter *it)
 	it->used = l.used;
 	it->off = 0;
 	it->cursor = l.cursor;
+	it->skipped += l.skipped;
 	it->end = l.flags & SMAP_LIST_END;
 	return 0;
 }
@@ -577,6 +579,7 @@ SMAP_EXPORT struct smap_iter *smap_iter_open(struct smap *h, const void *prefix,
 		}
 		it->buf = rp.lbuf;
 		it->used = rp.lused;
+		it->skipped = rp.skipped;
 		rp.lbuf = NULL;
 		smap_nl_reply_free(&rp);
 		it->end = true;
@@ -608,6 +611,11 @@ SMAP_EXPORT int smap_iter_next(struct smap_iter *it, const void **key,
 		if (iter_fill(it) < 0)
 			return -1;
 	}
+}
+
+SMAP_EXPORT uint64_t smap_iter_skipped(const struct smap_iter *it)
+{
+	return it ? it->skipped : 0;
 }
 
 SMAP_EXPORT void smap_iter_close(struct smap_iter *it)

@@ -25,6 +25,9 @@ struct smap {
 	int fd;			/* ioctl */
 	struct nl_sock *sk;	/* netlink */
 	int family;
+	int nl_maxattr;		/* the family's highest attribute (0: unknown) */
+	bool nl_parts;		/* the family takes SMAP_A_VALUE_PART */
+	size_t nl_msg_max;	/* largest request the send buffer takes */
 	bool have_lim;
 	struct smap_limits lim;
 };
@@ -44,6 +47,8 @@ struct smap_nl_req {
 	unsigned int flags;	/* SMAP_A_FLAGS when nonzero */
 	uint32_t uid, gid;	/* SMAP_A_UID, SMAP_A_GID when has_owner */
 	bool has_val, has_old, has_prefix, has_mode, has_delta, has_owner;
+	bool parts;		/* values past SMAP_NL_VALUE_MAX in parts */
+	bool want_skipped;	/* list: SMAP_A_SKIPPED at the end */
 };
 
 /* What a reply carried. */
@@ -58,6 +63,7 @@ struct smap_nl_reply {
 	bool listing;
 	char *lbuf;
 	size_t lused, lcap;
+	uint64_t skipped;	/* SMAP_A_SKIPPED of the dump's last message */
 };
 
 /* netlink message building/parsing: pure, unit-tested */
@@ -68,6 +74,8 @@ void smap_nl_reply_free(struct smap_nl_reply *rep);
 
 /* netlink transport */
 int smap_nl_open(struct smap *h);
+/* The largest value one request carries (SMAP_NL_VALUE_MAX without parts). */
+size_t smap_nl_value_max(const struct smap *h);
 void smap_nl_close(struct smap *h);
 int smap_nl_call(struct smap *h, int cmd, const struct smap_nl_req *req,
 		 struct smap_nl_reply *rep);

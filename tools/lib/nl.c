@@ -18,6 +18,7 @@
 #include <netlink/msg.h>
 #include <netlink/genl/genl.h>
 #include <netlink/genl/ctrl.h>
+#include <netlink/genl/family.h>
 #include "internal.h"
 
 #define NL_BUF (512 * 1024)
@@ -44,14 +45,36 @@ static int nlerr2errno(int e)
 	}
 }
 
+/*
+ * A value: one attribute @whole if it fits, else (the kernel taking them)
+ * @part attributes of at most SMAP_NL_VALUE_MAX bytes each, in order.
+ */
+static int put_value(struct nl_msg *msg, int whole, int part, const void *p,
+		     size_t n)
+{
+	if (n <= SMAP_NL_VALUE_MAX)
+		return nla_put(msg, whole, (int)n, p);
+	for (const char *b = p; n; ) {
+		size_t k = n < SMAP_NL_VALUE_MAX ? n : SMAP_NL_VALUE_MAX;
+
+		if (nla_put(msg, part, (int)k, b) < 0)
+			return -1;
+		b += k;
+		n -= k;
+	}
+	return 0;
+}
+
 struct nl_msg *smap_nl_build(int family, int cmd, int nlflags,
 			     const struct smap_nl_req *rq)
 {
 	size_t size = 1024 + rq->klen + rq->vlen + rq->olen + rq->plen;
 	struct nl_msg *msg;
 
-	if ((rq->has_val && rq->vlen > SMAP_NL_VALUE_MAX) ||
-	    (rq->has_old && rq->olen > SMAP_NL_VALUE_MAX)) {
+	/* a part's header and padding: 8 bytes per SMAP_NL_VALUE_MAX */
+	size += 8 * ((rq->vlen + rq->olen) / SMAP_NL_VALUE_MAX + 2);
+	if (!rq->parts && ((rq->has_val && rq->vlen > SMAP_NL_VALUE_MAX) ||
+			   (rq->has_old && rq->olen > SMAP_NL_VALUE_MAX))) {
 		errno = EMSGSIZE;
 		return NULL;
 	}
@@ -69,10 +92,16 @@ struct nl_msg *smap_nl_build(int family, int cmd, int nlflags,
 		goto full;
 	if (rq->klen && nla_put(msg, SMAP_A_KEY, (int)rq->klen, rq->key) < 0)
 		goto full;
-	if (rq->has_val && nla_put(msg, SMAP_A_VALUE, (int)rq->vlen, rq->val) < 0)
+	if (rq->has_val && put_value(msg, SMAP_A_VALUE, SMAP_A_VALUE_PART,
+				     rq->val, rq->vlen) < 0)
 		goto full;
-	if (rq->has_old &&
-	    nla_put(msg, SMAP_A_OLD_VALUE, (int)rq->olen, rq->old) < 0)
+	if (rq->has_old && put_value(msg, SMAP_A_OLD_VALUE,
+				     SMAP_A_OLD_VALUE_PART, rq->old,
+				     rq->olen) < 0)
+		goto full;
+	/* get: an empty part asks for a long value in parts */
+	if (cmd == SMAP_CMD_GET && rq->parts &&
+	    nla_put(msg, SMAP_A_VALUE_PART, 0, NULL) < 0)
 		goto full;
 	if (rq->has_mode && nla_put_u32(msg, SMAP_A_MODE, rq->mode) < 0)
 		goto full;
@@ -85,6 +114,8 @@ struct nl_msg *smap_nl_build(int family, int cmd, int nlflags,
 		goto full;
 	if (rq->has_prefix &&
 	    nla_put(msg, SMAP_A_PREFIX, (int)rq->plen, rq->prefix) < 0)
+		goto full;
+	if (rq->want_skipped && nla_put_u32(msg, SMAP_A_SKIPPED, 0) < 0)
 		goto full;
 	return msg;
 full:
@@ -105,6 +136,9 @@ static struct nla_policy smap_policy[SMAP_A_MAX + 1] = {
 	[SMAP_A_GID] = { .type = NLA_U32 },
 	[SMAP_A_PREFIX] = { .type = NLA_UNSPEC },
 	[SMAP_A_STATS] = { .type = NLA_UNSPEC },
+	[SMAP_A_VALUE_PART] = { .type = NLA_UNSPEC },
+	[SMAP_A_OLD_VALUE_PART] = { .type = NLA_UNSPEC },
+	[SMAP_A_SKIPPED] = { .type = NLA_U32 },
 };
 
 static int lbuf_append(struct smap_nl_reply *rp, const void *key, size_t klen)
@@ -137,6 +171,10 @@ int smap_nl_parse(struct nl_msg *msg, struct smap_nl_reply *rp)
 		return -1;
 	}
 	if (rp->listing) {
+		if (tb[SMAP_A_SKIPPED] && !tb[SMAP_A_KEY]) {
+			rp->skipped = nla_get_u32(tb[SMAP_A_SKIPPED]);
+			return 0;
+		}
 		if (!tb[SMAP_A_KEY] || nla_len(tb[SMAP_A_KEY]) <= 0) {
 			errno = EBADMSG;
 			return -1;
@@ -144,13 +182,37 @@ int smap_nl_parse(struct nl_msg *msg, struct smap_nl_reply *rp)
 		return lbuf_append(rp, nla_data(tb[SMAP_A_KEY]),
 				   (size_t)nla_len(tb[SMAP_A_KEY]));
 	}
-	if (tb[SMAP_A_VALUE]) {
-		size_t n = (size_t)nla_len(tb[SMAP_A_VALUE]);
-		char *v = malloc(n + 1);
+	if (tb[SMAP_A_VALUE] || tb[SMAP_A_VALUE_PART]) {
+		struct nlmsghdr *nh = nlmsg_hdr(msg);
+		struct nlattr *a;
+		size_t n = 0;
+		char *v;
+		int rem;
 
+		/* one SMAP_A_VALUE, or the parts concatenated in order */
+		if (tb[SMAP_A_VALUE])
+			n = (size_t)nla_len(tb[SMAP_A_VALUE]);
+		else
+			nla_for_each_attr(a, genlmsg_attrdata(nlmsg_data(nh), 0),
+					  genlmsg_attrlen(nlmsg_data(nh), 0), rem)
+				if (nla_type(a) == SMAP_A_VALUE_PART)
+					n += (size_t)nla_len(a);
+		v = malloc(n + 1);
 		if (!v)
 			return -1;
-		memcpy(v, nla_data(tb[SMAP_A_VALUE]), n);
+		if (tb[SMAP_A_VALUE]) {
+			memcpy(v, nla_data(tb[SMAP_A_VALUE]), n);
+		} else {
+			size_t off = 0;
+
+			nla_for_each_attr(a, genlmsg_attrdata(nlmsg_data(nh), 0),
+					  genlmsg_attrlen(nlmsg_data(nh), 0), rem)
+				if (nla_type(a) == SMAP_A_VALUE_PART) {
+					memcpy(v + off, nla_data(a),
+					       (size_t)nla_len(a));
+					off += (size_t)nla_len(a);
+				}
+		}
 		v[n] = 0;
 		free(rp->val);
 		rp->val = v;
@@ -189,6 +251,55 @@ void smap_nl_reply_free(struct smap_nl_reply *rp)
 	rp->lbuf = NULL;
 }
 
+/* The family's highest attribute (what it knows), 0 if unknown. */
+static int nl_family_maxattr(struct nl_sock *sk)
+{
+	struct nl_cache *cache = NULL;
+	struct genl_family *f;
+	int max = 0;
+
+	if (genl_ctrl_alloc_cache(sk, &cache) < 0)
+		return 0;
+	f = genl_ctrl_search_by_name(cache, SMAP_GENL_NAME);
+	if (f) {
+		max = genl_family_get_maxattr(f);
+		genl_family_put(f);
+	}
+	nl_cache_free(cache);
+	return max;
+}
+
+/*
+ * A request must fit the socket's send buffer (netlink refuses one longer
+ * than SO_SNDBUF less 32 bytes with EMSGSIZE): ask for room for the
+ * largest one (a cas of two values of SMAP_VALUE_MAX), beyond
+ * net.core.wmem_max if we may (SO_SNDBUFFORCE, CAP_NET_ADMIN), and return
+ * the size of the largest request it takes.
+ */
+static size_t nl_fit_sndbuf(struct smap *h)
+{
+	int fd = nl_socket_get_fd(h->sk);
+	int want = SMAP_VALUE_MAX + 64 * 1024, got = 0;	/* the kernel doubles it */
+	socklen_t len = sizeof(got);
+
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &want, sizeof(want)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &want, sizeof(want));
+	if (getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &got, &len) < 0 || got < 4096)
+		return NL_BUF / 2;
+	return (size_t)got - 32;
+}
+
+size_t smap_nl_value_max(const struct smap *h)
+{
+	/* room for the key (SMAP_KEY_MAX), headers and the parts' own */
+	size_t over = 4096 + 8 * (SMAP_VALUE_MAX / SMAP_NL_VALUE_MAX + 1);
+
+	if (!h->nl_parts)
+		return SMAP_NL_VALUE_MAX;
+	return h->nl_msg_max > over + SMAP_NL_VALUE_MAX ?
+	       h->nl_msg_max - over : SMAP_NL_VALUE_MAX;
+}
+
 int smap_nl_open(struct smap *h)
 {
 	int e;
@@ -216,6 +327,9 @@ int smap_nl_open(struct smap *h)
 						     h->family;
 		goto fail;
 	}
+	h->nl_maxattr = nl_family_maxattr(h->sk);
+	h->nl_parts = h->nl_maxattr >= SMAP_A_OLD_VALUE_PART;
+	h->nl_msg_max = nl_fit_sndbuf(h);
 	return 0;
 fail:
 	nl_socket_free(h->sk);
@@ -235,6 +349,7 @@ struct call_ctx {
 	int err;		/* positive errno */
 	bool done;
 	bool replied;		/* a reply parsed: the request was applied */
+	bool no_ack;		/* the reply ends it (get) */
 };
 
 static int on_valid(struct nl_msg *msg, void *arg)
@@ -245,6 +360,10 @@ static int on_valid(struct nl_msg *msg, void *arg)
 		c->err = errno;
 	else
 		c->replied = true;
+	if (c->no_ack) {
+		c->done = true;
+		return NL_STOP;
+	}
 	return NL_OK;
 }
 
@@ -311,12 +430,22 @@ static void nl_drain(struct nl_sock *sk, struct nl_cb *cb, const bool *done)
 int smap_nl_call(struct smap *h, int cmd, const struct smap_nl_req *rq,
 		 struct smap_nl_reply *rp)
 {
-	struct call_ctx c = { .rp = rp };
-	int flags = cmd == SMAP_CMD_LIST ? NLM_F_DUMP : NLM_F_ACK;
-	struct nl_msg *msg = smap_nl_build(h->family, cmd, flags, rq);
+	/*
+	 * A get is answered by its reply or an error: no ack, which could
+	 * find the receive queue full behind a long value's reply and be
+	 * dropped (reported as ENOBUFS before the reply is read).
+	 */
+	struct call_ctx c = { .rp = rp, .no_ack = cmd == SMAP_CMD_GET };
+	int flags = cmd == SMAP_CMD_LIST ? NLM_F_DUMP :
+		    cmd == SMAP_CMD_GET ? 0 : NLM_F_ACK;
+	struct smap_nl_req r = *rq;
+	struct nl_msg *msg;
 	struct nl_cb *cb;
 	int e;
 
+	r.parts = h->nl_parts;
+	r.want_skipped = cmd == SMAP_CMD_LIST && h->nl_maxattr >= SMAP_A_SKIPPED;
+	msg = smap_nl_build(h->family, cmd, flags, &r);
 	if (!msg)
 		return -1;
 	cb = nl_cb_alloc(NL_CB_DEFAULT);
@@ -457,10 +586,11 @@ static int batch_cmd(int op)
  * it does not fit, -1 if it cannot be sent at all (op->error says why).
  */
 static long batch_put(struct smap *h, struct smap_batch_op *op, char *out,
-		      size_t cap)
+		      size_t cap, size_t *need)
 {
 	const char *key = (const char *)(op + 1);
-	struct smap_nl_req rq = { .key = key, .klen = op->key_len };
+	struct smap_nl_req rq = { .key = key, .klen = op->key_len,
+				  .parts = h->nl_parts };
 	int cmd = batch_cmd(op->op);
 	struct nl_msg *msg;
 	struct nlmsghdr *nh;
@@ -496,6 +626,7 @@ static long batch_put(struct smap *h, struct smap_batch_op *op, char *out,
 	nh = nlmsg_hdr(msg);
 	len = NLMSG_ALIGN(nh->nlmsg_len);
 	if (len > cap) {
+		*need = len;
 		nlmsg_free(msg);
 		return 0;
 	}
@@ -512,9 +643,10 @@ static long batch_put(struct smap *h, struct smap_batch_op *op, char *out,
  * failed (the entries in flight without an answer get that error).
  */
 static int batch_round(struct smap *h, struct batch_ctx *c, struct nl_cb *cb,
-		       char *buf, size_t *next)
+		       char **bufp, size_t *cap, size_t *next)
 {
-	size_t used = 0;
+	size_t used = 0, need = 0;
+	char *buf = *bufp;
 	int e;
 
 	c->n = 0;
@@ -523,8 +655,21 @@ static int batch_round(struct smap *h, struct batch_ctx *c, struct nl_cb *cb,
 	memset(c->replied, 0, sizeof(c->replied));
 	while (*next < c->b->count && c->n < NL_BATCH_OPS) {
 		struct smap_batch_op *op = smap_batch_entry(c->b, *next);
-		long r = batch_put(h, op, buf + used, NL_BATCH_BYTES - used);
+		long r = batch_put(h, op, buf + used, *cap - used, &need);
 
+		if (r == 0 && !c->n) {
+			/* a long value's request goes alone, in a larger buffer */
+			char *nb = realloc(buf, need);
+
+			if (!nb) {
+				op->error = -ENOMEM;
+				++*next;
+				continue;
+			}
+			*bufp = buf = nb;
+			*cap = need;
+			continue;
+		}
 		if (r == 0)
 			break;
 		if (r > 0) {
@@ -568,12 +713,12 @@ static int batch_round(struct smap *h, struct batch_ctx *c, struct nl_cb *cb,
 int smap_nl_batch(struct smap *h, struct smap_batch_builder *b)
 {
 	struct batch_ctx c = { .b = b };
-	size_t next = 0;
+	size_t next = 0, cap = NL_BATCH_BYTES;
 	struct nl_cb *cb;
 	char *buf;
 	int r = 0;
 
-	buf = malloc(NL_BATCH_BYTES);
+	buf = malloc(cap);
 	cb = nl_cb_alloc(NL_CB_DEFAULT);
 	if (!buf || !cb) {
 		free(buf);
@@ -586,7 +731,7 @@ int smap_nl_batch(struct smap *h, struct smap_batch_builder *b)
 	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, batch_on_ack, &c);
 	nl_cb_err(cb, NL_CB_CUSTOM, batch_on_error, &c);
 	while (next < b->count && r == 0)
-		r = batch_round(h, &c, cb, buf, &next);
+		r = batch_round(h, &c, cb, &buf, &cap, &next);
 	for (int e = errno; r < 0 && next < b->count; next++)
 		smap_batch_entry(b, next)->error = -e;	/* never sent */
 	nl_cb_put(cb);

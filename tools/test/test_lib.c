@@ -303,6 +303,57 @@ static void test_netlink(void)
 	rq = (struct smap_nl_req){ .key = big, .klen = SMAP_KEY_MAX + 1 };
 	CHECK(smap_nl_build(42, SMAP_CMD_GET, 0, &rq) == NULL && errno == ENAMETOOLONG);
 
+	/* to a kernel that takes parts: a long value in SMAP_A_VALUE_PARTs */
+	{
+		static char huge[3 * SMAP_NL_VALUE_MAX + 7];
+		struct nlattr *a;
+		size_t off = 0;
+		int rem, parts = 0, whole = 0;
+
+		for (size_t i = 0; i < sizeof(huge); i++)
+			huge[i] = (char)(i * 7);
+		rq = (struct smap_nl_req){ .key = "h", .klen = 1, .val = huge,
+					   .vlen = sizeof(huge), .has_val = true,
+					   .parts = true };
+		m = smap_nl_build(42, SMAP_CMD_SET, 0, &rq);
+		CHECK(m != NULL);
+		nh = m ? nlmsg_hdr(m) : NULL;
+		if (nh) {
+			nla_for_each_attr(a, genlmsg_attrdata(nlmsg_data(nh), 0),
+					  genlmsg_attrlen(nlmsg_data(nh), 0), rem) {
+				whole += nla_type(a) == SMAP_A_VALUE;
+				if (nla_type(a) != SMAP_A_VALUE_PART)
+					continue;
+				parts++;
+				CHECK(nla_len(a) <= SMAP_NL_VALUE_MAX &&
+				      off + (size_t)nla_len(a) <= sizeof(huge) &&
+				      !memcmp(nla_data(a), huge + off, (size_t)nla_len(a)));
+				off += (size_t)nla_len(a);
+			}
+			CHECK(parts == 4 && !whole && off == sizeof(huge));
+			/* the same attributes in a reply parse back whole */
+			nh->nlmsg_type = 42;
+			struct smap_nl_reply hr = { 0 };
+			CHECK(smap_nl_parse(m, &hr) == 0 && hr.has_val &&
+			      hr.vlen == sizeof(huge) &&
+			      !memcmp(hr.val, huge, sizeof(huge)));
+			smap_nl_reply_free(&hr);
+		}
+		nlmsg_free(m);
+		/* a short value stays one SMAP_A_VALUE (what old modules read) */
+		rq.vlen = 10;
+		m = smap_nl_build(42, SMAP_CMD_SET, 0, &rq);
+		CHECK(m && genlmsg_parse(nlmsg_hdr(m), 0, tb, SMAP_A_MAX, NULL) == 0 &&
+		      tb[SMAP_A_VALUE] && !tb[SMAP_A_VALUE_PART]);
+		nlmsg_free(m);
+		/* a get asks for parts with an empty one */
+		rq = (struct smap_nl_req){ .key = "h", .klen = 1, .parts = true };
+		m = smap_nl_build(42, SMAP_CMD_GET, 0, &rq);
+		CHECK(m && genlmsg_parse(nlmsg_hdr(m), 0, tb, SMAP_A_MAX, NULL) == 0 &&
+		      tb[SMAP_A_VALUE_PART] && nla_len(tb[SMAP_A_VALUE_PART]) == 0);
+		nlmsg_free(m);
+	}
+
 	/* parsing a reply as the kernel sends it */
 	m = nlmsg_alloc();
 	genlmsg_put(m, 1, 1, 42, 0, 0, SMAP_CMD_REPLY, 1);

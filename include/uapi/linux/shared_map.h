@@ -23,7 +23,10 @@
 /* Hard limits; the module parameters key_max/value_max may only lower them. */
 #define SMAP_KEY_MAX		1024
 #define SMAP_VALUE_MAX		(1024 * 1024)
-/* Largest value a single netlink attribute carries (nla_len is 16 bits). */
+/*
+ * Largest value a single netlink attribute carries (nla_len is 16 bits):
+ * a larger one travels as SMAP_A_VALUE_PART attributes (see below).
+ */
 #define SMAP_NL_VALUE_MAX	65000
 #define SMAP_MODE_DEFAULT	0644
 
@@ -129,7 +132,15 @@ struct smap_list {
 	__u32 used;		/* out: bytes written to buf */
 	__u32 count;		/* out: keys written */
 	__u32 flags;		/* out: SMAP_LIST_END */
-	__u32 __reserved;
+	union {
+		__u32 __reserved;
+		/*
+		 * in: zero; out: keys with the prefix this call passed over
+		 * because the caller may not read them (each key once over
+		 * a whole listing; an older module leaves it 0)
+		 */
+		__u32 skipped;
+	};
 };
 
 /*
@@ -253,8 +264,50 @@ enum smap_attr {
 	SMAP_A_STATS,		/* binary: struct smap_stats */
 	SMAP_A_PAD,
 	SMAP_A_FLAGS,		/* u32: SMAP_F_EXCL, SMAP_F_OWNER (set) */
+	/*
+	 * Values of any length up to value_max: a value (set, cas's new
+	 * value, a get reply) is either one SMAP_A_VALUE of at most
+	 * SMAP_NL_VALUE_MAX bytes or the concatenation, in order, of the
+	 * message's SMAP_A_VALUE_PART attributes (each at most
+	 * SMAP_NL_VALUE_MAX bytes), never both; cas's old value likewise
+	 * with SMAP_A_OLD_VALUE_PART. A get request carrying an empty
+	 * SMAP_A_VALUE_PART asks for a value longer than SMAP_NL_VALUE_MAX
+	 * in parts (without it such a get fails with EMSGSIZE, as before).
+	 * One message must still fit the sender's socket buffer (SO_SNDBUF).
+	 */
+	SMAP_A_VALUE_PART,	/* binary */
+	SMAP_A_OLD_VALUE_PART,	/* binary: cas */
+	/*
+	 * u32: in a list dump request, asks for a last message carrying only
+	 * SMAP_A_SKIPPED: how many keys with the prefix the dump passed over
+	 * because the requester may not read them.
+	 */
+	SMAP_A_SKIPPED,
 	__SMAP_A_MAX
 };
 #define SMAP_A_MAX (__SMAP_A_MAX - 1)
+
+/*
+ * BACKUP: the whole store as it stands at one sequence number, written to
+ * .fd (a regular, empty file open for writing, opened by the caller) as a
+ * snapshot file of the log format (persist/FORMAT.md: base_segment 1,
+ * first_seq = .seq, every live key, an END record), then fsynced; a
+ * directory holding it as "snapshot" loads with the module's path=DIR and
+ * passes smap-log verify. It holds every user's values, so it needs
+ * CAP_SYS_ADMIN (of the opener of /dev/shared_map and of the caller):
+ * EPERM otherwise. EINVAL if .fd is not a regular file, EBADF if it is not
+ * open for writing, ENOTEMPTY if it is not empty. Mutations wait only
+ * while the live set is referenced (.hold_ns), not while it is written.
+ */
+struct smap_backup {
+	__s32 fd;		/* in */
+	__u32 flags;		/* in: must be zero */
+	__u64 seq;		/* out: every record up to it, none after */
+	__u64 keys;		/* out */
+	__u64 bytes;		/* out: the file's size */
+	__u64 hold_ns;		/* out: how long mutations were held */
+};
+
+#define SMAP_IOC_BACKUP		_IOWR(SMAP_IOC_MAGIC, 0x0A, struct smap_backup)
 
 #endif /* _UAPI_LINUX_SHARED_MAP_H */
