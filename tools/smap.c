@@ -588,6 +588,9 @@ static struct smap_watch *watch_open(const struct smap_cli *c)
 			    c->name);
 		fail_op(c, -1);
 	}
+	/* the watch needs no handle: only its descriptor keeps the module busy */
+	smap_close(h);
+	h = NULL;
 	return w;
 }
 
@@ -718,9 +721,7 @@ int main(int argc, char **argv)
 	case CLI_WATCH:
 		return run_watch(&c);
 	case CLI_WAIT:
-		st = run_wait(&c);
-		smap_close(h);
-		return st;
+		return run_wait(&c);
 	case CLI_BATCH:
 		st = run_batch(&c);
 		smap_close(h);
