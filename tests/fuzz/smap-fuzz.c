@@ -1161,13 +1161,8 @@ static int do_ioc_watch(struct wctx *c, const struct op *o)
 	if (o->var == V_RESERVED)
 		req.__reserved = 1 + o->sub;
 	req.queue_len = o->cap;
-	want = ioc_struct_err(o->var);
-	if (!want && o->var == V_RESERVED)
-		want = -EINVAL;
-	if (!want && o->var == V_KLENHUGE)
-		want = -ENAMETOOLONG;
-	if (!want && o->var == V_BADKEY)
-		want = -EFAULT;
+	/* an empty prefix is every key's, unless it must be exact */
+	want = o->var == V_KLEN0 ? 0 : ioc_front_err(o, true, 0, false);
 	if (!want && (o->var == V_BADFLAGS || (exact && !req.prefix_len)))
 		want = -EINVAL;
 	got = ioc(c, _IOC_WRITE, 0x0B, &req, sizeof(req), o->var, o->sub);
