@@ -154,7 +154,7 @@ static bool smap_watch_wants(const struct smap_watch *w,
 			     const struct smap_entry *e)
 {
 	if (e->klen < w->plen || (w->exact && e->klen != w->plen) ||
-	    memcmp(smap_entry_key(e), w->prefix, w->plen))
+	    (w->plen && memcmp(smap_entry_key(e), w->prefix, w->plen)))
 		return false;
 	/* GET's rule (mode bits, or CAP_SYS_ADMIN as of the open) */
 	return w->admin || smap_perm_mode(e, MAY_READ, &w->ctx);
