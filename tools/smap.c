@@ -567,19 +567,21 @@ static bool watch_wants(const struct smap_cli *c, const char *key, size_t klen)
 
 /*
  * One watcher for everything c asks: the kernel filters by the longest
- * prefix common to --prefix and every KEY (the one KEY exactly if that is
- * all), this filters the rest.
+ * prefix common to --prefix and every KEY of watch (the one KEY exactly if
+ * that is all; wait's KEY exactly), this filters the rest.
  */
 static struct smap_watch *watch_open(const struct smap_cli *c)
 {
-	const char *p = c->prefix ? c->prefix : c->nkeys ? c->keys[0] : "";
+	const char *p = c->key ? c->key : c->prefix ? c->prefix :
+			c->nkeys ? c->keys[0] : "";
 	size_t plen = strlen(p);
 	unsigned int flags = 0;
 	struct smap_watch *w;
 
 	for (int i = 0; i < c->nkeys; i++)
 		common_prefix(p, &plen, c->keys[i]);
-	if (!c->prefix && c->nkeys == 1)
+	/* wait KEY, or watch of one KEY alone: that key exactly */
+	if (c->key || (!c->prefix && c->nkeys == 1))
 		flags = SMAP_WATCH_EXACT;
 	w = smap_watch_open(h, p, plen, flags, c->queue);
 	if (!w) {
