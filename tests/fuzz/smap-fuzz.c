@@ -582,7 +582,7 @@ static int ioc(struct wctx *c, unsigned int dir, unsigned int nr, void *s,
 	if (var == V_LONGNZ)
 		buf[usize - 1] = 0x5a;
 	if (var == V_WRONGDIR)
-		dir = dir == (_IOC_READ | _IOC_WRITE) ? _IOC_READ : _IOC_WRITE;
+		dir = dir == _IOC_READ ? _IOC_WRITE : _IOC_READ;	/* WATCH's is _IOC_WRITE */
 	cmd = _IOC(dir, SMAP_IOC_MAGIC, nr, usize);
 	if (var == V_BADSTRUCT)
 		p = (void *)(uintptr_t)badptr(c, sub, buf, usize);
