@@ -223,6 +223,31 @@ int smap_batch_exec(struct smap *h, struct smap_batch_builder *b,
 int smap_batch_result(const struct smap_batch_builder *b, size_t i,
 		      int *error, int *status, int64_t *arg);
 
+/*
+ * Watching (1.3): the changes to keys starting with prefix (plen 0: all;
+ * with SMAP_WATCH_EXACT, the one key equal to it) that this user may read,
+ * acknowledged after smap_watch_open() returned, in order. queue_len: the
+ * kernel's queue for this watcher in events (0: the module's
+ * watch_queue_max); when the reader falls behind, events are dropped and
+ * one event with op SMAP_WATCH_OVERFLOW (no key) takes their place: resync
+ * (e.g. smap_get() the keys again). Through /dev/shared_map even on a
+ * netlink handle; EMFILE when the user has watch_user_max watchers open.
+ * smap_watch_next() waits up to timeout_ms (-1: no limit, 0: not at all)
+ * for an event and returns 1 with *ev pointing at it (struct
+ * smap_watch_event of linux/shared_map.h: op, seq, key_len, key; valid
+ * until the next call), 0 if none came, -1 with errno (EINTR on a signal).
+ * smap_watch_fd() is a descriptor to poll or epoll for POLLIN; read the
+ * events with smap_watch_next(w, 0, &ev) until it returns 0.
+ */
+struct smap_watch;
+struct smap_watch *smap_watch_open(struct smap *h, const void *prefix,
+				   size_t plen, unsigned int flags,
+				   unsigned int queue_len);
+int smap_watch_fd(const struct smap_watch *w);
+int smap_watch_next(struct smap_watch *w, int timeout_ms,
+		    const struct smap_watch_event **ev);
+void smap_watch_close(struct smap_watch *w);
+
 /* ---- helpers --------------------------------------------------------- */
 
 /* Short reason for an errno as the store uses it ("key not found"). */

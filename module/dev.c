@@ -32,6 +32,7 @@
 #include "main.h"
 #include "persist.h"
 #include "dev.h"
+#include "watch.h"
 
 /* Largest batch buffer; larger is E2BIG. */
 #define SMAP_BATCH_MAX		(16U << 20)
@@ -816,6 +817,33 @@ out:
 	return err;
 }
 
+/* WATCH: a new listener, returned as a file descriptor (watch.c). */
+static int smap_ioc_watch(struct smap_store *s, const struct smap_ctx *ctx,
+			  void __user *u, unsigned int usize)
+{
+	struct smap_watch_req req;
+	struct smap_watch *w;
+	void *prefix;
+	int err;
+
+	err = smap_copy_in(&req, sizeof(req), u, usize);
+	if (err)
+		return err;
+	if (req.__reserved)
+		return -EINVAL;
+	if (req.prefix_len > READ_ONCE(smap_key_max))
+		return -ENAMETOOLONG;
+	prefix = smap_dup(req.prefix, req.prefix_len);
+	if (IS_ERR(prefix))
+		return PTR_ERR(prefix);
+	w = smap_watch_create(smap_store_watch(s), ctx, prefix, req.prefix_len,
+			      req.flags, req.queue_len);
+	kvfree(prefix);
+	if (IS_ERR(w))
+		return PTR_ERR(w);
+	return smap_watch_install_fd(w, req.flags);
+}
+
 #define SMAP_IOC(c, call)					\
 	case _IOC_NR(c):					\
 		if (_IOC_DIR(cmd) != _IOC_DIR(c))		\
@@ -883,6 +911,7 @@ static long smap_dev_ioctl(struct file *file, unsigned int cmd,
 	SMAP_IOC(SMAP_IOC_LIST, smap_ioc_list(s, &ctx, u, usize));
 	SMAP_IOC(SMAP_IOC_BATCH, smap_ioc_batch(s, &ctx, u, usize));
 	SMAP_IOC(SMAP_IOC_STATS, smap_ioc_stats(s, &ctx, u, usize));
+	SMAP_IOC(SMAP_IOC_WATCH, smap_ioc_watch(s, &ctx, u, usize));
 	SMAP_IOC(SMAP_IOC_RECOVER, smap_file_capable(file) ?
 				   smap_with_journal(smap_journal_recover,
 						     NULL) : -EPERM);

@@ -14,6 +14,7 @@
 #include "main.h"
 #include "store.h"
 #include "smap_api.h"
+#include "watch.h"
 
 static int smap_set_flags(const void *key, u32 klen, const void *val,
 			  u32 vlen, umode_t mode, u32 flags)
@@ -122,3 +123,29 @@ int smap_cas(const void *key, u32 klen, const void *oldv, u32 olen,
 	return smap_store_apply(smap_instance_store(), &m);
 }
 EXPORT_SYMBOL_GPL(smap_cas);
+
+struct smap_watch *smap_watch_open(const void *prefix, u32 plen, u32 flags,
+				   u32 queue_len)
+{
+	might_sleep();
+	if (flags & SMAP_WATCH_NONBLOCK)	/* a read's argument here */
+		return ERR_PTR(-EINVAL);
+	return smap_watch_create(smap_store_watch(smap_instance_store()),
+				 &smap_ctx_kernel, prefix, plen, flags,
+				 queue_len);
+}
+EXPORT_SYMBOL_GPL(smap_watch_open);
+
+ssize_t smap_watch_read(struct smap_watch *w, void *buf, size_t len,
+			bool nonblock)
+{
+	might_sleep();
+	return smap_watch_read_kernel(w, buf, len, nonblock);
+}
+EXPORT_SYMBOL_GPL(smap_watch_read);
+
+void smap_watch_close(struct smap_watch *w)
+{
+	smap_watch_destroy(w);
+}
+EXPORT_SYMBOL_GPL(smap_watch_close);

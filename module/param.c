@@ -91,6 +91,16 @@ module_param_named(user_max_bytes, smap_user_max_bytes, ullong, 0644);
 MODULE_PARM_DESC(user_max_bytes,
 		 "Most bytes (as max_bytes counts them) the keys of one uid other than root may cost; 0: no limit (default 16 MiB)");
 
+/* ---- watch: each listener's queue, each user's listeners ----------------- */
+
+unsigned int smap_watch_queue_max = 1024;
+smap_param_range(watch_queue_max, smap_watch_queue_max, 16, 65536, 0644);
+MODULE_PARM_DESC(watch_queue_max, "events a watcher's queue holds at most (16..65536, default 1024; 64 bytes of queue each)");
+
+unsigned int smap_watch_user_max = 16;
+smap_param_range(watch_user_max, smap_watch_user_max, 0, 4096, 0644);
+MODULE_PARM_DESC(watch_user_max, "watchers a uid other than root may have open (0..4096, default 16)");
+
 /* ---- the journal: configuration ----------------------------------------- */
 
 static char *smap_log_path = "/var/tmp/shared_map";

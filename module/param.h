@@ -17,6 +17,8 @@ extern unsigned int smap_key_max;
 extern unsigned int smap_value_max;
 extern unsigned long long smap_max_bytes;
 extern unsigned long long smap_user_max_bytes;
+extern unsigned int smap_watch_queue_max;
+extern unsigned int smap_watch_user_max;
 
 #ifdef SMAP_TESTING
 /* testing: fail replay's Nth id request (0: never) */

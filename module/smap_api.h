@@ -13,6 +13,7 @@
 #define SMAP_API_H
 
 #include <linux/types.h>
+#include <uapi/linux/shared_map.h>	/* struct smap_watch_event, SMAP_WATCH_* */
 
 /*
  * Create or overwrite. @mode (0777 mask) is the key's if this call creates
@@ -41,5 +42,26 @@ int smap_incr(const void *key, u32 klen, s64 delta, s64 *result);
 /* Replace the value with @newv only if it equals @oldv (-ECANCELED if not). */
 int smap_cas(const void *key, u32 klen, const void *oldv, u32 olen,
 	     const void *newv, u32 nlen);
+
+/*
+ * Change notification (what SMAP_IOC_WATCH gives user space, see the uapi
+ * header): a listener of the mutations acknowledged after the open, of
+ * keys starting with @prefix (@plen bytes, copied; SMAP_WATCH_EXACT: equal
+ * to it), every key being the kernel's to read, with a queue of
+ * @queue_len events (0: watch_queue_max) and an overflow event in place of
+ * those that did not fit. ERR_PTR(-EINVAL, -ENAMETOOLONG, -ENOMEM).
+ * smap_watch_read() copies whole struct smap_watch_event records into
+ * @buf: the bytes copied, -EINVAL if @len cannot hold the next one,
+ * -EAGAIN if none is queued and @nonblock, else it waits (interruptible:
+ * -ERESTARTSYS). All three are for process context and may sleep; the
+ * events are queued by the mutating task, which never waits for a reader.
+ * Close every listener before the module that opened it goes.
+ */
+struct smap_watch;
+struct smap_watch *smap_watch_open(const void *prefix, u32 plen, u32 flags,
+				   u32 queue_len);
+ssize_t smap_watch_read(struct smap_watch *w, void *buf, size_t len,
+			bool nonblock);
+void smap_watch_close(struct smap_watch *w);
 
 #endif /* SMAP_API_H */

@@ -42,6 +42,7 @@
 #include "store.h"
 #include "param.h"
 #include "persist.h"
+#include "watch.h"
 
 #define SMAP_STRIPES		256
 /*
@@ -146,6 +147,7 @@ struct smap_store {
 	struct smap_lanes lanes;
 	/* one backup at a time; held over every stripe for its cut */
 	struct mutex backup_lock;
+	struct smap_watch_hub watch;	/* its listeners (watch.c) */
 	u32 stripe_holder[SMAP_STRIPES];
 	struct mutex stripes[SMAP_STRIPES];
 };
@@ -261,7 +263,7 @@ static bool smap_cred_in_group(const struct cred *cred, kgid_t gid)
 }
 
 /* SysV IPC style: owner, group, other (no capability asked: RCU-safe). */
-static bool smap_perm_mode(const struct smap_entry *e, umode_t want,
+bool smap_perm_mode(const struct smap_entry *e, umode_t want,
 			   const struct smap_ctx *ctx)
 {
 	const struct cred *cred;
@@ -282,7 +284,7 @@ static bool smap_perm_mode(const struct smap_entry *e, umode_t want,
  * rule; file_ns_capable() is what it asks of the socket's file). May
  * audit: not under RCU.
  */
-static bool smap_capable(const struct smap_ctx *ctx)
+bool smap_capable(const struct smap_ctx *ctx)
 {
 	if (ctx->file &&
 	    !file_ns_capable(ctx->file, &init_user_ns, CAP_SYS_ADMIN))
@@ -749,6 +751,8 @@ static int smap_txn_finish(struct smap_store *s, struct smap_txn *t, int err)
 		atomic64_dec(&s->nkeys);
 		m->status = SMAP_ST_DELETED;
 	}
+	/* acknowledged (durable as the sync mode asks): tell the listeners */
+	smap_watch_notify(&s->watch, m->op, ne ?: old);
 	if (t->delta < 0)
 		smap_uncharge(s, t->owner, -t->delta);
 	atomic64_add(smap_entry_bytes(ne) - smap_entry_bytes(old),
@@ -1523,6 +1527,11 @@ const struct smap_journal_ops *smap_store_ops(void)
 	return &smap_store_journal_ops;
 }
 
+struct smap_watch_hub *smap_store_watch(struct smap_store *s)
+{
+	return &s->watch;
+}
+
 void smap_store_attach(struct smap_store *s, struct smap_journal *j)
 {
 	s->journal = j;
@@ -1559,6 +1568,7 @@ struct smap_store *smap_store_create(void)
 	xa_init_flags(&s->ids, XA_FLAGS_ALLOC1);
 	xa_init(&s->users);
 	INIT_WORK(&s->lanes.work, smap_lane_work);
+	smap_watch_hub_init(&s->watch);
 	s->pstats = alloc_percpu(struct smap_pcpu_stats);
 	if (!s->pstats) {
 		err = -ENOMEM;
@@ -1607,6 +1617,7 @@ void smap_store_destroy(struct smap_store *s)
 	int i;
 
 	smap_lanes_free(&s->lanes);	/* a replay that failed */
+	smap_watch_hub_destroy(&s->watch);
 	rhashtable_free_and_destroy(&s->ht, smap_free_one, NULL);
 	xa_destroy(&s->ids);
 	xa_for_each(&s->users, uid, u)

@@ -117,6 +117,21 @@ void smap_store_destroy(struct smap_store *s);
 const struct smap_journal_ops *smap_store_ops(void);
 void smap_store_attach(struct smap_store *s, struct smap_journal *j);
 
+/*
+ * The store's listeners (module/watch.h): every mutation it acknowledges is
+ * told to them, under the key's stripe mutex.
+ */
+struct smap_watch_hub *smap_store_watch(struct smap_store *s);
+
+/*
+ * May @ctx read/write @e by its mode bits alone (no capability asked: safe
+ * under RCU and spinlocks)? smap_capable(): CAP_SYS_ADMIN of current and of
+ * @ctx's file's opener (may audit: not under RCU).
+ */
+bool smap_perm_mode(const struct smap_entry *e, umode_t want,
+		    const struct smap_ctx *ctx);
+bool smap_capable(const struct smap_ctx *ctx);
+
 /* The single mutation funnel. 0 or -errno; m->status always set. */
 int smap_store_apply(struct smap_store *s, struct smap_mutation *m);
 

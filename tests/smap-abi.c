@@ -3,18 +3,20 @@
  * smap-abi: raw-ioctl and raw-netlink edge cases for /dev/shared_map.
  *
  * usage: smap-abi SECTION   (basic limits errors incr cas list batch stats
- *                             perm nl enospc MAXBYTES fdpass fill CGROUP
+ *                             perm nl watch enospc MAXBYTES fdpass fill CGROUP
  *                             bigbatch CGROUP)
  * Prints one "ok"/"FAIL" line per check; exits 1 if any check failed.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -1619,6 +1621,178 @@ static void t_expect(const char *k, const char *v, unsigned long uid,
 	TRUE(kv.uid == uid && kv.mode == mode, "owner and mode as expected");
 }
 
+/* ---- watch ---------------------------------------------------------------- */
+
+/* SMAP_IOC_WATCH with @req as @size bytes (a longer one's tail @tail) */
+static int kwatch(const struct smap_watch_req *req, unsigned int size,
+		  uint8_t tail)
+{
+	uint8_t b[sizeof(*req) + 8] __attribute__((aligned(8))) = { 0 };
+	int r;
+
+	memcpy(b, req, sizeof(*req));
+	if (size > sizeof(*req))
+		b[size - 1] = tail;
+	r = ioctl(fd, _IOC(_IOC_WRITE, SMAP_IOC_MAGIC, 0x0B, size), b);
+	return r < 0 ? -errno : r;
+}
+
+/* read(2) of a watch: bytes, or -errno */
+static int wread(int w, void *buf, size_t len)
+{
+	ssize_t n = read(w, buf, len);
+
+	return n < 0 ? -errno : (int)n;
+}
+
+/* Is the event at @buf + *@off @op on @key (NULL: none), seq > *@seq? */
+static int wis(const uint8_t *buf, int len, int *off, int op, const char *key,
+	       uint64_t *seq)
+{
+	struct smap_watch_event ev;
+	size_t kl = key ? strlen(key) : 0;
+
+	if (len - *off < (int)sizeof(ev))
+		return 0;
+	memcpy(&ev, buf + *off, sizeof(ev));
+	if (ev.op != op || ev.key_len != kl || ev.seq <= *seq ||
+	    ev.size != ((sizeof(ev) + kl + 7) & ~7UL) ||
+	    memcmp(buf + *off + sizeof(ev), key ? key : "", kl))
+		return 0;
+	*seq = ev.seq;
+	*off += ev.size;
+	return 1;
+}
+
+/* TRUE() evaluates its condition twice: not for one with side effects */
+#define ONCE(cond, desc) do {					\
+	int once_ = !!(cond);					\
+								\
+	report(once_, "%s", desc);				\
+} while (0)
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+static void t_watch(void)
+{
+	struct smap_watch_req req = { .prefix = p2u("wa/"), .prefix_len = 3,
+				      .flags = SMAP_WATCH_NONBLOCK,
+				      .queue_len = 4 };
+	struct smap_watch_req bad;
+	struct epoll_event ee = { .events = EPOLLIN };
+	struct sigaction sa = { .sa_handler = on_alarm };
+	uint8_t buf[4096] __attribute__((aligned(8)));
+	uint64_t seq = 0, last;
+	int w, ep, n, off, i;
+	pid_t pid;
+
+	expect(kwatch(&req, sizeof(req) - 1, 0), -EINVAL, "watch: short struct");
+	expect(kwatch(&req, sizeof(req) + 8, 1), -E2BIG,
+	       "watch: longer struct, nonzero tail");
+	expect(ioctl(fd, _IOWR(SMAP_IOC_MAGIC, 0x0B, struct smap_watch_req),
+		     &req) < 0 ? -errno : 0, -ENOTTY, "watch: wrong direction");
+	expect(ioctl(fd, SMAP_IOC_WATCH, NULL) < 0 ? -errno : 0, -EFAULT,
+	       "watch: NULL struct");
+	bad = req;
+	bad.__reserved = 1;
+	expect(kwatch(&bad, sizeof(bad), 0), -EINVAL, "watch: reserved set");
+	bad = req;
+	bad.flags |= 1U << 7;
+	expect(kwatch(&bad, sizeof(bad), 0), -EINVAL, "watch: unknown flag");
+	bad = req;
+	bad.prefix_len = 0;
+	bad.flags |= SMAP_WATCH_EXACT;
+	expect(kwatch(&bad, sizeof(bad), 0), -EINVAL, "watch: exact, no key");
+	bad = req;
+	bad.prefix_len = SMAP_KEY_MAX + 1;
+	expect(kwatch(&bad, sizeof(bad), 0), -ENAMETOOLONG,
+	       "watch: prefix longer than key_max");
+	bad = req;
+	bad.prefix = 16;
+	expect(kwatch(&bad, sizeof(bad), 0), -EFAULT, "watch: bad prefix pointer");
+
+	w = kwatch(&req, sizeof(req) + 8, 0);
+	ONCE(w >= 0, "watch: a longer struct with a zero tail opens");
+	if (w < 0)
+		return;
+	ONCE(fcntl(w, F_GETFD) & FD_CLOEXEC, "watch: close-on-exec");
+	ONCE(fcntl(w, F_GETFL) & O_NONBLOCK, "watch: SMAP_WATCH_NONBLOCK");
+	expect(wread(w, buf, sizeof(buf)), -EAGAIN, "watch: empty: EAGAIN");
+	ep = epoll_create1(EPOLL_CLOEXEC);
+	expect(epoll_ctl(ep, EPOLL_CTL_ADD, w, &ee) < 0 ? -errno : 0, 0,
+	       "watch: epoll_ctl ADD");
+	expect(epoll_wait(ep, &ee, 1, 0), 0, "watch: epoll: not readable");
+	expect(kset("wb/x", "1"), 0, "set a key outside the prefix");
+	expect(epoll_wait(ep, &ee, 1, 0), 0, "watch: not readable after it");
+	expect(kset("wa/1", "1"), 0, "set a key under the prefix");
+	n = epoll_wait(ep, &ee, 1, 1000);
+	ONCE(n == 1 && (ee.events & EPOLLIN), "watch: epoll: readable");
+	expect(wread(w, buf, 8), -EINVAL, "watch: buffer below one event: EINVAL");
+	n = wread(w, buf, sizeof(buf));
+	off = 0;
+	ONCE(n == 24 && wis(buf, n, &off, SMAP_OP_SET, "wa/1", &seq),
+	     "watch: one event: set wa/1, 24 bytes");
+	expect(epoll_wait(ep, &ee, 1, 0), 0, "watch: read: not readable");
+	expect(kset_mode("wa/1", 4, "2", 1, 0600, NULL), -EEXIST,
+	       "a set that fails (another mode)");
+	expect(kdel("wa/none", 7, NULL), -ENOENT, "a del that fails");
+	expect(wread(w, buf, sizeof(buf)), -EAGAIN,
+	       "watch: no event for failed mutations");
+	for (i = 0; i < 6; i++)
+		kset("wa/1", "3");
+	kdel("wa/1", 4, NULL);
+	n = wread(w, buf, sizeof(buf));
+	off = 0;
+	for (i = 0; i < 3; i++)
+		ONCE(wis(buf, n, &off, SMAP_OP_SET, "wa/1", &seq),
+		     "watch: queue of 4: an event");
+	last = seq;
+	ONCE(wis(buf, n, &off, SMAP_WATCH_OVERFLOW, NULL, &seq) &&
+	     seq == last + 1 && off == n,
+	     "watch: then one overflow event, seq the first lost");
+	expect(kdel("wa/2", 4, NULL), -ENOENT, "del of a missing key");
+	expect(kset("wa/2", "x"), 0, "set wa/2");
+	expect(kdel("wa/2", 4, NULL), 0, "del wa/2");
+	n = wread(w, buf, sizeof(buf));
+	off = 0;
+	ONCE(wis(buf, n, &off, SMAP_OP_SET, "wa/2", &seq) &&
+	     wis(buf, n, &off, SMAP_OP_DEL, "wa/2", &seq) && off == n,
+	     "watch: events resume: set, del");
+	close(ep);
+	close(w);
+
+	/* blocking: a read waits for the event, and a signal ends the wait */
+	req.flags = SMAP_WATCH_EXACT;
+	req.prefix = p2u("wc");
+	req.prefix_len = 2;
+	req.queue_len = 0;
+	w = kwatch(&req, sizeof(req), 0);
+	ONCE(w >= 0 && !(fcntl(w, F_GETFL) & O_NONBLOCK), "watch: blocking");
+	if (w < 0)
+		return;
+	pid = fork();
+	if (pid == 0) {
+		usleep(300000);
+		kset("wcx", "1");	/* not exactly wc */
+		kset("wc", "1");
+		_exit(0);
+	}
+	n = wread(w, buf, sizeof(buf));
+	off = 0;
+	seq = 0;
+	ONCE(wis(buf, n, &off, SMAP_OP_SET, "wc", &seq) && off == n,
+	     "watch: a blocking read returns the exact key's event");
+	waitpid(pid, NULL, 0);
+	sigaction(SIGALRM, &sa, NULL);	/* no SA_RESTART */
+	alarm(1);
+	expect(wread(w, buf, sizeof(buf)), -EINTR,
+	       "watch: a signal interrupts a blocking read");
+	close(w);
+}
+
 int main(int argc, char **argv)
 {
 	const char *s = argc > 1 ? argv[1] : "";
@@ -1649,6 +1823,8 @@ int main(int argc, char **argv)
 		t_perm();
 	else if (!strcmp(s, "nl"))
 		t_nl();
+	else if (!strcmp(s, "watch"))
+		t_watch();
 	else if (!strcmp(s, "fdpass"))
 		t_fdpass();
 	else if (!strcmp(s, "fill") && argc > 2)
@@ -1662,7 +1838,7 @@ int main(int argc, char **argv)
 		t_enospc(atol(argv[2]));
 	else {
 		fprintf(stderr, "usage: smap-abi basic|limits|errors|incr|cas|"
-			"list|batch|stats|perm|nl|fdpass|enospc MAXBYTES|fill CGROUP|bigbatch CGROUP|"
+			"list|batch|stats|perm|nl|watch|fdpass|enospc MAXBYTES|fill CGROUP|bigbatch CGROUP|"
 			"expect KEY VALUE UID MODE\n");
 		return 2;
 	}

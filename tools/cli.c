@@ -3,7 +3,9 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "cli.h"
 
@@ -24,6 +26,8 @@ static const struct {
 	{ "dump", CLI_DUMP, 0, 0, "dump [--prefix PREFIX] [--json]" },
 	{ "load", CLI_LOAD, 0, 1, "load [--keep-owner] [FILE]" },
 	{ "backup", CLI_BACKUP, 1, 1, "backup DIR" },
+	{ "watch", CLI_WATCH, 0, 1, "watch [--prefix PREFIX] [--queue N] [KEY...]" },
+	{ "wait", CLI_WAIT, 1, 1, "wait [--timeout SECONDS] KEY" },
 	{ "help", CLI_HELP, 0, 1, "help" },
 };
 
@@ -50,12 +54,18 @@ void smap_cli_usage(FILE *f)
 	      "                                FILE); --keep-owner: its owners (root)\n"
 	      "  backup DIR                    the whole store at one point, as a log\n"
 	      "                                directory (root; modprobe path=DIR loads it)\n"
+	      "  watch [--prefix PREFIX] [--queue N] [KEY...]\n"
+	      "                                print 'OP KEY SEQ' for each change to\n"
+	      "                                the KEYs and keys starting with PREFIX\n"
+	      "                                (none: every key) you may read\n"
+	      "  wait [--timeout SECONDS] KEY  return when KEY changes (exit 4:\n"
+	      "                                timed out)\n"
 	      "  help, --help                  this text\n"
 	      "  --version                     print the version\n"
 	      "Options: --netlink uses the generic netlink family instead of\n"
 	      "/dev/shared_map; MODE is octal (0600) or symbolic (rw-r-----).\n"
 	      "Exit status: 0 success, 1 key not found (get, del, cas), 2 other errors,\n"
-	      "3 cas: the value differs.\n",
+	      "3 cas: the value differs, 4 wait: timed out.\n",
 	      f);
 }
 
@@ -92,6 +102,7 @@ int smap_cli_parse(int argc, char **argv, struct smap_cli *c,
 	memset(c, 0, sizeof(*c));
 	c->name = "smap";
 	c->delta = 1;
+	c->timeout_ms = -1;
 	for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
 		const char *a = argv[i];
 
@@ -146,13 +157,34 @@ int smap_cli_parse(int argc, char **argv, struct smap_cli *c,
 			} else if (!strcmp(a, "--keep-owner") && c->cmd == CLI_LOAD) {
 				c->keep_owner = true;
 				continue;
-			} else if (!strcmp(a, "--prefix") && c->cmd == CLI_DUMP) {
+			} else if (!strcmp(a, "--prefix") &&
+				   (c->cmd == CLI_DUMP || c->cmd == CLI_WATCH)) {
 				if (i + 1 >= argc)
 					return smap_cli_err(err, errlen, "%s: --prefix needs a PREFIX", c->name);
 				c->prefix = argv[++i];
 				continue;
-			} else if (!strncmp(a, "--prefix=", 9) && c->cmd == CLI_DUMP) {
+			} else if (!strncmp(a, "--prefix=", 9) &&
+				   (c->cmd == CLI_DUMP || c->cmd == CLI_WATCH)) {
 				c->prefix = a + 9;
+				continue;
+			} else if (!strcmp(a, "--queue") && c->cmd == CLI_WATCH) {
+				int64_t q;
+
+				if (i + 1 >= argc || smap_parse_i64(argv[i + 1], &q) < 0 ||
+				    q < 1 || q > UINT32_MAX)
+					return smap_cli_err(err, errlen, "%s: --queue needs a number of events (1 or more)", c->name);
+				c->queue = (unsigned int)q;
+				i++;
+				continue;
+			} else if (!strcmp(a, "--timeout") && c->cmd == CLI_WAIT) {
+				char *end;
+				double sec;
+
+				sec = i + 1 < argc ? strtod(argv[i + 1], &end) : -1;
+				if (sec < 0 || sec > 86400 * 365 || end == argv[i + 1] || *end)
+					return smap_cli_err(err, errlen, "%s: --timeout needs SECONDS (a number, 0 or more)", c->name);
+				c->timeout_ms = (int)(sec * 1000 + 0.5);
+				i++;
 				continue;
 			} else if (!strcmp(a, "--new") &&
 				   (c->cmd == CLI_SET || c->cmd == CLI_BATCH)) {
@@ -171,6 +203,11 @@ int smap_cli_parse(int argc, char **argv, struct smap_cli *c,
 					   c->name, mv);
 			continue;
 		}
+		if (c->cmd == CLI_WATCH) {	/* every word from here is a KEY */
+			c->keys = argv + i;
+			c->nkeys = argc - i;
+			break;
+		}
 		if (npos >= cmds[k].max)
 			return smap_cli_err(err, errlen, "%s: too many arguments (usage: smap %s)",
 				   c->name, cmds[k].usage);
@@ -186,6 +223,7 @@ int smap_cli_parse(int argc, char **argv, struct smap_cli *c,
 		break;
 	case CLI_GET:
 	case CLI_DEL:
+	case CLI_WAIT:
 		c->key = pos[0];
 		break;
 	case CLI_INCR:
@@ -210,6 +248,11 @@ int smap_cli_parse(int argc, char **argv, struct smap_cli *c,
 	case CLI_DUMP:
 		if (!c->prefix)
 			c->prefix = "";
+		break;
+	case CLI_WATCH:
+		for (int j = 0; j < c->nkeys; j++)
+			if (!*c->keys[j])
+				return smap_cli_err(err, errlen, "%s: empty KEY", c->name);
 		break;
 	default:
 		break;

@@ -9,8 +9,8 @@
 
 enum cli_cmd {
 	CLI_NONE, CLI_SET, CLI_GET, CLI_DEL, CLI_INCR, CLI_CAS, CLI_LIST,
-	CLI_STATS, CLI_BATCH, CLI_DUMP, CLI_LOAD, CLI_HELP, CLI_VERSION,
-	CLI_BACKUP,
+	CLI_STATS, CLI_BATCH, CLI_DUMP, CLI_LOAD, CLI_WATCH, CLI_WAIT, CLI_HELP,
+	CLI_VERSION, CLI_BACKUP,
 };
 
 struct smap_cli {
@@ -25,6 +25,10 @@ struct smap_cli {
 	const char *key, *value, *old, *prefix;
 	const char *file;	/* batch, load: NULL or "-" for stdin; backup: DIR */
 	int64_t delta;
+	char **keys;		/* watch: the KEYs, nkeys of them */
+	int nkeys;
+	unsigned int queue;	/* watch --queue: events (0: the module's) */
+	int timeout_ms;		/* wait --timeout (-1: none) */
 };
 
 /* Format a one-line reason into err; returns -1. */

@@ -19,7 +19,7 @@
 
 static const char hex[] = "0123456789abcdef";
 
-static void put_text(FILE *f, const char *p, size_t n)
+void smap_dump_put_text(FILE *f, const char *p, size_t n)
 {
 	if (!n) {
 		fputc('-', f);
@@ -80,9 +80,9 @@ void smap_dump_put_rec(FILE *f, enum smap_dump_kind kind,
 	}
 	fprintf(f, "%" PRIu32 " %" PRIu32 " %04" PRIo32 " ", r->uid, r->gid,
 		r->mode);
-	put_text(f, r->key, r->klen);
+	smap_dump_put_text(f, r->key, r->klen);
 	fputc(' ', f);
-	put_text(f, r->val, r->vlen);
+	smap_dump_put_text(f, r->val, r->vlen);
 	fputc('\n', f);
 }
 

@@ -24,6 +24,9 @@ struct smap_dump_rec {
 
 enum smap_dump_kind { SMAP_DUMP_TEXT, SMAP_DUMP_JSON };
 
+/* Bytes as a text dump writes a KEY or VALUE (smap watch's keys too). */
+void smap_dump_put_text(FILE *f, const char *p, size_t n);
+
 /* The first line of a dump of @kind. */
 void smap_dump_put_header(FILE *f, enum smap_dump_kind kind);
 /* One record; @first: the first of a JSON dump (no comma before it). */

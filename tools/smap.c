@@ -24,6 +24,7 @@
 #define EXIT_MISSING	1	/* get, del: no such key */
 #define EXIT_ERROR	2
 #define EXIT_MISMATCH	3	/* cas: the value differs */
+#define EXIT_TIMEOUT	4	/* wait: KEY did not change in time */
 
 #define STDIN_MAX ((size_t)SMAP_VALUE_MAX * 64)
 
@@ -624,6 +625,115 @@ static int run_backup(const struct smap_cli *c)
 	return 0;
 }
 
+/* ---- watch, wait --------------------------------------------------------- */
+
+/* The longest prefix of @a (*@n bytes) that @b starts with. */
+static void common_prefix(const char *a, size_t *n, const char *b)
+{
+	size_t i = 0;
+
+	while (i < *n && b[i] == a[i])
+		i++;
+	*n = i;
+}
+
+/* Does the event's key interest c: one of the KEYs or under --prefix? */
+static bool watch_wants(const struct smap_cli *c, const char *key, size_t klen)
+{
+	size_t plen = c->prefix ? strlen(c->prefix) : 0;
+
+	if (!c->nkeys || (c->prefix && klen >= plen &&
+			  !memcmp(key, c->prefix, plen)))
+		return true;
+	for (int i = 0; i < c->nkeys; i++)
+		if (strlen(c->keys[i]) == klen && !memcmp(c->keys[i], key, klen))
+			return true;
+	return false;
+}
+
+/*
+ * One watcher for everything c asks: the kernel filters by the longest
+ * prefix common to --prefix and every KEY of watch (the one KEY exactly if
+ * that is all; wait's KEY exactly), this filters the rest.
+ */
+static struct smap_watch *watch_open(const struct smap_cli *c)
+{
+	const char *p = c->key ? c->key : c->prefix ? c->prefix :
+			c->nkeys ? c->keys[0] : "";
+	size_t plen = strlen(p);
+	unsigned int flags = 0;
+	struct smap_watch *w;
+
+	for (int i = 0; i < c->nkeys; i++)
+		common_prefix(p, &plen, c->keys[i]);
+	/* wait KEY, or watch of one KEY alone: that key exactly */
+	if (c->key || (!c->prefix && c->nkeys == 1))
+		flags = SMAP_WATCH_EXACT;
+	w = smap_watch_open(h, p, plen, flags, c->queue);
+	if (!w) {
+		if (errno == EMFILE)
+			die(EXIT_ERROR, "%s: too many watchers open for this user (watch_user_max)",
+			    c->name);
+		fail_op(c, -1);
+	}
+	/* the watch needs no handle: only its descriptor keeps the module busy */
+	smap_close(h);
+	h = NULL;
+	return w;
+}
+
+static int run_watch(const struct smap_cli *c)
+{
+	struct smap_watch *w = watch_open(c);
+	const struct smap_watch_event *ev;
+	int r;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	while ((r = smap_watch_next(w, -1, &ev)) >= 0) {
+		if (r == 0)
+			continue;
+		if (ev->op == SMAP_WATCH_OVERFLOW) {
+			printf("overflow - %llu\n", (unsigned long long)ev->seq);
+		} else if (watch_wants(c, (const char *)ev->key, ev->key_len)) {
+			fputs(smap_op_name(ev->op), stdout);
+			putchar(' ');
+			smap_dump_put_text(stdout, (const char *)ev->key,
+					   ev->key_len);
+			printf(" %llu\n", (unsigned long long)ev->seq);
+		}
+		if (ferror(stdout))
+			die(EXIT_ERROR, "%s: writing stdout: %s", c->name,
+			    strerror(errno));
+	}
+	die(EXIT_ERROR, "%s: %s", c->name, strerror(errno));
+}
+
+static int run_wait(const struct smap_cli *c)
+{
+	struct smap_watch *w = watch_open(c);
+	const struct smap_watch_event *ev;
+	struct timespec t0, t;
+	int r, left = c->timeout_ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	/* an overflow of the one key's watch: it changed (many times) */
+	while ((r = smap_watch_next(w, left, &ev)) <= 0) {
+		if (r < 0 && errno != EINTR)
+			die(EXIT_ERROR, "%s: %s", c->name, strerror(errno));
+		if (c->timeout_ms < 0)
+			continue;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		left = c->timeout_ms - (int)((t.tv_sec - t0.tv_sec) * 1000 +
+					     (t.tv_nsec - t0.tv_nsec) / 1000000);
+		if (r == 0 || left <= 0) {
+			smap_watch_close(w);
+			return EXIT_TIMEOUT;
+		}
+	}
+	smap_watch_close(w);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct smap_cli c;
@@ -702,6 +812,10 @@ int main(int argc, char **argv)
 		if (fflush(stdout) != 0 || ferror(stdout))
 			die(2, "%s: writing stdout: %s", c.name, strerror(errno));
 		return st;
+	case CLI_WATCH:
+		return run_watch(&c);
+	case CLI_WAIT:
+		return run_wait(&c);
 	case CLI_BATCH:
 		st = run_batch(&c);
 		smap_close(h);

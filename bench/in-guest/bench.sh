@@ -9,7 +9,7 @@
 
 R=/var/tmp/results
 S=${BENCH_SCALE:-1}
-ONLY=${BENCH_ONLY:-1 2 3 4 5 6 7 8 9 10 11}
+ONLY=${BENCH_ONLY:-1 2 3 4 5 6 7 8 9 10 11 12}
 SYNCP=/sys/module/shared_map/parameters/sync
 mkdir -p $R
 fails=0
@@ -435,6 +435,40 @@ if want 11; then
 		ptop prof-bpf-get bpf-bench --dir=/var/tmp/peer-bpf --rw=get \
 			--runtime="$T2" --keys=1000
 	fi
+fi
+
+# ---- (12) set-to-event latency: a watch vs Redis keyspace notifications -----
+# One key set again and again; a watcher process takes the time each event
+# wakes it (smap: SMAP_IOC_WATCH, a blocking read; Redis: SUBSCRIBE to
+# __keyspace@0__:KEY, notify-keyspace-events K$, no AOF). smap at
+# sync=none (Redis' no-AOF) and sync=always (the set's fsync included).
+if want 12; then
+	rdir=/var/tmp/redis
+	sock=/tmp/redis.sock
+	ops=$(n 2000)
+	for sm in none always; do
+		echo $sm >$SYNCP
+		bj watch-smap-$sm smap-watchlat --engine=smap --sync=$sm --ops="$ops"
+	done
+	echo always >$SYNCP
+	rm -rf $rdir
+	mkdir -p $rdir
+	redis-server --port 0 --unixsocket $sock --unixsocketperm 777 \
+		--dir $rdir --appendonly no --save '' --daemonize yes \
+		--pidfile /tmp/redis.pid --logfile $rdir/log >/dev/null 2>&1
+	i=0
+	while [ ! -S $sock ] && [ $i -lt 100 ]; do usleep 100000; i=$((i + 1)); done
+	if [ -S $sock ]; then
+		bj watch-redis smap-watchlat --engine=redis --redis-socket=$sock \
+			--sync=none --ops="$ops"
+	else
+		log "redis-server did not start"
+		fails=$((fails + 1))
+	fi
+	kill "$(cat /tmp/redis.pid)" 2>/dev/null
+	i=0
+	while [ -S $sock ] && [ $i -lt 100 ]; do usleep 100000; i=$((i + 1)); done
+	rm -rf $rdir
 fi
 
 # ---- leave clean: modules unload without complaint -------------------------

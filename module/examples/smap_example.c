@@ -6,6 +6,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/err.h>
 #include <linux/errno.h>
 #include <linux/init.h>
 #include <linux/kernel.h>
@@ -50,6 +51,71 @@ static bool smap_value_is(const char *k, const char *want)
 	return len == strlen(want) && !memcmp(buf, want, len);
 }
 
+/* The next event of @buf[*@off..@len): @op on @k (NULL: no key). */
+static bool smap_event_is(const u8 *buf, ssize_t len, ssize_t *off, u16 op,
+			  const char *k, u64 *seq)
+{
+	const struct smap_watch_event *ev = (const void *)(buf + *off);
+	size_t klen = k ? strlen(k) : 0;
+
+	if (len - *off < (ssize_t)sizeof(*ev) || ev->size > len - *off ||
+	    ev->op != op || ev->key_len != klen || memcmp(ev->key, k, klen) ||
+	    ev->seq <= *seq)
+		return false;
+	*seq = ev->seq;
+	*off += ev->size;
+	return true;
+}
+
+/*
+ * Watching: events for the mutations after the open, in order, of the
+ * prefix only; whole events only; EAGAIN when empty; a full queue of 16
+ * ends with one OVERFLOW event, and events resume once it is read.
+ */
+static void smap_example_watch(void)
+{
+	static const char other[] = "smap_example_other";
+	static u8 buf[4096];
+	struct smap_watch *w;
+	ssize_t n, off = 0;
+	u64 seq = 0;
+	int i;
+
+	w = smap_watch_open("smap_example/", 13, 0, 16);
+	CHECK(!IS_ERR(w));
+	if (IS_ERR(w))
+		return;
+	CHECK(smap_watch_read(w, buf, sizeof(buf), true) == -EAGAIN);
+	CHECK(smap_set(key, strlen(key), "watched", 7, 0644) == 0);
+	CHECK(smap_set(other, strlen(other), "x", 1, 0644) == 0);
+	CHECK(smap_set(key, strlen(key), "x", 1, 0600) == -EEXIST);
+	CHECK(smap_incr(ctr, strlen(ctr), 1, NULL) == 0);
+	CHECK(smap_del(ctr, strlen(ctr)) == 0);
+	CHECK(smap_del(other, strlen(other)) == 0);
+	CHECK(smap_watch_read(w, buf, 8, true) == -EINVAL);
+	n = smap_watch_read(w, buf, sizeof(buf), true);
+	CHECK(n > 0);
+	CHECK(smap_event_is(buf, n, &off, SMAP_OP_SET, key, &seq));
+	CHECK(smap_event_is(buf, n, &off, SMAP_OP_INCR, ctr, &seq));
+	CHECK(smap_event_is(buf, n, &off, SMAP_OP_DEL, ctr, &seq));
+	CHECK(off == n);
+	CHECK(smap_watch_read(w, buf, sizeof(buf), true) == -EAGAIN);
+
+	for (i = 0; i < 20; i++)
+		CHECK(smap_set(key, strlen(key), "world", 5, 0644) == 0);
+	n = smap_watch_read(w, buf, sizeof(buf), true);
+	off = 0;
+	for (i = 0; i < 15; i++)
+		CHECK(smap_event_is(buf, n, &off, SMAP_OP_SET, key, &seq));
+	CHECK(smap_event_is(buf, n, &off, SMAP_WATCH_OVERFLOW, NULL, &seq));
+	CHECK(off == n);
+	CHECK(smap_set(key, strlen(key), "world", 5, 0644) == 0);
+	n = smap_watch_read(w, buf, sizeof(buf), true);
+	off = 0;
+	CHECK(smap_event_is(buf, n, &off, SMAP_OP_SET, key, &seq) && off == n);
+	smap_watch_close(w);
+}
+
 static int __init smap_example_init(void)
 {
 	char small[2];
@@ -86,6 +152,8 @@ static int __init smap_example_init(void)
 	CHECK(smap_get(ctr, strlen(ctr), small, &len) == -ENOENT);
 	CHECK(smap_del(ctr, strlen(ctr)) == -ENOENT);
 	CHECK(smap_cas(ctr, strlen(ctr), "", 0, "1", 1) == -ENOENT);
+
+	smap_example_watch();
 
 	if (squat) {
 		u32 n = strlen(squat);

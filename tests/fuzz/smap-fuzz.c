@@ -188,14 +188,14 @@ enum kind {
 	K_IOC_SET, K_IOC_GET, K_IOC_DEL, K_IOC_INCR, K_IOC_CAS, K_IOC_LIST,
 	K_IOC_BATCH, K_IOC_VERSION, K_IOC_STATS, K_IOC_BADCMD, K_IOC_RECOVER,
 	K_NL_SET, K_NL_GET, K_NL_DEL, K_NL_INCR, K_NL_CAS, K_NL_GARBAGE,
-	K_KAPI, K_SYSFS, K_NL_LIST, K_PASSED, K__N
+	K_KAPI, K_SYSFS, K_NL_LIST, K_PASSED, K_IOC_WATCH, K__N
 };
 
 static const char *const kname[K__N] = {
 	"ioc-set", "ioc-get", "ioc-del", "ioc-incr", "ioc-cas", "ioc-list",
 	"ioc-batch", "ioc-version", "ioc-stats", "ioc-badcmd", "ioc-recover",
 	"nl-set", "nl-get", "nl-del", "nl-incr", "nl-cas", "nl-garbage",
-	"kapi", "sysfs", "nl-list", "passed-fd",
+	"kapi", "sysfs", "nl-list", "passed-fd", "ioc-watch",
 };
 
 /* Malformations of an ioctl request (one per op at most). */
@@ -514,6 +514,13 @@ static void gen_op(struct wctx *c, uint64_t *r, struct op *o)
 	o->delta = rnd(r, 10) ? (int64_t)rnd(r, 21) - 10 :
 		   (rnd(r, 2) ? INT64_MAX : INT64_MIN);
 	vgen(r, &o->v);
+	/*
+	 * Half the unknown-command ops are WATCH requests: drawn from what is
+	 * drawn already, so a seed's other operations stay what they were
+	 * (neither changes the store: the models are the same).
+	 */
+	if (o->kind == K_IOC_BADCMD && (o->seed >> 8) & 1)
+		o->kind = K_IOC_WATCH;
 	/* cas: mostly the value the key holds now (self-contained) */
 	if (c->m->k[o->ki].exists && rnd(r, 4))
 		o->o = c->m->k[o->ki].v;
@@ -582,13 +589,15 @@ static int ioc(struct wctx *c, unsigned int dir, unsigned int nr, void *s,
 	if (var == V_LONGNZ)
 		buf[usize - 1] = 0x5a;
 	if (var == V_WRONGDIR)
-		dir = dir == (_IOC_READ | _IOC_WRITE) ? _IOC_READ : _IOC_WRITE;
+		dir = dir == _IOC_READ ? _IOC_WRITE : _IOC_READ;	/* WATCH's is _IOC_WRITE */
 	cmd = _IOC(dir, SMAP_IOC_MAGIC, nr, usize);
 	if (var == V_BADSTRUCT)
 		p = (void *)(uintptr_t)badptr(c, sub, buf, usize);
-	rc = ioctl(c->fd, cmd, p) < 0 ? -errno : 0;
+	rc = ioctl(c->fd, cmd, p);	/* WATCH: a new descriptor */
+	if (rc < 0)
+		rc = -errno;
 	memcpy(s, buf, size);
-	if (rc)
+	if (rc < 0)
 		return rc;
 	if (usize > size && var == V_LONGZ) {
 		size_t i;
@@ -597,7 +606,7 @@ static int ioc(struct wctx *c, unsigned int dir, unsigned int nr, void *s,
 			if (buf[i])
 				return fail(c, "tail byte %zu of a %zu-byte struct not zero after the call", i, usize), -10000;
 	}
-	return 0;
+	return rc;
 }
 
 /* The errno the ioctl's struct handling gives before anything else. */
@@ -1136,8 +1145,8 @@ static int do_ioc_misc(struct wctx *c, const struct op *o)
 	default: {	/* unknown nr, magic, or a known nr's wrong direction */
 		unsigned long cmd;
 
-		/* past the last ioctl (SMAP_IOC_BACKUP, 0x0A): none */
-		unsigned int nr0 = _IOC_NR(SMAP_IOC_BACKUP) + 1;
+		/* past the last ioctl (SMAP_IOC_WATCH, 0x0B): none */
+		unsigned int nr0 = _IOC_NR(SMAP_IOC_WATCH) + 1;
 
 		if (o->sub % 3 == 0)
 			cmd = _IOC(_IOC_READ | _IOC_WRITE, SMAP_IOC_MAGIC,
@@ -1152,6 +1161,65 @@ static int do_ioc_misc(struct wctx *c, const struct op *o)
 		return 0;
 	}
 	}
+}
+
+/*
+ * WATCH on the op's key as a prefix (or exactly), malformed as the variant
+ * asks: the errno dev.c and watch.c answer, in their order; a descriptor
+ * is close-on-exec and, read at once without blocking, gives EAGAIN or
+ * whole, well-formed events (other workers' keys may share the prefix).
+ */
+static int do_ioc_watch(struct wctx *c, const struct op *o)
+{
+	uint8_t buf[2048] __attribute__((aligned(8)));
+	struct smap_watch_req req = { 0 };
+	bool exact = o->seed & 1;
+	int want, got, fdf;
+	ssize_t n;
+
+	key_args(c, o, &req.prefix, &req.prefix_len);
+	req.flags = SMAP_WATCH_NONBLOCK | (exact ? SMAP_WATCH_EXACT : 0);
+	if (o->var == V_BADFLAGS)
+		req.flags |= 1u << (2 + o->sub % 30);
+	if (o->var == V_RESERVED)
+		req.__reserved = 1 + o->sub;
+	req.queue_len = o->cap;
+	/* an empty prefix is every key's, unless it must be exact */
+	want = o->var == V_KLEN0 ? 0 : ioc_front_err(o, true, 0, false);
+	if (!want && (o->var == V_BADFLAGS || (exact && !req.prefix_len)))
+		want = -EINVAL;
+	got = ioc(c, _IOC_WRITE, 0x0B, &req, sizeof(req), o->var, o->sub);
+	if (got == -10000)
+		return got;
+	if (got < 0 || want < 0) {
+		if (got >= 0)
+			close(got);
+		EXPECT(got < 0 ? got : 0, want, "watch");
+		return 0;
+	}
+	fdf = fcntl(got, F_GETFD);
+	n = read(got, buf, o->sub % 2 ? sizeof(buf) : 8);
+	if (n < 0)
+		n = -errno;
+	close(got);
+	if (fdf < 0 || !(fdf & FD_CLOEXEC))
+		return fail(c, "watch: descriptor without FD_CLOEXEC");
+	if (n == -EAGAIN || (n == -EINVAL && !(o->sub % 2)))
+		return 0;
+	if (n <= 0)
+		return fail(c, "watch: read: %zd (%s)", n, strerror((int)-n));
+	for (ssize_t off = 0; off < n;) {
+		struct smap_watch_event ev;
+
+		memcpy(&ev, buf + off, sizeof(ev));
+		if (ev.size < sizeof(ev) || ev.size % SMAP_WATCH_ALIGN ||
+		    ev.size > n - off || ev.key_len > ev.size - sizeof(ev) ||
+		    (ev.op > SMAP_OP_CAS && ev.op != SMAP_WATCH_OVERFLOW))
+			return fail(c, "watch: malformed event at %zd of %zd: size %u op %u key_len %u",
+				    off, n, ev.size, ev.op, ev.key_len);
+		off += ev.size;
+	}
+	return 0;
 }
 
 /* ---- generic netlink ------------------------------------------------------ */
@@ -1939,6 +2007,7 @@ static int run_op(struct wctx *c, const struct op *o)
 	case K_SYSFS: return do_sysfs(c, o);
 	case K_NL_LIST: return do_nl_list(c, o);
 	case K_PASSED: return do_passed(c, o);
+	case K_IOC_WATCH: return do_ioc_watch(c, o);
 	default: return do_nl(c, o);
 	}
 }

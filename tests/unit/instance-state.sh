@@ -22,11 +22,15 @@ param.o:smap_key_max             module parameters: the kernel parameter
 param.o:smap_value_max           code points at static storage, and
 param.o:smap_max_bytes           they must outlive (and exist before) any
 param.o:smap_user_max_bytes      instance (modprobe arguments)
+param.o:smap_watch_queue_max     "
+param.o:smap_watch_user_max      "
 param.o:smap_log_path            "
 param.o:smap_volatile            "
 param.o:smap_tun                 "
 param.o:smap_compact_at_load     "
 param.o:smap_fail_load_id        " (test build only)
+param.o:smap_init_fail_nth       " (test build on a fault-injection kernel)
+param.o:smap_init_fail_nth_left  " (the same)
 param.o:smap_param_range_*       a ranged parameter'"'"'s bounds (kp->arg)
 '
 

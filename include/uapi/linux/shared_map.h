@@ -310,4 +310,56 @@ struct smap_backup {
 
 #define SMAP_IOC_BACKUP		_IOWR(SMAP_IOC_MAGIC, 0x0A, struct smap_backup)
 
+/*
+ * WATCH: a change notification stream. ioctl(fd, SMAP_IOC_WATCH, &req)
+ * returns a new file descriptor (close-on-exec; O_NONBLOCK with
+ * SMAP_WATCH_NONBLOCK) that read(2) returns events from, whole events
+ * only (EINVAL if the buffer cannot hold the next one), and that poll(2)
+ * and epoll report readable (EPOLLIN) while an event is queued. Events
+ * are the mutations acknowledged after the call returned, of keys
+ * starting with the prefix (equal to it with SMAP_WATCH_EXACT) that the
+ * opener of the device file may read (the mode bits as of the mutation,
+ * or CAP_SYS_ADMIN of the caller and opener when the watch is opened),
+ * in the order they were acknowledged. Each listener has its own queue
+ * of at most queue_len events (0: the module's watch_queue_max; larger is
+ * cut to it) and of bytes in proportion; a full queue drops events and
+ * queues one SMAP_WATCH_OVERFLOW event in their place (the reader must
+ * resync), then queues again once read. A uid other than root has at
+ * most watch_user_max open (EMFILE past it). Read with _IOC_SIZE: the
+ * struct is extensible as the others are.
+ */
+#define SMAP_WATCH_EXACT	(1U << 0)	/* the key equals the prefix */
+#define SMAP_WATCH_NONBLOCK	(1U << 1)	/* O_NONBLOCK on the new fd */
+struct smap_watch_req {
+	__u64 prefix;		/* user pointer; may be 0 with prefix_len 0 */
+	__u32 prefix_len;	/* 0: every key */
+	__u32 flags;		/* SMAP_WATCH_* */
+	__u32 queue_len;	/* events; 0: watch_queue_max */
+	__u32 __reserved;	/* must be zero */
+};
+
+/*
+ * An event, as read(2) returns it: this header, key_len key bytes, zero
+ * padding to size (a multiple of SMAP_WATCH_ALIGN). op is SMAP_OP_SET,
+ * DEL, INCR or CAS (what the caller asked for; a SET may have created
+ * the key), or SMAP_WATCH_OVERFLOW (no key: events were dropped from seq
+ * on). seq is the store's event number, one per acknowledged mutation
+ * while anyone watches, increasing in the order events are queued: a
+ * watcher sees it strictly increasing, with gaps for the keys it does not
+ * see. It is not the log's record sequence (which is given out before
+ * the fsync, so in another order than acknowledgements, and not with
+ * every sync mode).
+ */
+#define SMAP_WATCH_OVERFLOW	0xFFFF
+#define SMAP_WATCH_ALIGN	8
+struct smap_watch_event {
+	__u32 size;		/* header + key + padding */
+	__u16 op;		/* enum smap_op, or SMAP_WATCH_OVERFLOW */
+	__u16 key_len;
+	__u64 seq;
+	__u8 key[];
+};
+
+#define SMAP_IOC_WATCH		_IOW(SMAP_IOC_MAGIC, 0x0B, struct smap_watch_req)
+
 #endif /* _UAPI_LINUX_SHARED_MAP_H */
