@@ -27,18 +27,21 @@
 #include <unistd.h>
 #include <linux/shared_map.h>
 
+#include "benchopts.h"
 #include "fiojson.h"
 
 #define KEY	"watchlat/k"
 #define VMAX	4096
 
 static const char *engine = "smap", *sock_path = "/tmp/redis.sock";
-static const char *sync_label = "always", *name = "watchlat";
-static uint64_t ops = 1000;
-static unsigned int vsize = 64;
+static const char *sync_label = "always";
+/* --name, --ops, --value-size, --output-format: benchopts' */
+static struct { BENCH_COMMON; } o = {
+	.name = "watchlat", .ops = 1000, .value_size = 64, .numjobs = 1,
+	.prefill = -1,
+};
 
-__attribute__((noreturn, format(printf, 1, 2)))
-static void die(const char *fmt, ...)
+void die(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -191,7 +194,7 @@ static void watcher(uint64_t *recv, int ready, int ack)
 		rreply(&rc);
 	}
 	xwrite(ready, "r", 1);
-	for (i = 0; i < ops; i++) {
+	for (i = 0; i < o.ops; i++) {
 		if (w >= 0) {
 			/* one event per set: the writer waits for our ack */
 			if (read(w, buf, sizeof(buf)) <= 0)
@@ -205,49 +208,50 @@ static void watcher(uint64_t *recv, int ready, int ack)
 	_exit(0);
 }
 
+static void usage(int rc)
+{
+	fprintf(rc ? stderr : stdout,
+		"usage: smap-watchlat --engine=smap|redis [--ops=N] [--value-size=B] [--redis-socket=PATH] [--sync=LABEL] [--name=NAME] [--output-format=normal|json|json+]\n");
+	exit(rc);
+}
+
+static void extra_opt(int val, const char *arg)
+{
+	switch (val) {
+	case 'e': engine = arg; break;
+	case 'S': sock_path = arg; break;
+	case 's': sync_label = arg; break;
+	}
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "engine", required_argument, NULL, 'e' },
-		{ "ops", required_argument, NULL, 'n' },
-		{ "value-size", required_argument, NULL, 'b' },
 		{ "redis-socket", required_argument, NULL, 'S' },
 		{ "sync", required_argument, NULL, 's' },
-		{ "name", required_argument, NULL, 'N' },
-		{ "output-format", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 },
+	};
+	static const char *const rw_names[] = { "set" };
+	static const struct bench_opts_spec spec = {
+		.rw_names = rw_names, .n_rw = 1, .extra = lo,
+		.extra_opt = extra_opt, .usage = usage,
 	};
 	char val[VMAX + 1];
 	struct lat_stat st[2];
 	struct rconn rc;
-	bool json = false, plus = false;
-	int c, ready[2], ack[2], dev = -1, status;
+	int ready[2], ack[2], dev = -1, status;
 	uint64_t *recv, i, t0, start, wall;
 	pid_t pid;
 
-	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
-		switch (c) {
-		case 'e': engine = optarg; break;
-		case 'n': ops = strtoull(optarg, NULL, 10); break;
-		case 'b': vsize = (unsigned int)strtoul(optarg, NULL, 10); break;
-		case 'S': sock_path = optarg; break;
-		case 's': sync_label = optarg; break;
-		case 'N': name = optarg; break;
-		case 'o':
-			if (fio_output_format(optarg, &json, &plus))
-				die("--output-format: normal, json or json+");
-			break;
-		default:
-			die("usage: smap-watchlat --engine=smap|redis [--ops=N] [--value-size=B] [--redis-socket=PATH] [--sync=LABEL] [--name=NAME] [--output-format=normal|json|json+]");
-		}
-	}
+	bench_parse_opts(argc, argv, &o.c, &spec);
 	if (strcmp(engine, "smap") && strcmp(engine, "redis"))
 		die("--engine: smap or redis");
-	if (!ops || vsize < 1 || vsize > VMAX)
+	if (!o.ops || o.value_size < 1 || o.value_size > VMAX)
 		die("--ops at least 1, --value-size 1..%d", VMAX);
-	memset(val, 'v', vsize);
-	val[vsize] = 0;
-	recv = mmap(NULL, ops * sizeof(*recv), PROT_READ | PROT_WRITE,
+	memset(val, 'v', o.value_size);
+	val[o.value_size] = 0;
+	recv = mmap(NULL, o.ops * sizeof(*recv), PROT_READ | PROT_WRITE,
 		    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (recv == MAP_FAILED || pipe(ready) || pipe(ack))
 		die("setup: %s", strerror(errno));
@@ -271,13 +275,13 @@ int main(int argc, char **argv)
 	lat_init(&st[0]);
 	lat_init(&st[1]);
 	start = now_ns();
-	for (i = 0; i < ops; i++) {
+	for (i = 0; i < o.ops; i++) {
 		t0 = now_ns();
 		if (dev >= 0) {
 			struct smap_kv kv = { .key = (uintptr_t)KEY,
 					      .key_len = strlen(KEY),
 					      .value = (uintptr_t)val,
-					      .value_len = vsize };
+					      .value_len = o.value_size };
 
 			if (ioctl(dev, SMAP_IOC_SET, &kv))
 				die("SMAP_IOC_SET: %s", strerror(errno));
@@ -288,26 +292,26 @@ int main(int argc, char **argv)
 			rreply(&rc);
 		}
 		xread1(ack[0]);
-		lat_add(&st[1], recv[i] - t0, vsize);
+		lat_add(&st[1], recv[i] - t0, o.value_size);
 	}
 	wall = now_ns() - start;
 	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
 	    WEXITSTATUS(status))
 		die("the watcher failed");
 
-	if (json) {
+	if (o.json) {
 		struct fio_job j = {
-			.version = "smap-watchlat", .name = name,
+			.version = "smap-watchlat", .name = o.name,
 			.rw = "set-to-event", .engine = engine,
-			.bs = vsize, .key_size = strlen(KEY), .numjobs = 1,
-			.batch = 1, .ops = ops, .keys = 1, .sync = sync_label,
-			.plus = plus,
+			.bs = o.value_size, .key_size = strlen(KEY), .numjobs = 1,
+			.batch = 1, .ops = o.ops, .keys = 1, .sync = sync_label,
+			.plus = o.json_plus,
 		};
 
 		fio_json(stdout, &j, st, wall, 0, "");
 	} else {
 		printf("%s: %s set-to-event (sync %s): %" PRIu64 " sets, p50 %" PRIu64 " ns, p99 %" PRIu64 " ns, max %" PRIu64 " ns\n",
-		       name, engine, sync_label, st[1].l.n,
+		       o.name, engine, sync_label, st[1].l.n,
 		       lat_percentile(&st[1], 50), lat_percentile(&st[1], 99),
 		       st[1].l.max);
 	}
