@@ -55,7 +55,8 @@ int smap_cas(const void *key, u32 klen, const void *oldv, u32 olen,
  * -EAGAIN if none is queued and @nonblock, else it waits (interruptible:
  * -ERESTARTSYS). All three are for process context and may sleep; the
  * events are queued by the mutating task, which never waits for a reader.
- * Close every listener before the module that opened it goes.
+ * Close every listener before the module that opened it goes; one left
+ * open is closed when shared_map unloads, with a warning in the log.
  */
 struct smap_watch;
 struct smap_watch *smap_watch_open(const void *prefix, u32 plen, u32 flags,

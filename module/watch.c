@@ -85,11 +85,6 @@ void smap_watch_hub_init(struct smap_watch_hub *hub)
 	hub->seq = 0;
 }
 
-void smap_watch_hub_destroy(struct smap_watch_hub *hub)
-{
-	WARN_ON_ONCE(!list_empty(&hub->list));
-}
-
 /* ---- the ring -------------------------------------------------------- */
 
 /* Copy @len bytes to the ring at byte @pos (wrapping). */
@@ -201,6 +196,26 @@ static void smap_watch_free(struct smap_watch *w)
 	kvfree(w->ring);
 	kfree(w->prefix);
 	kfree(w);
+}
+
+/*
+ * At unload, only the in-kernel API's listeners can be left (a user's fd
+ * pins the module): one a client module did not close before it went.
+ * Nothing can reach them any more, so close them, and say so once.
+ */
+void smap_watch_hub_destroy(struct smap_watch_hub *hub)
+{
+	struct smap_watch *w, *tmp;
+	unsigned int n = 0;
+
+	list_for_each_entry_safe(w, tmp, &hub->list, node) {
+		list_del(&w->node);
+		smap_watch_free(w);
+		n++;
+	}
+	if (n)
+		pr_warn("closed %u in-kernel watcher%s a client module left open (call smap_watch_close())\n",
+			n, n == 1 ? "" : "s");
 }
 
 struct smap_watch *smap_watch_create(struct smap_watch_hub *hub,

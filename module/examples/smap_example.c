@@ -29,6 +29,14 @@ static char *squat;
 module_param(squat, charp, 0444);
 MODULE_PARM_DESC(squat, "A key a user created: check the kernel will not write into it");
 
+/*
+ * leave_watch=1: open a watcher at load and never close it, as a buggy
+ * client might; shared_map closes it at its own unload, with a warning.
+ */
+static bool leave_watch;
+module_param(leave_watch, bool, 0444);
+MODULE_PARM_DESC(leave_watch, "Test only: leave a watcher open (shared_map closes it at unload)");
+
 static void smap_check(bool ok, const char *what)
 {
 	if (ok) {
@@ -154,6 +162,8 @@ static int __init smap_example_init(void)
 	CHECK(smap_cas(ctr, strlen(ctr), "", 0, "1", 1) == -ENOENT);
 
 	smap_example_watch();
+	if (leave_watch)
+		CHECK(!IS_ERR(smap_watch_open("smap_example/", 13, 0, 16)));
 
 	if (squat) {
 		u32 n = strlen(squat);

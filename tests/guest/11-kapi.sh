@@ -13,5 +13,11 @@ check "value set by the kernel visible through the ioctl" \
 check "rmmod smap_example" rmmod smap_example
 check "loading it again passes again" modprobe smap_example
 check "rmmod smap_example" rmmod smap_example
+# A client that leaves its watcher open: shared_map closes it at unload
+# (no WARNING, no leak: the harness fails on either), and says so.
+check "modprobe smap_example leave_watch=1" modprobe smap_example leave_watch=1
+check "rmmod smap_example, its watcher left open" rmmod smap_example
 unload_module
+check "dmesg: the watcher left open was closed at unload" \
+	sh -c 'dmesg | grep -q "closed 1 in-kernel watcher a client module left open"'
 finish
