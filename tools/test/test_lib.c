@@ -530,6 +530,19 @@ static void test_handle_errors(void)
 	CHECK(smap_open(4) == NULL && errno == EINVAL);
 	struct smap_limits lim;
 	CHECK(smap_limits(NULL, &lim) < 0 && errno == EINVAL);
+
+	/* backup: ioctl only; flags 0; info at least its first version */
+	struct smap nl = { .transport = SMAP_TRANSPORT_NETLINK, .fd = -1 };
+	struct smap io = { .transport = SMAP_TRANSPORT_IOCTL, .fd = -1 };
+	struct smap_backup_info bi;
+	CHECK(smap_backup(NULL, 1, 0, NULL, 0) < 0 && errno == EINVAL);
+	CHECK(smap_backup(&nl, 1, 0, &bi, sizeof(bi)) < 0 && errno == EOPNOTSUPP);
+	CHECK(smap_backup(&io, 1, 1, NULL, 0) < 0 && errno == EINVAL);
+	CHECK(smap_backup(&io, -1, 0, NULL, 0) < 0 && errno == EINVAL);
+	CHECK(smap_backup(&io, 1, 0, &bi, SMAP_BACKUP_INFO_SIZE_V1 - 1) < 0 &&
+	      errno == EINVAL);
+	/* a good call reaches the ioctl (here on no descriptor) */
+	CHECK(smap_backup(&io, 1, 0, &bi, sizeof(bi)) < 0 && errno == EBADF);
 }
 
 /* size-versioned input structs, the owner in a batch entry, versions */
