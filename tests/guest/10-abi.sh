@@ -12,7 +12,7 @@ expect_eq "$(cat $P/max_bytes)" 67108864 "max_bytes parameter 64 MiB"
 expect_eq "$(stat -c %a $P/max_bytes)" 644 "max_bytes is writable (0644)"
 expect_eq "$(stat -c %a $P/key_max)" 444 "key_max is read-only"
 
-for s in basic limits errors incr cas list batch stats perm nl watch; do
+for s in basic limits errors incr cas list batch stats perm nl nlstage watch; do
 	check "smap-abi $s" smap-abi $s
 done
 
