@@ -63,7 +63,8 @@ struct smap_limits {
 	uint32_t abi;
 	uint32_t key_max;
 	uint32_t value_max;	/* of the store */
-	uint32_t xfer_max;	/* of this transport (netlink: SMAP_NL_VALUE_MAX) */
+	uint32_t xfer_max;	/* of this transport (netlink: value_max with a
+				 * module that stages, less without one) */
 	uint64_t max_bytes;	/* 0 if unknown */
 	uint64_t user_max_bytes;	/* per owner; 0 if none or unknown */
 };

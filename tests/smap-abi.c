@@ -1884,7 +1884,7 @@ static void t_nlstage(void)
 {
 	static struct abuf a;
 	uint32_t mask, off, total;
-	int root_nl, other;
+	int root_nl, other, n;
 
 	expect(nl_family(), 0, "resolve generic netlink family shared_map");
 	if (!fam)
@@ -2030,7 +2030,8 @@ static void t_nlstage(void)
 	expect(staged_req(SMAP_CMD_SET, "stg-b", SMAP_STAGED_VALUE, NULL),
 	       -ENODATA, "nlstage: socket B cannot finish A's staging");
 	nl = root_nl;
-	TRUE(as_user(1001, 1001, nlstage_other_user) == 0,
+	n = as_user(1001, 1001, nlstage_other_user);	/* TRUE() evaluates twice */
+	TRUE(n == 0,
 	     "nlstage: uid 1001 refused on the socket root opened and staged on");
 	expect(stage_all(SMAP_A_VALUE_PART, stg_val, STG_LEN) == -EINVAL &&
 	       stage(SMAP_A_VALUE_PART, 65536, STG_LEN, stg_val + 65536,
@@ -2095,7 +2096,8 @@ static void t_nlstage_flood(void)
 	int n, err;
 
 	memset(stg_val, 'f', sizeof(stg_val));
-	TRUE(as_user(1000, 1000, nlstage_flood_user) == 0,
+	n = as_user(1000, 1000, nlstage_flood_user);
+	TRUE(n == 0,
 	     "nlstage: one user's sockets cannot pin more than nl_stage_user_max");
 	expect(nl_family(), 0, "resolve the family as root");
 	n = flood(&err);
