@@ -3,7 +3,8 @@
  * smap-abi: raw-ioctl and raw-netlink edge cases for /dev/shared_map.
  *
  * usage: smap-abi SECTION   (basic limits errors incr cas list batch stats
- *                             perm nl nlstage nlstage-flood watch enospc
+ *                             perm nl nlstage nlstage-flood nlstage-hold
+ *                             watch enospc
  *                             MAXBYTES fdpass fill CGROUP
  *                             bigbatch CGROUP)
  * Prints one "ok"/"FAIL" line per check; exits 1 if any check failed.
@@ -2054,6 +2055,24 @@ static void t_nlstage(void)
 }
 
 /*
+ * A staging left for rmmod (10-abi): the device closed (rmmod would be
+ * refused), one piece staged, then wait for stdin to end while rmmod runs;
+ * then the set fails (the family, and the staging, are gone).
+ */
+static void t_nlstage_hold(void)
+{
+	close(fd);
+	fd = -1;
+	expect(nl_family(), 0, "resolve generic netlink family shared_map");
+	expect(stage(SMAP_A_VALUE_PART, 0, STG_LEN, stg_val, 65536), 0,
+	       "nlstage-hold: a piece staged, the rest never sent");
+	while (getchar() != EOF)
+		;
+	TRUE(staged_req(SMAP_CMD_SET, "stg-h", SMAP_STAGED_VALUE, NULL) < 0,
+	     "nlstage-hold: after rmmod nothing is left to set");
+}
+
+/*
  * Up to FLOOD_N sockets, each starting a staging of 256 KiB, all closed at
  * the end: how many started (*err: the first refusal). As uid 1000, with
  * nl_stage_user_max at its default of 4 MiB, 15 fit; closing them gives
@@ -2141,6 +2160,8 @@ int main(int argc, char **argv)
 		t_nlstage();
 	else if (!strcmp(s, "nlstage-flood"))
 		t_nlstage_flood();
+	else if (!strcmp(s, "nlstage-hold"))
+		t_nlstage_hold();
 	else if (!strcmp(s, "fdpass"))
 		t_fdpass();
 	else if (!strcmp(s, "fill") && argc > 2)
@@ -2154,7 +2175,7 @@ int main(int argc, char **argv)
 		t_enospc(atol(argv[2]));
 	else {
 		fprintf(stderr, "usage: smap-abi basic|limits|errors|incr|cas|"
-			"list|batch|stats|perm|nl|nlstage|nlstage-flood|watch|fdpass|enospc MAXBYTES|fill CGROUP|bigbatch CGROUP|"
+			"list|batch|stats|perm|nl|nlstage|nlstage-flood|nlstage-hold|watch|fdpass|enospc MAXBYTES|fill CGROUP|bigbatch CGROUP|"
 			"expect KEY VALUE UID MODE\n");
 		return 2;
 	}
