@@ -29,11 +29,12 @@ extern "C" {
 #endif
 
 /* The version this header belongs to; smap_lib_version() the library's. */
-#define SMAP_LIB_VERSION	"1.3.0"
+#define SMAP_LIB_VERSION	"1.4.0"
 
 /*
- * ABI: symbols are versioned (SHARED_MAP_1 as in 1.1.0, SHARED_MAP_1.2 and
- * SHARED_MAP_1.3 for the calls added in 1.2.0 and 1.3.0). A struct that
+ * ABI: symbols are versioned (SHARED_MAP_1 as in 1.1.0, SHARED_MAP_1.2,
+ * SHARED_MAP_1.3 and SHARED_MAP_1.4 for the calls added in 1.2.0, 1.3.0 and
+ * 1.4.0). A struct that
  * may grow is size-versioned, as the kernel's extensible ioctls are: an
  * input struct starts with its size, an
  * output struct's size is an argument (the _ex calls), pass sizeof. The
@@ -41,7 +42,7 @@ extern "C" {
  * zero) and zero-fills what it does not know of a longer output.
  */
 
-/* The library's version at run time ("1.3.0"), whatever header was used. */
+/* The library's version at run time ("1.4.0"), whatever header was used. */
 const char *smap_lib_version(void);
 
 /* smap_open() flags */
@@ -62,7 +63,8 @@ struct smap_limits {
 	uint32_t abi;
 	uint32_t key_max;
 	uint32_t value_max;	/* of the store */
-	uint32_t xfer_max;	/* of this transport (netlink: SMAP_NL_VALUE_MAX) */
+	uint32_t xfer_max;	/* of this transport (netlink: value_max with a
+				 * module that stages, less without one) */
 	uint64_t max_bytes;	/* 0 if unknown */
 	uint64_t user_max_bytes;	/* per owner; 0 if none or unknown */
 };
@@ -184,6 +186,29 @@ int smap_stats_ex(struct smap *h, struct smap_stats *st, size_t size);
 
 /* Leave read-only mode after an I/O error (ioctl only; needs privilege). */
 int smap_recover(struct smap *h);
+
+/*
+ * Backup (1.4): the module writes the whole store, as it stands at one
+ * sequence number, into fd (a regular, empty file open for writing, that
+ * the caller opened) as a snapshot file of the log format, and fsyncs it;
+ * a directory holding it as "snapshot" loads with the module's path=DIR
+ * (smap backup writes DIR/snapshot.tmp, then renames it). flags: 0.
+ * info (may be NULL; info_size = sizeof(*info)) receives the sequence
+ * number (every record up to it, none after), the keys, the file's size
+ * and how long mutations were held. Ioctl only: EOPNOTSUPP on a netlink
+ * handle. EPERM without CAP_SYS_ADMIN, ENOTTY from a module without
+ * backup, EINVAL/EBADF/ENOTEMPTY for a file that is not regular, not
+ * writable or not empty.
+ */
+struct smap_backup_info {
+	uint64_t seq;
+	uint64_t keys;
+	uint64_t bytes;		/* the file's size */
+	uint64_t hold_ns;	/* how long mutations were held */
+};
+#define SMAP_BACKUP_INFO_SIZE_V1	32
+int smap_backup(struct smap *h, int fd, unsigned int flags,
+		struct smap_backup_info *info, size_t info_size);
 
 /*
  * Batches: SET, DEL and INCR entries applied in order, each atomically.

@@ -22,11 +22,13 @@
 #include "store.h"
 #include "dev.h"
 #include "netlink.h"
+#include "nlstage.h"
 
 struct shared_map {
 	struct smap_store *store;
 	struct smap_journal *journal;
 	struct smap_dev *dev;
+	struct smap_nl_stages *nl_stages;
 };
 
 static DEFINE_MUTEX(smap_lock);		/* smap, smap_unloading */
@@ -51,6 +53,11 @@ int smap_with_journal(int (*fn)(struct smap_journal *j), int (*early)(void))
 struct smap_store *smap_instance_store(void)
 {
 	return READ_ONCE(smap)->store;
+}
+
+struct smap_nl_stages *smap_instance_nl_stages(void)
+{
+	return READ_ONCE(smap)->nl_stages;
 }
 
 static int __init smap_init(void)
@@ -97,10 +104,15 @@ static int __init smap_init(void)
 		pr_err("cannot register /dev/shared_map: %d\n", err);
 		goto err_journal;
 	}
+	m->nl_stages = smap_nl_stages_create();
+	if (IS_ERR(m->nl_stages)) {
+		err = PTR_ERR(m->nl_stages);
+		goto err_dev;
+	}
 	err = smap_nl_init();
 	if (err) {
 		pr_err("cannot register generic netlink family: %d\n", err);
-		goto err_dev;
+		goto err_stages;
 	}
 	smap_init_fail_nth_disarm(true);
 #ifdef SMAP_TESTING
@@ -111,6 +123,8 @@ static int __init smap_init(void)
 #endif
 	return 0;
 
+err_stages:
+	smap_nl_stages_destroy(m->nl_stages);
 err_dev:
 	smap_dev_destroy(m->dev);
 err_journal:
@@ -133,6 +147,7 @@ static void __exit smap_exit(void)
 	struct shared_map *m = smap;	/* only init and exit change it */
 
 	smap_nl_exit();
+	smap_nl_stages_destroy(m->nl_stages);	/* what sockets left staged */
 	smap_dev_destroy(m->dev);
 	/* waits for a compaction or recover a sysfs write runs */
 	mutex_lock(&smap_lock);

@@ -4,6 +4,7 @@
 #define SMAP_MAIN_H
 
 struct smap_journal;
+struct smap_nl_stages;
 struct smap_store;
 
 /*
@@ -20,5 +21,8 @@ int smap_with_journal(int (*fn)(struct smap_journal *j), int (*early)(void));
  * from before they are registered until after they are gone.
  */
 struct smap_store *smap_instance_store(void);
+
+/* The generic netlink family's staged values (nlstage.c): the same span. */
+struct smap_nl_stages *smap_instance_nl_stages(void);
 
 #endif /* SMAP_MAIN_H */

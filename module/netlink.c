@@ -25,6 +25,7 @@
 #include "store.h"
 #include "main.h"
 #include "netlink.h"
+#include "nlstage.h"
 #include "smap_compat.h"
 
 static const struct nla_policy smap_nl_policy[SMAP_A_MAX + 1] = {
@@ -40,6 +41,10 @@ static const struct nla_policy smap_nl_policy[SMAP_A_MAX + 1] = {
 	[SMAP_A_VALUE_PART] = { .type = NLA_BINARY, .len = SMAP_NL_VALUE_MAX },
 	[SMAP_A_OLD_VALUE_PART] = { .type = NLA_BINARY, .len = SMAP_NL_VALUE_MAX },
 	[SMAP_A_SKIPPED] = { .type = NLA_U32 },
+	[SMAP_A_STAGE_OFFSET] = { .type = NLA_U32 },
+	[SMAP_A_STAGE_TOTAL] = { .type = NLA_U32 },
+	[SMAP_A_STAGED] = NLA_POLICY_MASK(NLA_U32, SMAP_STAGED_VALUE |
+					  SMAP_STAGED_OLD),
 };
 
 static struct genl_family smap_nl_family;
@@ -207,6 +212,109 @@ static int smap_nl_value_req(struct genl_info *info, int whole, int part,
 	return err == -ENOENT ? -EINVAL : err;
 }
 
+/* Does the request carry a value in @whole or @part attributes? */
+static bool smap_nl_has(struct genl_info *info, int whole, int part)
+{
+	struct nlattr *a;
+	int rem;
+
+	if (info->attrs[whole])
+		return true;
+	nla_for_each_attr(a, genlmsg_data(info->genlhdr),
+			  genlmsg_len(info->genlhdr), rem)
+		if (nla_type(a) == part)
+			return true;
+	return false;
+}
+
+/* The staging a request may touch: its socket's, by its caller. */
+static int smap_nl_stage_id(struct sk_buff *skb, struct genl_info *info,
+			    struct smap_nl_stage_id *id)
+{
+	struct smap_ctx ctx;
+	int err = smap_nl_ctx(skb, &ctx);
+
+	if (err)
+		return err;
+	*id = (struct smap_nl_stage_id){
+		.sk = NETLINK_CB(skb).sk,
+		.net = genl_info_net(info),
+		.portid = info->snd_portid,
+		.owner = ctx.cred->euid,
+		.caller = current_euid(),
+	};
+	return 0;
+}
+
+/*
+ * The values of a set (@old NULL) or cas: each from its attributes, or,
+ * if SMAP_A_STAGED names it, from the socket's staging, which the request
+ * consumes whatever its outcome (include/uapi). kvfree() each ->buf.
+ */
+static int smap_nl_values(struct sk_buff *skb, struct genl_info *info,
+			  struct smap_nl_val *v, struct smap_nl_val *old)
+{
+	struct smap_nl_staged got[SMAP_NL_STAGE_N];
+	struct smap_nl_stage_id id;
+	u32 mask = 0;
+	int err;
+
+	memset(v, 0, sizeof(*v));
+	if (old)
+		memset(old, 0, sizeof(*old));
+	if (info->attrs[SMAP_A_STAGED])
+		mask = nla_get_u32(info->attrs[SMAP_A_STAGED]);
+	if (!mask)
+		goto inline_values;
+	if (!old && (mask & SMAP_STAGED_OLD)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[SMAP_A_STAGED],
+				    "a set has no old value");
+		return -EINVAL;
+	}
+	err = smap_nl_stage_id(skb, info, &id);
+	if (err)
+		return err;
+	err = smap_nl_stage_take(smap_instance_nl_stages(), &id, mask, got,
+				 info);
+	if (err)
+		return err;
+	if (mask & SMAP_STAGED_VALUE) {
+		v->buf = got[SMAP_NL_STAGE_VALUE].buf;
+		v->p = v->buf;
+		v->len = got[SMAP_NL_STAGE_VALUE].len;
+	}
+	if (mask & SMAP_STAGED_OLD) {
+		old->buf = got[SMAP_NL_STAGE_OLD].buf;
+		old->p = old->buf;
+		old->len = got[SMAP_NL_STAGE_OLD].len;
+	}
+	/* a staged value comes in no attribute */
+	if (((mask & SMAP_STAGED_VALUE) &&
+	     smap_nl_has(info, SMAP_A_VALUE, SMAP_A_VALUE_PART)) ||
+	    ((mask & SMAP_STAGED_OLD) &&
+	     smap_nl_has(info, SMAP_A_OLD_VALUE, SMAP_A_OLD_VALUE_PART))) {
+		NL_SET_ERR_MSG(info->extack,
+			       "a value is staged or in attributes, not both");
+		err = -EINVAL;
+		goto free;
+	}
+inline_values:
+	err = 0;
+	if (old && !(mask & SMAP_STAGED_OLD))
+		err = smap_nl_value_req(info, SMAP_A_OLD_VALUE,
+					SMAP_A_OLD_VALUE_PART, old);
+	if (!err && !(mask & SMAP_STAGED_VALUE))
+		err = smap_nl_value_req(info, SMAP_A_VALUE, SMAP_A_VALUE_PART,
+					v);
+	if (!err)
+		return 0;
+free:
+	kvfree(v->buf);
+	if (old)
+		kvfree(old->buf);
+	return err;
+}
+
 /* Key, mode and flags of a mutation, judged by @ctx. */
 static int smap_nl_key(struct sk_buff *skb, struct genl_info *info,
 		       struct smap_mutation *m, struct smap_ctx *ctx)
@@ -225,6 +333,7 @@ static int smap_nl_key(struct sk_buff *skb, struct genl_info *info,
 	return smap_nl_ctx(skb, ctx);
 }
 
+/* The values first: a staged one is consumed whatever comes next. */
 static int smap_nl_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct smap_mutation m = { .op = SMAP_OP_SET };
@@ -232,26 +341,29 @@ static int smap_nl_set(struct sk_buff *skb, struct genl_info *info)
 	struct smap_ctx ctx;
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, SMAP_A_KEY))
-		return -EINVAL;
-	err = smap_nl_key(skb, info, &m, &ctx);
+	err = smap_nl_values(skb, info, &v, NULL);
 	if (err)
 		return err;
+	m.val = v.p;
+	m.vlen = v.len;
+	err = -EINVAL;
+	if (GENL_REQ_ATTR_CHECK(info, SMAP_A_KEY))
+		goto out;
+	err = smap_nl_key(skb, info, &m, &ctx);
+	if (err)
+		goto out;
 	if (m.flags & SMAP_F_OWNER) {
+		err = -EINVAL;
 		if (GENL_REQ_ATTR_CHECK(info, SMAP_A_UID) ||
 		    GENL_REQ_ATTR_CHECK(info, SMAP_A_GID))
-			return -EINVAL;
+			goto out;
 		m.uid = make_kuid(current_user_ns(),
 				  nla_get_u32(info->attrs[SMAP_A_UID]));
 		m.gid = make_kgid(current_user_ns(),
 				  nla_get_u32(info->attrs[SMAP_A_GID]));
 	}
-	err = smap_nl_value_req(info, SMAP_A_VALUE, SMAP_A_VALUE_PART, &v);
-	if (err)
-		return err;
-	m.val = v.p;
-	m.vlen = v.len;
 	err = smap_nl_mutate(info, &m, false);
+out:
 	kvfree(v.buf);
 	return err;
 }
@@ -293,26 +405,47 @@ static int smap_nl_cas(struct sk_buff *skb, struct genl_info *info)
 	struct smap_ctx ctx;
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, SMAP_A_KEY))
-		return -EINVAL;
-	err = smap_nl_key(skb, info, &m, &ctx);
+	err = smap_nl_values(skb, info, &v, &old);
 	if (err)
 		return err;
-	err = smap_nl_value_req(info, SMAP_A_OLD_VALUE, SMAP_A_OLD_VALUE_PART,
-				&old);
-	if (err)
-		return err;
-	err = smap_nl_value_req(info, SMAP_A_VALUE, SMAP_A_VALUE_PART, &v);
-	if (err)
-		goto free_old;
 	m.old = old.p;
 	m.olen = old.len;
 	m.val = v.p;
 	m.vlen = v.len;
-	err = smap_nl_mutate(info, &m, false);
+	err = -EINVAL;
+	if (GENL_REQ_ATTR_CHECK(info, SMAP_A_KEY))
+		goto out;
+	err = smap_nl_key(skb, info, &m, &ctx);
+	if (!err)
+		err = smap_nl_mutate(info, &m, false);
+out:
 	kvfree(v.buf);
-free_old:
 	kvfree(old.buf);
+	return err;
+}
+
+/* SMAP_CMD_STAGE: a piece of a value too long for one request. */
+static int smap_nl_stage(struct sk_buff *skb, struct genl_info *info)
+{
+	struct smap_nl_stage_id id;
+	int err = smap_nl_stage_id(skb, info, &id);
+
+	if (err)
+		return err;
+	return smap_nl_stage_append(smap_instance_nl_stages(), &id, info);
+}
+
+static int smap_nl_stage_abort_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct smap_nl_stage_id id;
+	int err = smap_nl_stage_id(skb, info, &id);
+
+	if (err)
+		return err;
+	err = smap_nl_stage_abort(smap_instance_nl_stages(), &id);
+	if (err)
+		NL_SET_ERR_MSG(info->extack,
+			       "the staging is another user's (who started it)");
 	return err;
 }
 
@@ -524,6 +657,8 @@ static const struct genl_ops smap_nl_ops[] = {
 	{ .cmd = SMAP_CMD_CAS, .doit = smap_nl_cas },
 	{ .cmd = SMAP_CMD_LIST, .dumpit = smap_nl_list },
 	{ .cmd = SMAP_CMD_STATS, .doit = smap_nl_stats },
+	{ .cmd = SMAP_CMD_STAGE, .doit = smap_nl_stage },
+	{ .cmd = SMAP_CMD_STAGE_ABORT, .doit = smap_nl_stage_abort_doit },
 };
 
 static struct genl_family smap_nl_family __ro_after_init = {

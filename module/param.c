@@ -101,6 +101,12 @@ unsigned int smap_watch_user_max = 16;
 smap_param_range(watch_user_max, smap_watch_user_max, 0, 4096, 0644);
 MODULE_PARM_DESC(watch_user_max, "watchers a uid other than root may have open (0..4096, default 16)");
 
+/* ---- netlink: staged values (module/nlstage.c) ---------------------------- */
+
+unsigned long long smap_nl_stage_user_max = 4ULL << 20;
+smap_param_range(nl_stage_user_max, smap_nl_stage_user_max, 0, 1ULL << 40, 0644);
+MODULE_PARM_DESC(nl_stage_user_max, "bytes of staged netlink values (each value's length + 256) a uid other than root may hold (0..1 TiB, default 4 MiB; 0: none)");
+
 /* ---- the journal: configuration ----------------------------------------- */
 
 static char *smap_log_path = "/var/tmp/shared_map";

@@ -19,6 +19,7 @@ extern unsigned long long smap_max_bytes;
 extern unsigned long long smap_user_max_bytes;
 extern unsigned int smap_watch_queue_max;
 extern unsigned int smap_watch_user_max;
+extern unsigned long long smap_nl_stage_user_max;
 
 #ifdef SMAP_TESTING
 /* testing: fail replay's Nth id request (0: never) */

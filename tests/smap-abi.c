@@ -3,7 +3,9 @@
  * smap-abi: raw-ioctl and raw-netlink edge cases for /dev/shared_map.
  *
  * usage: smap-abi SECTION   (basic limits errors incr cas list batch stats
- *                             perm nl watch enospc MAXBYTES fdpass fill CGROUP
+ *                             perm nl nlstage nlstage-flood nlstage-hold
+ *                             watch enospc
+ *                             MAXBYTES fdpass fill CGROUP
  *                             bigbatch CGROUP)
  * Prints one "ok"/"FAIL" line per check; exits 1 if any check failed.
  */
@@ -1793,6 +1795,335 @@ static void t_watch(void)
 	close(w);
 }
 
+/* ---- netlink: staged values ---------------------------------------------- */
+
+/* Another socket of the shared_map family (fam resolved by nl_family()). */
+static int nl_sock(void)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	int one = 1, s;
+
+	s = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	if (s < 0 || bind(s, (void *)&sa, sizeof(sa)))
+		return -1;
+	setsockopt(s, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	return s;
+}
+
+/* SMAP_CMD_STAGE on nl: a piece of @n <= 72000 bytes at @off of @total. */
+static int stage(uint16_t part, uint32_t off, uint32_t total, const char *p,
+		 size_t n)
+{
+	static struct abuf a;
+
+	a.len = 0;
+	aput(&a, SMAP_A_STAGE_OFFSET, &off, 4);
+	aput(&a, SMAP_A_STAGE_TOTAL, &total, 4);
+	do {
+		size_t k = n < 60000 ? n : 60000;
+
+		aput(&a, part, p, k);
+		p += k;
+		n -= k;
+	} while (n);
+	return nl_req(fam, SMAP_CMD_STAGE, &a, 0, NULL);
+}
+
+/* A whole value staged in pieces of 65536 bytes; 0 or the first error. */
+static int stage_all(uint16_t part, const char *p, uint32_t n)
+{
+	uint32_t off = 0;
+	int r;
+
+	do {
+		uint32_t k = n - off < 65536 ? n - off : 65536;
+
+		r = stage(part, off, n, p + off, k);
+		if (r)
+			return r;
+		off += k;
+	} while (off < n);
+	return 0;
+}
+
+/* SMAP_CMD_SET (or CAS) of @key naming @mask staged, with @extra attrs. */
+static int staged_req(uint8_t cmd, const char *key, uint32_t mask,
+		      const char *old)
+{
+	static struct abuf a;
+
+	a.len = 0;
+	aput(&a, SMAP_A_KEY, key, strlen(key));
+	aput(&a, SMAP_A_STAGED, &mask, 4);
+	if (old)
+		aput(&a, SMAP_A_OLD_VALUE, old, strlen(old));
+	return nl_req(fam, cmd, &a, 0, NULL);
+}
+
+#define STG_LEN 200000
+static char stg_val[STG_LEN], stg_old[STG_LEN], stg_got[SMAP_VALUE_MAX];
+
+static void nlstage_other_user(void)
+{
+	expect(stage(SMAP_A_VALUE_PART, 65536, STG_LEN, stg_val + 65536, 65536),
+	       -EPERM, "nlstage: another uid cannot append to the staging on a socket it was passed");
+	expect(staged_req(SMAP_CMD_SET, "stg-x", SMAP_STAGED_VALUE, NULL),
+	       -EPERM, "nlstage: ... nor finish it");
+	expect(nl_req(fam, SMAP_CMD_STAGE_ABORT, NULL, 0, NULL), -EPERM,
+	       "nlstage: ... nor abort it");
+}
+
+static int stg_is(const char *key, const char *v, uint32_t n)
+{
+	struct smap_kv kv;
+
+	return kget(key, strlen(key), stg_got, sizeof(stg_got), &kv) == 0 &&
+	       kv.value_len == n && !memcmp(stg_got, v, n);
+}
+
+static void t_nlstage(void)
+{
+	static struct abuf a;
+	uint32_t mask, off, total;
+	int root_nl, other, n;
+
+	expect(nl_family(), 0, "resolve generic netlink family shared_map");
+	if (!fam)
+		return;
+	for (size_t i = 0; i < STG_LEN; i++) {
+		stg_val[i] = (char)(i * 7 + i / 251);
+		stg_old[i] = (char)(i * 13 + 1);
+	}
+	/* a set in four pieces, read back by ioctl */
+	expect(stage_all(SMAP_A_VALUE_PART, stg_val, STG_LEN), 0,
+	       "nlstage: 200000 bytes staged in pieces of 64 KiB");
+	expect(kget("stg-a", 5, stg_got, 16, NULL), -ENOENT,
+	       "nlstage: nothing visible while staged");
+	expect(staged_req(SMAP_CMD_SET, "stg-a", SMAP_STAGED_VALUE, NULL), 0,
+	       "nlstage: set with SMAP_A_STAGED");
+	TRUE(stg_is("stg-a", stg_val, STG_LEN),
+	     "nlstage: the staged value read back byte-exact by ioctl");
+	expect(staged_req(SMAP_CMD_SET, "stg-a", SMAP_STAGED_VALUE, NULL),
+	       -ENODATA, "nlstage: the set consumed the staging (again: ENODATA)");
+
+	/* cas with both values staged: a mismatch, then a match */
+	expect(kset_mode("stg-c", 5, stg_old, STG_LEN, -1, NULL), 0,
+	       "nlstage: ioctl set of stg-c");
+	expect(stage_all(SMAP_A_OLD_VALUE_PART, stg_val, STG_LEN), 0,
+	       "nlstage: a wrong old value staged");
+	expect(stage_all(SMAP_A_VALUE_PART, stg_val, STG_LEN), 0,
+	       "nlstage: a new value staged beside it");
+	expect(staged_req(SMAP_CMD_CAS, "stg-c", SMAP_STAGED_VALUE |
+			  SMAP_STAGED_OLD, NULL), -ECANCELED,
+	       "nlstage: staged cas with a wrong old value: ECANCELED");
+	TRUE(stg_is("stg-c", stg_old, STG_LEN),
+	     "nlstage: ... the value unchanged");
+	expect(staged_req(SMAP_CMD_CAS, "stg-c", SMAP_STAGED_VALUE |
+			  SMAP_STAGED_OLD, NULL), -ENODATA,
+	       "nlstage: ... and the staging consumed");
+	expect(stage_all(SMAP_A_OLD_VALUE_PART, stg_old, STG_LEN), 0,
+	       "nlstage: the right old value staged");
+	expect(stage_all(SMAP_A_VALUE_PART, stg_val, STG_LEN), 0,
+	       "nlstage: the new value staged");
+	expect(staged_req(SMAP_CMD_CAS, "stg-c", SMAP_STAGED_VALUE |
+			  SMAP_STAGED_OLD, NULL), 0,
+	       "nlstage: staged cas with a large old and new value");
+	TRUE(stg_is("stg-c", stg_val, STG_LEN), "nlstage: the cas applied");
+	/* one value staged, the other inline */
+	expect(stage_all(SMAP_A_VALUE_PART, stg_old, STG_LEN), 0,
+	       "nlstage: a new value staged alone");
+	expect(staged_req(SMAP_CMD_CAS, "stg-c", SMAP_STAGED_VALUE, "nope"),
+	       -ECANCELED, "nlstage: cas with staged new, inline old: compared");
+
+	/* pieces refused, changing nothing */
+	expect(stage(SMAP_A_VALUE_PART, 0, 100000, stg_val, 50000), 0,
+	       "nlstage: first piece of 100000");
+	expect(stage(SMAP_A_VALUE_PART, 60000, 100000, stg_val + 60000, 100),
+	       -EINVAL, "nlstage: a piece past a lost one (offset ahead): EINVAL");
+	expect(stage(SMAP_A_VALUE_PART, 0, 100000, stg_val, 50000), -EINVAL,
+	       "nlstage: a repeated piece (offset behind): EINVAL");
+	expect(stage(SMAP_A_VALUE_PART, 50000, 100001, stg_val + 50000, 100),
+	       -EINVAL, "nlstage: a piece with another total: EINVAL");
+	expect(stage(SMAP_A_VALUE_PART, 50000, 100000, stg_val + 50000, 50001),
+	       -EINVAL, "nlstage: a piece past the total: EINVAL");
+	expect(staged_req(SMAP_CMD_SET, "stg-i", SMAP_STAGED_VALUE, NULL),
+	       -EINVAL, "nlstage: a set of an incomplete staging: EINVAL");
+	expect(kget("stg-i", 5, stg_got, 16, NULL), -ENOENT,
+	       "nlstage: ... nothing stored");
+	expect(staged_req(SMAP_CMD_SET, "stg-i", SMAP_STAGED_VALUE, NULL),
+	       -ENODATA, "nlstage: ... the staging consumed");
+	expect(stage(SMAP_A_VALUE_PART, 0, 100000, stg_val, 50000), 0,
+	       "nlstage: staged again from offset 0");
+	expect(stage(SMAP_A_VALUE_PART, 50000, 100000, stg_val + 50000, 50000),
+	       0, "nlstage: the next piece in order");
+	expect(staged_req(SMAP_CMD_SET, "stg-i", SMAP_STAGED_VALUE, NULL), 0,
+	       "nlstage: after refused pieces the staging completes");
+	TRUE(stg_is("stg-i", stg_val, 100000),
+	     "nlstage: ... byte-exact: the refused pieces changed nothing");
+
+	/* malformed */
+	expect(stage(SMAP_A_VALUE_PART, 0, SMAP_VALUE_MAX + 1, stg_val, 10),
+	       -EMSGSIZE, "nlstage: a total past value_max: EMSGSIZE");
+	expect(stage(SMAP_A_VALUE_PART, 10, 100, stg_val, 10), -EINVAL,
+	       "nlstage: a piece at offset 10 with nothing staged: EINVAL");
+	off = 0;
+	total = 10;
+	a.len = 0;
+	aput(&a, SMAP_A_STAGE_OFFSET, &off, 4);
+	aput(&a, SMAP_A_STAGE_TOTAL, &total, 4);
+	expect(nl_req(fam, SMAP_CMD_STAGE, &a, 0, NULL), -EINVAL,
+	       "nlstage: a piece without bytes: EINVAL");
+	aput(&a, SMAP_A_VALUE_PART, "x", 1);
+	aput(&a, SMAP_A_OLD_VALUE_PART, "y", 1);
+	expect(nl_req(fam, SMAP_CMD_STAGE, &a, 0, NULL), -EINVAL,
+	       "nlstage: a piece of both values: EINVAL");
+	a.len = 0;
+	aput(&a, SMAP_A_STAGE_TOTAL, &total, 4);
+	aput(&a, SMAP_A_VALUE_PART, "x", 1);
+	expect(nl_req(fam, SMAP_CMD_STAGE, &a, 0, NULL), -EINVAL,
+	       "nlstage: a piece without an offset: EINVAL");
+	a.len = 0;
+	aput(&a, SMAP_A_STAGE_OFFSET, &off, 2);	/* short u32 */
+	aput(&a, SMAP_A_STAGE_TOTAL, &total, 4);
+	aput(&a, SMAP_A_VALUE_PART, "x", 1);
+	expect(nl_req(fam, SMAP_CMD_STAGE, &a, 0, NULL) < 0, 1,
+	       "nlstage: a short offset attribute refused");
+	expect(staged_req(SMAP_CMD_SET, "stg-n", SMAP_STAGED_VALUE, NULL),
+	       -ENODATA, "nlstage: a staged set with nothing staged: ENODATA");
+	expect(staged_req(SMAP_CMD_SET, "stg-n", 4, NULL), -EINVAL,
+	       "nlstage: an unknown SMAP_A_STAGED bit: EINVAL");
+	expect(staged_req(SMAP_CMD_SET, "stg-n", SMAP_STAGED_OLD, NULL),
+	       -EINVAL, "nlstage: a set naming a staged old value: EINVAL");
+	expect(stage_all(SMAP_A_VALUE_PART, stg_val, 1000), 0,
+	       "nlstage: 1000 bytes staged");
+	a.len = 0;
+	aput(&a, SMAP_A_KEY, "stg-n", 5);
+	mask = SMAP_STAGED_VALUE;
+	aput(&a, SMAP_A_STAGED, &mask, 4);
+	aput(&a, SMAP_A_VALUE, "v", 1);
+	expect(nl_req(fam, SMAP_CMD_SET, &a, 0, NULL), -EINVAL,
+	       "nlstage: a value both staged and inline: EINVAL");
+	expect(kget("stg-n", 5, stg_got, 16, NULL), -ENOENT,
+	       "nlstage: ... nothing stored");
+	expect(stage_all(SMAP_A_VALUE_PART, stg_val, 1000), 0,
+	       "nlstage: 1000 bytes staged");
+	expect(staged_req(SMAP_CMD_CAS, "stg-c", SMAP_STAGED_VALUE |
+			  SMAP_STAGED_OLD, NULL), -EINVAL,
+	       "nlstage: a cas naming a value not staged: EINVAL");
+	expect(stage_all(SMAP_A_VALUE_PART, stg_val, 1000), 0,
+	       "nlstage: 1000 bytes staged");
+	expect(nl_req(fam, SMAP_CMD_STAGE_ABORT, NULL, 0, NULL), 0,
+	       "nlstage: abort");
+	expect(staged_req(SMAP_CMD_SET, "stg-n", SMAP_STAGED_VALUE, NULL),
+	       -ENODATA, "nlstage: ... nothing left to set");
+	expect(kget("stg-n", 5, stg_got, 16, NULL), -ENOENT,
+	       "nlstage: ... nothing stored by any of these");
+
+	/* a staging belongs to its socket, and to the uid that started it */
+	root_nl = nl;
+	expect(stage(SMAP_A_VALUE_PART, 0, STG_LEN, stg_val, 65536), 0,
+	       "nlstage: a first piece on socket A");
+	other = nl_sock();
+	TRUE(other >= 0, "nlstage: socket B");
+	nl = other;
+	expect(stage(SMAP_A_VALUE_PART, 65536, STG_LEN, stg_val + 65536, 65536),
+	       -EINVAL, "nlstage: socket B cannot append to A's staging");
+	expect(staged_req(SMAP_CMD_SET, "stg-b", SMAP_STAGED_VALUE, NULL),
+	       -ENODATA, "nlstage: socket B cannot finish A's staging");
+	nl = root_nl;
+	n = as_user(1001, 1001, nlstage_other_user);	/* TRUE() evaluates twice */
+	TRUE(n == 0,
+	     "nlstage: uid 1001 refused on the socket root opened and staged on");
+	expect(stage_all(SMAP_A_VALUE_PART, stg_val, STG_LEN) == -EINVAL &&
+	       stage(SMAP_A_VALUE_PART, 65536, STG_LEN, stg_val + 65536,
+		     65536) == 0 &&
+	       stage(SMAP_A_VALUE_PART, 131072, STG_LEN, stg_val + 131072,
+		     STG_LEN - 131072) == 0, 1,
+	       "nlstage: A's staging untouched by B and by uid 1001");
+	expect(staged_req(SMAP_CMD_SET, "stg-b", SMAP_STAGED_VALUE, NULL), 0,
+	       "nlstage: socket A finishes its staging");
+	TRUE(stg_is("stg-b", stg_val, STG_LEN), "nlstage: ... byte-exact");
+
+	/* a staging abandoned by closing the socket */
+	nl = other;
+	expect(stage(SMAP_A_VALUE_PART, 0, STG_LEN, stg_val, 65536), 0,
+	       "nlstage: a piece on socket B, never finished");
+	close(other);
+	nl = root_nl;
+	expect(kget("stg-gone", 8, stg_got, 16, NULL), -ENOENT,
+	       "nlstage: closing B left nothing visible");
+}
+
+/*
+ * A staging left for rmmod (10-abi): the device closed (rmmod would be
+ * refused), one piece staged, then wait for stdin to end while rmmod runs;
+ * then the set fails (the family, and the staging, are gone).
+ */
+static void t_nlstage_hold(void)
+{
+	close(fd);
+	fd = -1;
+	expect(nl_family(), 0, "resolve generic netlink family shared_map");
+	expect(stage(SMAP_A_VALUE_PART, 0, STG_LEN, stg_val, 65536), 0,
+	       "nlstage-hold: a piece staged, the rest never sent");
+	while (getchar() != EOF)
+		;
+	TRUE(staged_req(SMAP_CMD_SET, "stg-h", SMAP_STAGED_VALUE, NULL) < 0,
+	     "nlstage-hold: after rmmod nothing is left to set");
+}
+
+/*
+ * Up to FLOOD_N sockets, each starting a staging of 256 KiB, all closed at
+ * the end: how many started (*err: the first refusal). As uid 1000, with
+ * nl_stage_user_max at its default of 4 MiB, 15 fit; closing them gives
+ * the bytes back.
+ */
+#define FLOOD_N 24
+static int flood(int *err)
+{
+	int socks[FLOOD_N], saved = nl, i, n = 0;
+
+	*err = 0;
+	for (i = 0; i < FLOOD_N && !*err; i++) {
+		socks[i] = nl_sock();
+		nl = socks[i];
+		*err = stage(SMAP_A_VALUE_PART, 0, 262144, stg_val, 1000);
+		if (!*err)
+			n++;
+	}
+	nl = saved;
+	while (i--)
+		close(socks[i]);
+	return n;
+}
+
+static void nlstage_flood_user(void)
+{
+	int n, err;
+
+	expect(nl_family(), 0, "resolve the family as uid 1000");
+	n = flood(&err);
+	TRUE(n == 4194304 / (262144 + 256) && err == -ENOBUFS,
+	     "nlstage: uid 1000 holds 15 stagings of 256 KiB (+256) within 4 MiB, the 16th gets ENOBUFS");
+	n = flood(&err);
+	TRUE(n == 4194304 / (262144 + 256) && err == -ENOBUFS,
+	     "nlstage: closing the sockets gave the 4 MiB back (15 again)");
+}
+
+static void t_nlstage_flood(void)
+{
+	int n, err;
+
+	memset(stg_val, 'f', sizeof(stg_val));
+	n = as_user(1000, 1000, nlstage_flood_user);
+	TRUE(n == 0,
+	     "nlstage: one user's sockets cannot pin more than nl_stage_user_max");
+	expect(nl_family(), 0, "resolve the family as root");
+	n = flood(&err);
+	TRUE(n == FLOOD_N && !err,
+	     "nlstage: root's stagings are not limited (24 of 256 KiB)");
+}
+
 int main(int argc, char **argv)
 {
 	const char *s = argc > 1 ? argv[1] : "";
@@ -1825,6 +2156,12 @@ int main(int argc, char **argv)
 		t_nl();
 	else if (!strcmp(s, "watch"))
 		t_watch();
+	else if (!strcmp(s, "nlstage"))
+		t_nlstage();
+	else if (!strcmp(s, "nlstage-flood"))
+		t_nlstage_flood();
+	else if (!strcmp(s, "nlstage-hold"))
+		t_nlstage_hold();
 	else if (!strcmp(s, "fdpass"))
 		t_fdpass();
 	else if (!strcmp(s, "fill") && argc > 2)
@@ -1838,7 +2175,7 @@ int main(int argc, char **argv)
 		t_enospc(atol(argv[2]));
 	else {
 		fprintf(stderr, "usage: smap-abi basic|limits|errors|incr|cas|"
-			"list|batch|stats|perm|nl|watch|fdpass|enospc MAXBYTES|fill CGROUP|bigbatch CGROUP|"
+			"list|batch|stats|perm|nl|nlstage|nlstage-flood|nlstage-hold|watch|fdpass|enospc MAXBYTES|fill CGROUP|bigbatch CGROUP|"
 			"expect KEY VALUE UID MODE\n");
 		return 2;
 	}

@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -562,10 +561,11 @@ static bool dir_empty(int dfd)
 static int run_backup(const struct smap_cli *c)
 {
 	const char *dir = c->file;
-	struct smap_backup b = { .fd = -1 };
+	struct smap_backup_info b = { 0 };
+	struct smap *h;
 	bool made = false;
 	struct stat st;
-	int dfd, dev, err;
+	int dfd, fd = -1, err;
 
 	if (c->transport == SMAP_TRANSPORT_NETLINK)
 		die(2, "backup: through /dev/shared_map only (without --netlink)");
@@ -589,19 +589,20 @@ static int run_backup(const struct smap_cli *c)
 	if (!dir_empty(dfd))
 		die(2, "backup: %s: not empty (a backup goes into a new or empty directory)",
 		    dir);
-	dev = open(SMAP_DEVICE_PATH, O_RDWR | O_CLOEXEC);
-	if (dev >= 0) {
-		b.fd = openat(dfd, SMAP_SNAP_TMP, O_WRONLY | O_CREAT | O_EXCL |
-			      O_NOFOLLOW | O_CLOEXEC, 0600);
-		err = b.fd < 0 || ioctl(dev, SMAP_IOC_BACKUP, &b) < 0 ? errno : 0;
-		close(dev);
+	h = smap_open(SMAP_TRANSPORT_IOCTL);
+	if (h) {
+		fd = openat(dfd, SMAP_SNAP_TMP, O_WRONLY | O_CREAT | O_EXCL |
+			    O_NOFOLLOW | O_CLOEXEC, 0600);
+		err = fd < 0 || smap_backup(h, fd, 0, &b, sizeof(b)) < 0 ?
+		      errno : 0;
+		smap_close(h);
 	} else {
 		err = errno;
 	}
-	if (!err && (fsync(b.fd) < 0 || close(b.fd) < 0))
+	if (!err && (fsync(fd) < 0 || close(fd) < 0))
 		err = errno;
-	else if (err && b.fd >= 0)
-		close(b.fd);
+	else if (err && fd >= 0)
+		close(fd);
 	if (!err && (renameat(dfd, SMAP_SNAP_TMP, dfd, SMAP_SNAP_NAME) < 0 ||
 		     fsync(dfd) < 0))
 		err = errno;
@@ -611,7 +612,7 @@ static int run_backup(const struct smap_cli *c)
 			rmdir(dir);
 		if (err == EPERM || err == EACCES)
 			die(2, "backup: permission denied: a backup holds every user's values, so it needs CAP_SYS_ADMIN (root)");
-		if (err == ENOENT && dev < 0)
+		if (err == ENOENT && !h)
 			die(2, "backup: %s: the module is not loaded", SMAP_DEVICE_PATH);
 		if (err == ENOTTY)
 			die(2, "backup: the loaded module has no backup (older than this smap)");

@@ -22,8 +22,14 @@ int nl_open(struct conn *c)
 	c->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
 	if (c->fd < 0)
 		return -errno;
-	setsockopt(c->fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
-	setsockopt(c->fd, SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
+	/*
+	 * A request must fit the send buffer whole (a set of value_max bytes
+	 * is beyond net.core.wmem_max): past the sysctl if we may (root).
+	 */
+	if (setsockopt(c->fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz)) < 0)
+		setsockopt(c->fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+	if (setsockopt(c->fd, SOL_SOCKET, SO_SNDBUFFORCE, &sz, sizeof(sz)) < 0)
+		setsockopt(c->fd, SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
 	if (bind(c->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
 	    getsockname(c->fd, (struct sockaddr *)&sa, &len) < 0)
 		return -errno;
@@ -89,22 +95,56 @@ static int nl_call(struct conn *c, uint16_t family, uint8_t cmd, size_t alen,
 	}
 }
 
-/* Find attribute @type in a genl reply; NULL if absent. */
-static struct nlattr *nl_attr(struct nlmsghdr *h, uint16_t type)
+/*
+ * Attribute @type in a genl reply, NULL if absent; with @sum, the total
+ * length of every attribute of that type (a value in parts).
+ */
+static struct nlattr *nl_attr_sum(struct nlmsghdr *h, uint16_t type,
+				  size_t *sum)
 {
 	char *p = (char *)NLMSG_DATA(h) + GENL_HDRLEN;
 	char *end = (char *)h + h->nlmsg_len;
+	struct nlattr *first = NULL;
 
+	if (sum)
+		*sum = 0;
 	while (p + NLA_HDRLEN <= end) {
 		struct nlattr *a = (struct nlattr *)p;
 
 		if (a->nla_len < NLA_HDRLEN || p + a->nla_len > end)
 			break;
-		if ((a->nla_type & NLA_TYPE_MASK) == type)
-			return a;
+		if ((a->nla_type & NLA_TYPE_MASK) == type) {
+			if (!first)
+				first = a;
+			if (!sum)
+				return a;
+			*sum += a->nla_len - NLA_HDRLEN;
+		}
 		p += NLA_ALIGN(a->nla_len);
 	}
-	return NULL;
+	return first;
+}
+
+static struct nlattr *nl_attr(struct nlmsghdr *h, uint16_t type)
+{
+	return nl_attr_sum(h, type, NULL);
+}
+
+/*
+ * A value: one SMAP_A_VALUE if it fits, else SMAP_A_VALUE_PART attributes
+ * of at most SMAP_NL_VALUE_MAX bytes, in order (include/uapi).
+ */
+static size_t nl_put_value(char *p, const char *v, size_t len)
+{
+	size_t alen = 0, n;
+
+	if (len <= SMAP_NL_VALUE_MAX)
+		return nl_put_attr(p, SMAP_A_VALUE, v, len);
+	for (; len; v += n, len -= n) {
+		n = len < SMAP_NL_VALUE_MAX ? len : SMAP_NL_VALUE_MAX;
+		alen += nl_put_attr(p + alen, SMAP_A_VALUE_PART, v, n);
+	}
+	return alen;
 }
 
 int nl_resolve(struct conn *c, const char *name)
@@ -139,8 +179,10 @@ int nl_smap_op(struct conn *c, enum rw op, uint64_t *bytes)
 
 	alen = nl_put_attr(p, SMAP_A_KEY, c->key, o.key_size);
 	if (op == RW_SET)
-		alen += nl_put_attr(p + alen, SMAP_A_VALUE, c->val,
-				    o.value_size);
+		alen += nl_put_value(p + alen, c->val, o.value_size);
+	else if (op == RW_GET && o.value_size > SMAP_NL_VALUE_MAX)
+		/* an empty part asks for a long value in parts */
+		alen += nl_put_attr(p + alen, SMAP_A_VALUE_PART, NULL, 0);
 	else if (op == RW_INCR)
 		alen += nl_put_attr(p + alen, SMAP_A_DELTA, &d, sizeof(d));
 	err = nl_call(c, (uint16_t)c->family,
@@ -150,10 +192,16 @@ int nl_smap_op(struct conn *c, enum rw op, uint64_t *bytes)
 		return err;
 	*bytes = op == RW_INCR ? 8 : o.value_size;
 	if (op == RW_GET) {
+		size_t n;
+
 		a = nl_attr(r, SMAP_A_VALUE);
-		if (!a)
+		if (a) {
+			*bytes = a->nla_len - NLA_HDRLEN;
+		} else if (nl_attr_sum(r, SMAP_A_VALUE_PART, &n)) {
+			*bytes = n;
+		} else {
 			return -EBADMSG;
-		*bytes = a->nla_len - NLA_HDRLEN;
+		}
 	}
 	return 0;
 }

@@ -1367,6 +1367,33 @@ static const char *const nlbname[10] = {
 	"key-0-bytes", "unknown-cmd",
 };
 
+/*
+ * Stage @n bytes of @d as the value @type names (SMAP_A_VALUE_PART or
+ * SMAP_A_OLD_VALUE_PART) in two SMAP_CMD_STAGE pieces cut at a point @cut
+ * draws (either may be empty): 0 or the first -errno.
+ */
+static int nl_stage(struct wctx *c, struct nlbuf *m, struct nlbuf *r,
+		    uint16_t type, const uint8_t *d, uint32_t n, uint32_t cut)
+{
+	uint32_t off = 0;
+
+	cut %= n + 1;
+	for (int i = 0; i < 2; i++) {
+		uint32_t k = i ? n - off : cut;
+		int got;
+
+		nl_start(c, m, c->fam, SMAP_CMD_STAGE, NLM_F_ACK);
+		nla_add(m, SMAP_A_STAGE_OFFSET, &off, 4);
+		nla_add(m, SMAP_A_STAGE_TOTAL, &n, 4);
+		nla_add(m, type, d + off, k);
+		got = nl_talk(c, m, false, r, NULL);
+		if (got)
+			return got;
+		off += k;
+	}
+	return 0;
+}
+
 static unsigned int nl_bad(const struct op *o)
 {
 	unsigned int bad = o->var ? 1 + o->sub % 9 : 0;
@@ -1397,10 +1424,32 @@ static int do_nl(struct wctx *c, const struct op *o)
 	/* values in parts (1 in 2), and 1 in 8 of those also whole: EINVAL */
 	bool parts = (o->seed >> 3) & 1;
 	bool both = parts && need_val && !bad && !((o->seed >> 4) & 7);
+	/*
+	 * 1 in 4 well-formed sets and cas stage their values first
+	 * (SMAP_CMD_STAGE) and name them in SMAP_A_STAGED: the same outcome
+	 */
+	uint32_t staged = need_val && !bad && !both && !((o->seed >> 24) & 3) ?
+			  SMAP_STAGED_VALUE : 0;
 	struct mres mr = { 0, 0, 0 };
 	int got;
 
+	if (staged && o->kind == K_NL_CAS && ((o->seed >> 26) & 1))
+		staged |= SMAP_STAGED_OLD;
+	if (staged && !((o->seed >> 27) & 1) && o->kind == K_NL_CAS)
+		staged &= ~SMAP_STAGED_VALUE;	/* the old value alone */
+	if ((staged & SMAP_STAGED_OLD) &&
+	    (got = nl_stage(c, &m, &r, SMAP_A_OLD_VALUE_PART, ob, ol,
+			    o->seed * 2654435761u)))
+		return fail(c, "netlink stage of an old value: %d (%s)", got,
+			    strerror(-got));
+	if ((staged & SMAP_STAGED_VALUE) &&
+	    (got = nl_stage(c, &m, &r, SMAP_A_VALUE_PART, vb, vl,
+			    (o->seed ^ 0x9e3779b9u) * 2246822519u)))
+		return fail(c, "netlink stage of a value: %d (%s)", got,
+			    strerror(-got));
 	nl_start(c, &m, c->fam, bad == 9 ? 60 + o->sub % 40 : cmds[o->kind], NLM_F_ACK);
+	if (staged)
+		nla_add(&m, SMAP_A_STAGED, &staged, 4);
 	if (bad == 2) {		/* a duplicate: the last one counts */
 		nla_add(&m, SMAP_A_KEY, "garbage", 7);
 	}
@@ -1408,11 +1457,16 @@ static int do_nl(struct wctx *c, const struct op *o)
 		klen = 0;
 	if (bad != 1)	/* 1: key missing */
 		nla_add(&m, SMAP_A_KEY, c->key[o->ki], bad == 3 ? 1025 : klen);
-	if (need_val && bad != 1 && parts)
+	if (staged & SMAP_STAGED_VALUE)
+		;
+	else if (need_val && bad != 1 && parts)
 		nla_add_parts(&m, SMAP_A_VALUE_PART, vb, vl, o->seed >> 8);
-	if (need_val && bad != 1 && (!parts || both))
+	if (need_val && bad != 1 && (!parts || both) &&
+	    !(staged & SMAP_STAGED_VALUE))
 		nla_add(&m, SMAP_A_VALUE, vb, vl);
-	if (o->kind == K_NL_CAS && parts)
+	if (staged & SMAP_STAGED_OLD)
+		;
+	else if (o->kind == K_NL_CAS && parts)
 		nla_add_parts(&m, SMAP_A_OLD_VALUE_PART, ob, ol, o->seed >> 20);
 	else if (o->kind == K_NL_CAS)
 		nla_add(&m, SMAP_A_OLD_VALUE, ob, ol);

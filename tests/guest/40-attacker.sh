@@ -10,6 +10,8 @@
 #   --mode squat    a mode asked of a key someone else created: EEXIST
 #   fd passing      a device fd / netlink socket opened by uid 1000 and used
 #                   by root grants uid 1000's rights only (smap-abi fdpass)
+#   staging         netlink values staged in pieces: a user's sockets hold
+#                   at most nl_stage_user_max (smap-abi nlstage-flood)
 #   resources       bytes counts what an entry costs; user_max_bytes stops
 #                   one user (both transports, many keys, after a reload);
 #                   a writer in a small memory cgroup gets ENOMEM; a 16 MiB
@@ -109,6 +111,12 @@ check "rmmod smap_example" rmmod smap_example
 
 # -- a descriptor opened by uid 1000, used by root (ioctl and netlink)
 check "smap-abi fdpass" smap-abi fdpass
+
+# -- staged netlink values: many sockets cannot pin more than
+# nl_stage_user_max (4 MiB) of uid 1000's, closing them frees it, root is
+# not limited; another uid or socket cannot touch a staging (10-abi)
+expect_eq "$(cat $P/nl_stage_user_max)" 4194304 "nl_stage_user_max is 4 MiB"
+check "smap-abi nlstage-flood" smap-abi nlstage-flood
 
 # -- resources: what an entry costs
 as user "stats as user" 0 "" "smap stats --json"
@@ -444,6 +452,9 @@ for v in 0 10001; do bad_param batch_ms "$v"; done
 good_param batch_ms 10
 for v in 0 4095 1099511627777; do bad_param max_bytes "$v"; done
 good_param max_bytes 67108864
+for v in -1 1099511627777 x; do bad_param nl_stage_user_max "$v"; done
+good_param nl_stage_user_max 0
+good_param nl_stage_user_max 4194304
 bad_param sync sometimes
 good_param sync always
 for p in compact_now recover; do

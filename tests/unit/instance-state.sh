@@ -24,6 +24,7 @@ param.o:smap_max_bytes           they must outlive (and exist before) any
 param.o:smap_user_max_bytes      instance (modprobe arguments)
 param.o:smap_watch_queue_max     "
 param.o:smap_watch_user_max      "
+param.o:smap_nl_stage_user_max   "
 param.o:smap_log_path            "
 param.o:smap_volatile            "
 param.o:smap_tun                 "

@@ -19,6 +19,8 @@
 _Static_assert(SMAP_LIMITS_SIZE_V1 == sizeof(struct smap_limits), "v1");
 _Static_assert(SMAP_KEYINFO_SIZE_V1 == sizeof(struct smap_keyinfo), "v1");
 _Static_assert(SMAP_SET_OPTS_SIZE_V1 == sizeof(struct smap_set_opts), "v1");
+_Static_assert(SMAP_BACKUP_INFO_SIZE_V1 == sizeof(struct smap_backup_info),
+	       "v1");
 _Static_assert(SMAP_STATS_SIZE_V1 ==
 	       offsetof(struct smap_stats, skipped_records), "v1");
 #define LIST_BUF (64 * 1024)
@@ -692,6 +694,26 @@ SMAP_EXPORT int smap_recover(struct smap *h)
 	if (is_nl(h))
 		return fail(EOPNOTSUPP);
 	return xioctl(h, SMAP_IOC_RECOVER, NULL);
+}
+
+SMAP_EXPORT int smap_backup(struct smap *h, int fd, unsigned int flags,
+			    struct smap_backup_info *info, size_t info_size)
+{
+	struct smap_backup b = { .fd = fd, .flags = flags };
+	struct smap_backup_info bi;
+
+	if (!h || fd < 0 || flags || (info && info_size < SMAP_BACKUP_INFO_SIZE_V1))
+		return fail(EINVAL);
+	if (is_nl(h))
+		return fail(EOPNOTSUPP);
+	if (xioctl(h, SMAP_IOC_BACKUP, &b) < 0)
+		return -1;
+	bi = (struct smap_backup_info){
+		.seq = b.seq, .keys = b.keys, .bytes = b.bytes,
+		.hold_ns = b.hold_ns,
+	};
+	return info ? copy_out(info, info_size, &bi, sizeof(bi),
+			       SMAP_BACKUP_INFO_SIZE_V1) : 0;
 }
 
 SMAP_EXPORT int smap_batch_exec(struct smap *h, struct smap_batch_builder *b,

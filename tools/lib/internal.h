@@ -27,6 +27,7 @@ struct smap {
 	int family;
 	int nl_maxattr;		/* the family's highest attribute (0: unknown) */
 	bool nl_parts;		/* the family takes SMAP_A_VALUE_PART */
+	bool nl_stage;		/* ... and SMAP_CMD_STAGE (SMAP_A_STAGED) */
 	size_t nl_msg_max;	/* largest request the send buffer takes */
 	bool have_lim;
 	struct smap_limits lim;
@@ -48,6 +49,10 @@ struct smap_nl_req {
 	uint32_t uid, gid;	/* SMAP_A_UID, SMAP_A_GID when has_owner */
 	bool has_val, has_old, has_prefix, has_mode, has_delta, has_owner;
 	bool parts;		/* values past SMAP_NL_VALUE_MAX in parts */
+	/* SMAP_CMD_STAGE: val/vlen is a piece, in stage_part attributes */
+	int stage_part;		/* SMAP_A_VALUE_PART, SMAP_A_OLD_VALUE_PART */
+	uint32_t stage_off, stage_total;
+	uint32_t staged;	/* set, cas: SMAP_A_STAGED when nonzero */
 	bool want_skipped;	/* list: SMAP_A_SKIPPED at the end */
 };
 

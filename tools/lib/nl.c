@@ -65,6 +65,22 @@ static int put_value(struct nl_msg *msg, int whole, int part, const void *p,
 	return 0;
 }
 
+/* A piece of a staged value: always parts (one empty if it is empty). */
+static int put_parts(struct nl_msg *msg, int part, const void *p, size_t n)
+{
+	const char *b = p;
+
+	do {
+		size_t k = n < SMAP_NL_VALUE_MAX ? n : SMAP_NL_VALUE_MAX;
+
+		if (nla_put(msg, part, (int)k, b) < 0)
+			return -1;
+		b += k;
+		n -= k;
+	} while (n);
+	return 0;
+}
+
 struct nl_msg *smap_nl_build(int family, int cmd, int nlflags,
 			     const struct smap_nl_req *rq)
 {
@@ -98,6 +114,13 @@ struct nl_msg *smap_nl_build(int family, int cmd, int nlflags,
 	if (rq->has_old && put_value(msg, SMAP_A_OLD_VALUE,
 				     SMAP_A_OLD_VALUE_PART, rq->old,
 				     rq->olen) < 0)
+		goto full;
+	if (rq->stage_part &&
+	    (nla_put_u32(msg, SMAP_A_STAGE_OFFSET, rq->stage_off) < 0 ||
+	     nla_put_u32(msg, SMAP_A_STAGE_TOTAL, rq->stage_total) < 0 ||
+	     put_parts(msg, rq->stage_part, rq->val, rq->vlen) < 0))
+		goto full;
+	if (rq->staged && nla_put_u32(msg, SMAP_A_STAGED, rq->staged) < 0)
 		goto full;
 	/* get: an empty part asks for a long value in parts */
 	if (cmd == SMAP_CMD_GET && rq->parts &&
@@ -296,6 +319,8 @@ size_t smap_nl_value_max(const struct smap *h)
 
 	if (!h->nl_parts)
 		return SMAP_NL_VALUE_MAX;
+	if (h->nl_stage)
+		return SMAP_VALUE_MAX;	/* staged past the send buffer */
 	return h->nl_msg_max > over + SMAP_NL_VALUE_MAX ?
 	       h->nl_msg_max - over : SMAP_NL_VALUE_MAX;
 }
@@ -329,6 +354,7 @@ int smap_nl_open(struct smap *h)
 	}
 	h->nl_maxattr = nl_family_maxattr(h->sk);
 	h->nl_parts = h->nl_maxattr >= SMAP_A_OLD_VALUE_PART;
+	h->nl_stage = h->nl_maxattr >= SMAP_A_STAGED;
 	h->nl_msg_max = nl_fit_sndbuf(h);
 	return 0;
 fail:
@@ -427,6 +453,65 @@ static void nl_drain(struct nl_sock *sk, struct nl_cb *cb, const bool *done)
 	fcntl(fd, F_SETFL, fl);
 }
 
+/* What one SMAP_CMD_STAGE carries: the send buffer less headers. */
+static size_t nl_stage_chunk(const struct smap *h)
+{
+	size_t over = 2048 + 8 * (SMAP_VALUE_MAX / SMAP_NL_VALUE_MAX + 1);
+
+	return h->nl_msg_max > over + 4096 ? h->nl_msg_max - over : 4096;
+}
+
+/* Stage one value (@part: which) in pieces, in order; 0 or -1 with errno. */
+static int nl_stage_value(struct smap *h, int part, const void *p, size_t n)
+{
+	size_t chunk = nl_stage_chunk(h), off = 0;
+
+	do {
+		size_t k = n - off < chunk ? n - off : chunk;
+		struct smap_nl_req rq = {
+			.stage_part = part, .val = (const char *)p + off,
+			.vlen = k, .stage_off = (uint32_t)off,
+			.stage_total = (uint32_t)n,
+		};
+		struct smap_nl_reply rp = { 0 };
+		int r = smap_nl_call(h, SMAP_CMD_STAGE, &rq, &rp);
+
+		smap_nl_reply_free(&rp);
+		if (r < 0)
+			return -1;
+		off += k;
+	} while (off < n);
+	return 0;
+}
+
+/*
+ * A set or cas too long for the send buffer: its values go ahead as
+ * staged pieces, and *r becomes the short request that applies them
+ * (SMAP_A_STAGED). On failure what was staged is discarded.
+ */
+static int nl_stage(struct smap *h, struct smap_nl_req *r)
+{
+	struct smap_nl_req ab = { 0 };
+	struct smap_nl_reply rp = { 0 };
+	int err;
+
+	if ((r->has_old && nl_stage_value(h, SMAP_A_OLD_VALUE_PART, r->old,
+					  r->olen) < 0) ||
+	    (r->has_val && nl_stage_value(h, SMAP_A_VALUE_PART, r->val,
+					  r->vlen) < 0)) {
+		err = errno;
+		smap_nl_call(h, SMAP_CMD_STAGE_ABORT, &ab, &rp);
+		smap_nl_reply_free(&rp);
+		errno = err;
+		return -1;
+	}
+	r->staged = (r->has_val ? SMAP_STAGED_VALUE : 0) |
+		    (r->has_old ? SMAP_STAGED_OLD : 0);
+	r->has_val = false;
+	r->has_old = false;
+	return 0;
+}
+
 int smap_nl_call(struct smap *h, int cmd, const struct smap_nl_req *rq,
 		 struct smap_nl_reply *rp)
 {
@@ -448,6 +533,16 @@ int smap_nl_call(struct smap *h, int cmd, const struct smap_nl_req *rq,
 	msg = smap_nl_build(h->family, cmd, flags, &r);
 	if (!msg)
 		return -1;
+	if ((cmd == SMAP_CMD_SET || cmd == SMAP_CMD_CAS) && h->nl_stage &&
+	    nlmsg_hdr(msg)->nlmsg_len > h->nl_msg_max) {
+		nlmsg_free(msg);
+		if (nl_stage(h, &r) < 0)
+			return -1;
+		/* the staging stays until the socket closes if this fails */
+		msg = smap_nl_build(h->family, cmd, flags, &r);
+		if (!msg)
+			return -1;
+	}
 	cb = nl_cb_alloc(NL_CB_DEFAULT);
 	if (!cb) {
 		nlmsg_free(msg);

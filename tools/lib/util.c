@@ -51,6 +51,8 @@ SMAP_EXPORT const char *smap_strerror(int err)
 	case ENXIO: return "module not loaded";
 	case EOPNOTSUPP: return "operation not supported";
 	case EBUSY: return "device busy";
+	case ENOBUFS: return "no buffer space (netlink: a lost reply, or staged values over nl_stage_user_max)";
+	case ENODATA: return "nothing staged (netlink)";
 	default: return strerror(err);
 	}
 }

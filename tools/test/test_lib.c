@@ -275,6 +275,46 @@ static void test_netlink(void)
 	CHECK(tb[SMAP_A_FLAGS] && nla_get_u32(tb[SMAP_A_FLAGS]) == SMAP_F_EXCL);
 	nlmsg_free(m);
 
+	/* a staged piece: offset, total, the bytes in parts of its kind */
+	static char piece[70000];
+
+	rq = (struct smap_nl_req){ .val = piece, .vlen = sizeof(piece),
+				   .stage_part = SMAP_A_OLD_VALUE_PART,
+				   .stage_off = 65536, .stage_total = 200000 };
+	m = smap_nl_build(42, SMAP_CMD_STAGE, NLM_F_ACK, &rq);
+	CHECK(m && genlmsg_parse(nlmsg_hdr(m), 0, tb, SMAP_A_MAX, NULL) == 0);
+	CHECK(tb[SMAP_A_STAGE_OFFSET] && nla_get_u32(tb[SMAP_A_STAGE_OFFSET]) == 65536);
+	CHECK(tb[SMAP_A_STAGE_TOTAL] && nla_get_u32(tb[SMAP_A_STAGE_TOTAL]) == 200000);
+	CHECK(tb[SMAP_A_OLD_VALUE_PART] && !tb[SMAP_A_VALUE] &&
+	      !tb[SMAP_A_VALUE_PART] && !tb[SMAP_A_KEY] && !tb[SMAP_A_STAGED]);
+	{
+		struct nlattr *a;
+		size_t n = 0;
+		int rem, parts = 0;
+
+		nlmsg_for_each_attr(a, nlmsg_hdr(m), GENL_HDRLEN, rem) {
+			parts += nla_type(a) == SMAP_A_OLD_VALUE_PART;
+			n += nla_type(a) == SMAP_A_OLD_VALUE_PART ?
+			     (size_t)nla_len(a) : 0;
+		}
+		CHECK(parts == 2 && n == 70000);
+	}
+	nlmsg_free(m);
+	/* an empty piece is one empty part; the set applying them names them */
+	rq = (struct smap_nl_req){ .val = "", .vlen = 0,
+				   .stage_part = SMAP_A_VALUE_PART };
+	m = smap_nl_build(42, SMAP_CMD_STAGE, NLM_F_ACK, &rq);
+	CHECK(m && genlmsg_parse(nlmsg_hdr(m), 0, tb, SMAP_A_MAX, NULL) == 0 &&
+	      tb[SMAP_A_VALUE_PART] && nla_len(tb[SMAP_A_VALUE_PART]) == 0);
+	nlmsg_free(m);
+	rq = (struct smap_nl_req){ .key = "k", .klen = 1,
+				   .staged = SMAP_STAGED_VALUE | SMAP_STAGED_OLD };
+	m = smap_nl_build(42, SMAP_CMD_CAS, NLM_F_ACK, &rq);
+	CHECK(m && genlmsg_parse(nlmsg_hdr(m), 0, tb, SMAP_A_MAX, NULL) == 0);
+	CHECK(tb[SMAP_A_STAGED] && nla_get_u32(tb[SMAP_A_STAGED]) == 3 &&
+	      !tb[SMAP_A_VALUE] && !tb[SMAP_A_OLD_VALUE] && tb[SMAP_A_KEY]);
+	nlmsg_free(m);
+
 	/* incr: delta as s64; no mode attribute for the default */
 	rq = (struct smap_nl_req){ .key = "c", .klen = 1, .delta = -3, .has_delta = true };
 	m = smap_nl_build(42, SMAP_CMD_INCR, NLM_F_ACK, &rq);
@@ -530,6 +570,19 @@ static void test_handle_errors(void)
 	CHECK(smap_open(4) == NULL && errno == EINVAL);
 	struct smap_limits lim;
 	CHECK(smap_limits(NULL, &lim) < 0 && errno == EINVAL);
+
+	/* backup: ioctl only; flags 0; info at least its first version */
+	struct smap nl = { .transport = SMAP_TRANSPORT_NETLINK, .fd = -1 };
+	struct smap io = { .transport = SMAP_TRANSPORT_IOCTL, .fd = -1 };
+	struct smap_backup_info bi;
+	CHECK(smap_backup(NULL, 1, 0, NULL, 0) < 0 && errno == EINVAL);
+	CHECK(smap_backup(&nl, 1, 0, &bi, sizeof(bi)) < 0 && errno == EOPNOTSUPP);
+	CHECK(smap_backup(&io, 1, 1, NULL, 0) < 0 && errno == EINVAL);
+	CHECK(smap_backup(&io, -1, 0, NULL, 0) < 0 && errno == EINVAL);
+	CHECK(smap_backup(&io, 1, 0, &bi, SMAP_BACKUP_INFO_SIZE_V1 - 1) < 0 &&
+	      errno == EINVAL);
+	/* a good call reaches the ioctl (here on no descriptor) */
+	CHECK(smap_backup(&io, 1, 0, &bi, sizeof(bi)) < 0 && errno == EBADF);
 }
 
 /* size-versioned input structs, the owner in a batch entry, versions */

@@ -245,6 +245,8 @@ enum smap_cmd {
 	SMAP_CMD_LIST,		/* dump: one message per key */
 	SMAP_CMD_STATS,
 	SMAP_CMD_REPLY,		/* kernel -> user */
+	SMAP_CMD_STAGE,		/* a part of a staged value (see below) */
+	SMAP_CMD_STAGE_ABORT,	/* discard the socket's staged values */
 	__SMAP_CMD_MAX
 };
 #define SMAP_CMD_MAX (__SMAP_CMD_MAX - 1)
@@ -273,7 +275,8 @@ enum smap_attr {
 	 * with SMAP_A_OLD_VALUE_PART. A get request carrying an empty
 	 * SMAP_A_VALUE_PART asks for a value longer than SMAP_NL_VALUE_MAX
 	 * in parts (without it such a get fails with EMSGSIZE, as before).
-	 * One message must still fit the sender's socket buffer (SO_SNDBUF).
+	 * One message must still fit the sender's socket buffer (SO_SNDBUF):
+	 * a longer value is staged (SMAP_CMD_STAGE, below).
 	 */
 	SMAP_A_VALUE_PART,	/* binary */
 	SMAP_A_OLD_VALUE_PART,	/* binary: cas */
@@ -283,9 +286,43 @@ enum smap_attr {
 	 * because the requester may not read them.
 	 */
 	SMAP_A_SKIPPED,
+	/*
+	 * Staged values, for a request that would not fit the sender's
+	 * socket buffer (a user without CAP_NET_ADMIN cannot raise SO_SNDBUF
+	 * past net.core.wmem_max). SMAP_CMD_STAGE messages carry a value in
+	 * pieces: SMAP_A_STAGE_TOTAL (u32, the whole value's length, at most
+	 * value_max, else EMSGSIZE; the same in every piece),
+	 * SMAP_A_STAGE_OFFSET (u32, where this piece starts: exactly the
+	 * bytes staged so far, else EINVAL, so a lost, repeated or reordered
+	 * piece is refused and changes nothing) and the piece's bytes as
+	 * SMAP_A_VALUE_PART attributes (the new value) or
+	 * SMAP_A_OLD_VALUE_PART attributes (cas's old value), not both. The
+	 * piece at offset 0 starts that value's staging (EINVAL if one is
+	 * under way). Then a SMAP_CMD_SET or SMAP_CMD_CAS carrying
+	 * SMAP_A_STAGED (u32: SMAP_STAGED_VALUE, SMAP_STAGED_OLD) takes
+	 * those values from the staging instead of from attributes (EINVAL
+	 * if the request carries them too, if the staging holds another
+	 * set of values, or one is incomplete; ENODATA if nothing is
+	 * staged) and is applied, checked and made durable exactly as a
+	 * request carrying them; it consumes the staging whatever its
+	 * outcome. A staging belongs to its socket: it is discarded when
+	 * the socket is closed, by SMAP_CMD_STAGE_ABORT, or at rmmod, and
+	 * is never visible. A process whose euid is not that of the one
+	 * that started it gets EPERM; another socket sees none of it. The
+	 * staged bytes of a uid other than root (each value's length plus
+	 * 256) are limited by the module parameter nl_stage_user_max
+	 * (ENOBUFS).
+	 */
+	SMAP_A_STAGE_OFFSET,	/* u32 */
+	SMAP_A_STAGE_TOTAL,	/* u32 */
+	SMAP_A_STAGED,		/* u32: SMAP_STAGED_* (set, cas) */
 	__SMAP_A_MAX
 };
 #define SMAP_A_MAX (__SMAP_A_MAX - 1)
+
+/* SMAP_A_STAGED: which values of a set or cas come from the staging */
+#define SMAP_STAGED_VALUE	(1U << 0)
+#define SMAP_STAGED_OLD		(1U << 1)	/* cas only */
 
 /*
  * BACKUP: the whole store as it stands at one sequence number, written to
