@@ -145,6 +145,7 @@ struct smap_store {
 	atomic_t load_id_calls;
 #endif
 	struct smap_lanes lanes;
+	bool presized;			/* smap_replay_expect() grew the table */
 	/* one backup at a time; held over every stripe for its cut */
 	struct mutex backup_lock;
 	struct smap_watch_hub watch;	/* its listeners (watch.c) */
@@ -1419,6 +1420,55 @@ static int smap_replay_apply(void *owner, const struct smap_jrec *r)
 	return 0;
 }
 
+/*
+ * ops->expect: replay is about to apply about @records records. rhashtable
+ * doubles its table each time it is 75% full, moving every entry (its key
+ * hashed again) while inserts take its slow path; for a million keys that
+ * is about 1.5 million moves, the largest share of replay's time in a
+ * profile (bench/ab --replay --profile: its worker, slow path and bucket
+ * lock contention about 30% of all samples). Its size hint (nelem_hint) is
+ * 16 bits; so, the store still empty and read by no one, grow the table
+ * now, when moving costs nothing: count the records in its nelems, let its
+ * own worker double the table until they fit, uncount them. Shrinking
+ * waits until replay is over (a delete would undo this), when
+ * smap_replay_drain() lets the worker shrink a table sized for more
+ * records than the log held keys.
+ */
+#define SMAP_PRESIZE_MIN	4096
+#define SMAP_PRESIZE_MAX	(1U << 26)
+
+static void smap_replay_expect(void *owner, u64 records)
+{
+	struct smap_store *s = owner;
+	struct rhashtable *ht = &s->ht;
+	int n = min_t(u64, records, SMAP_PRESIZE_MAX), i;
+	unsigned int size;
+
+	if (n < SMAP_PRESIZE_MIN || atomic_read(&ht->nelems))
+		return;
+	WRITE_ONCE(ht->p.automatic_shrinking, false);
+	s->presized = true;
+	atomic_add(n, &ht->nelems);
+	/* one doubling per run; a failed allocation just ends it early */
+	for (i = 0; i < 32; i++) {
+		bool grow;
+
+		rcu_read_lock();
+		grow = rht_grow_above_75(ht, rcu_dereference(ht->tbl));
+		rcu_read_unlock();
+		if (!grow)
+			break;
+		schedule_work(&ht->run_work);
+		flush_work(&ht->run_work);
+	}
+	atomic_sub(n, &ht->nelems);
+	rcu_read_lock();
+	size = rcu_dereference(ht->tbl)->size;
+	rcu_read_unlock();
+	pr_info("replay: hash table of %u buckets for about %d records\n",
+		size, n);
+}
+
 /* ops->drain: apply what is queued; at the end, enter the last ids. */
 static int smap_replay_drain(void *owner, bool last)
 {
@@ -1431,6 +1481,12 @@ static int smap_replay_drain(void *owner, bool last)
 	err = err ?: smap_load_flush(s, &l->batch[0]) ?:
 		     smap_load_flush(s, &l->batch[1]);
 	smap_lanes_free(l);
+	if (s->presized) {
+		/* shrink now if smap_replay_expect() sized it too large */
+		s->presized = false;
+		WRITE_ONCE(s->ht.p.automatic_shrinking, true);
+		schedule_work(&s->ht.run_work);
+	}
 	return err;
 }
 
@@ -1515,6 +1571,7 @@ static int smap_store_snapshot(void *owner, smap_journal_emit_fn emit,
 
 static const struct smap_journal_ops smap_store_journal_ops = {
 	.apply = smap_replay_apply,
+	.expect = smap_replay_expect,
 	.drain = smap_replay_drain,
 	.quiesce = smap_store_quiesce,
 	.snapshot = smap_store_snapshot,
