@@ -104,11 +104,18 @@ struct smap_load_batch {
 	struct smap_entry *e[SMAP_LOAD_BATCH];	/* NULL: deleted since */
 };
 
-struct smap_lanes {
-	struct work_struct work;
-	struct smap_jrec *q;	/* SMAP_LANE_QUEUE records */
+/* A queue of records: lane 0's from the front, lane 1's from the back. */
+struct smap_lane_q {
+	struct smap_jrec *rec;	/* SMAP_LANE_QUEUE records */
 	u32 n[2];
-	int err1;
+};
+
+struct smap_lanes {
+	struct work_struct work[2];	/* lane i applies run's records */
+	struct smap_lane_q q[2];
+	struct smap_lane_q *fill;	/* being filled by the journal */
+	struct smap_lane_q *run;	/* being applied, NULL if none */
+	int err[2];
 	struct smap_load_batch batch[2];
 };
 
@@ -145,6 +152,7 @@ struct smap_store {
 	atomic_t load_id_calls;
 #endif
 	struct smap_lanes lanes;
+	bool presized;			/* smap_replay_expect() grew the table */
 	/* one backup at a time; held over every stripe for its cut */
 	struct mutex backup_lock;
 	struct smap_watch_hub watch;	/* its listeners (watch.c) */
@@ -1324,10 +1332,14 @@ int smap_store_account(struct smap_store *s)
  * at once, split by a hash of the key: all records of one key go to the
  * same lane, in log order, so the lanes never touch the same key and the
  * result is the log's. The records the journal hands over are queued (lane
- * 0 from the front of q, lane 1 from the back) and applied, lane 1 by a
- * worker and lane 0 by the loading thread, when the queue is full or the
- * journal drains them (before it reuses their memory). Each lane numbers
- * its new keys with its own batch.
+ * 0 from the front of a queue, lane 1 from the back); when the queue is
+ * full, two workers apply its lanes while the loading thread reads, checks
+ * and queues the next records into the other queue, so checking overlaps
+ * inserting (with one thread checking and two applying, a profile of the
+ * load had one vCPU idle half the time). Before the journal reuses the
+ * records' memory (drain) every queued record is applied. A lane's error
+ * is returned by the next apply() or drain(); replay then fails. Each lane
+ * numbers its new keys with its own batch.
  *
  * Before persist/ became a leaf, the queue held every record of one read
  * buffer (4 MiB: up to ~87k u32 offsets) and was applied only when the
@@ -1335,7 +1347,8 @@ int smap_store_account(struct smap_store *s)
  * them are 320 KiB, where 131072 (applied, as before, only at the
  * journal's drains) would be 5 MiB. Replaying 1M keys took 7517 ms with
  * 131072 and 7226 and 7904 ms with 8192 (bench section 7, 6.12 guest on a
- * loaded host): no difference beyond the spread, so the smaller queue.
+ * loaded host): no difference beyond the spread, so the smaller queue
+ * (two of them now: 640 KiB).
  */
 #define SMAP_LANE_QUEUE	8192
 
@@ -1343,12 +1356,13 @@ static int smap_lane_apply(struct smap_lanes *l, int lane)
 {
 	struct smap_store *s = container_of(l, struct smap_store, lanes);
 	struct smap_load_batch *b = &l->batch[lane];
+	const struct smap_lane_q *q = l->run;
 	u32 i;
 	int err;
 
-	for (i = 0; i < l->n[lane]; i++) {
+	for (i = 0; i < q->n[lane]; i++) {
 		const struct smap_jrec *r =
-			&l->q[lane ? SMAP_LANE_QUEUE - 1 - i : i];
+			&q->rec[lane ? SMAP_LANE_QUEUE - 1 - i : i];
 
 		if (r->op == SMAP_REC_DEL) {
 			smap_load_del(s, b, r->key, r->klen);
@@ -1364,35 +1378,68 @@ static int smap_lane_apply(struct smap_lanes *l, int lane)
 	return 0;
 }
 
-static void smap_lane_work(struct work_struct *w)
+static void smap_lane0_work(struct work_struct *w)
 {
-	struct smap_lanes *l = container_of(w, struct smap_lanes, work);
+	struct smap_lanes *l = container_of(w, struct smap_lanes, work[0]);
 
-	l->err1 = smap_lane_apply(l, 1);
+	l->err[0] = smap_lane_apply(l, 0);
+}
+
+static void smap_lane1_work(struct work_struct *w)
+{
+	struct smap_lanes *l = container_of(w, struct smap_lanes, work[1]);
+
+	l->err[1] = smap_lane_apply(l, 1);
+}
+
+/* Wait until the queue being applied is; its lanes' first error. */
+static int smap_lanes_wait(struct smap_lanes *l)
+{
+	int err;
+
+	if (!l->run)
+		return 0;
+	flush_work(&l->work[0]);
+	flush_work(&l->work[1]);
+	err = l->err[0] ?: l->err[1];
+	l->err[0] = 0;
+	l->err[1] = 0;
+	l->run->n[0] = 0;
+	l->run->n[1] = 0;
+	l->run = NULL;
+	return err;
+}
+
+/* Start applying the queue being filled, and fill the other. */
+static int smap_lanes_kick(struct smap_lanes *l)
+{
+	struct smap_lane_q *q = l->fill;
+	int err = smap_lanes_wait(l);
+
+	if (err || !q || (!q->n[0] && !q->n[1]))
+		return err;	/* nothing queued, or no queue yet */
+	l->run = q;
+	l->fill = q == &l->q[0] ? &l->q[1] : &l->q[0];
+	/* the workers see the queue (queue_work orders it before them) */
+	queue_work(system_unbound_wq, &l->work[0]);
+	queue_work(system_unbound_wq, &l->work[1]);
+	return 0;
 }
 
 /* Apply every queued record. */
 static int smap_lanes_flush(struct smap_lanes *l)
 {
-	bool two = l->n[1];
-	int err;
-
-	if (two)
-		queue_work(system_unbound_wq, &l->work);
-	err = smap_lane_apply(l, 0);
-	if (two) {
-		flush_work(&l->work);
-		err = err ?: l->err1;
-	}
-	l->n[0] = 0;
-	l->n[1] = 0;
-	return err;
+	return smap_lanes_kick(l) ?: smap_lanes_wait(l);
 }
 
+/* After replay, or a replay that failed: nothing may be running. */
 static void smap_lanes_free(struct smap_lanes *l)
 {
-	kvfree(l->q);
-	l->q = NULL;
+	smap_lanes_wait(l);
+	kvfree(l->q[0].rec);
+	l->q[0].rec = NULL;
+	l->q[1].rec = NULL;
+	l->fill = NULL;
 }
 
 /* ops->apply: queue @r in its key's lane. */
@@ -1401,22 +1448,76 @@ static int smap_replay_apply(void *owner, const struct smap_jrec *r)
 	struct smap_store *s = owner;
 	struct smap_lanes *l = &s->lanes;
 	int lane = jhash(r->key, r->klen, 0) & 1;
+	struct smap_lane_q *q;
 
-	if (!l->q) {
-		l->q = kvmalloc_array(SMAP_LANE_QUEUE, sizeof(*l->q),
-				      GFP_KERNEL | __GFP_NOWARN);
-		if (!l->q)
+	if (!l->fill) {
+		l->q[0].rec = kvmalloc_array(2 * SMAP_LANE_QUEUE,
+					     sizeof(*l->q[0].rec),
+					     GFP_KERNEL | __GFP_NOWARN);
+		if (!l->q[0].rec)
 			return -ENOMEM;
+		l->q[1].rec = l->q[0].rec + SMAP_LANE_QUEUE;
+		l->fill = &l->q[0];
 	}
-	if (l->n[0] + l->n[1] == SMAP_LANE_QUEUE) {
-		int err = smap_lanes_flush(l);
+	if (l->fill->n[0] + l->fill->n[1] == SMAP_LANE_QUEUE) {
+		int err = smap_lanes_kick(l);
 
 		if (err)
 			return err;
 	}
-	l->q[lane ? SMAP_LANE_QUEUE - 1 - l->n[1] : l->n[0]] = *r;
-	l->n[lane]++;
+	q = l->fill;
+	q->rec[lane ? SMAP_LANE_QUEUE - 1 - q->n[1] : q->n[0]] = *r;
+	q->n[lane]++;
 	return 0;
+}
+
+/*
+ * ops->expect: replay is about to apply about @records records. rhashtable
+ * doubles its table each time it is 75% full, moving every entry (its key
+ * hashed again) while inserts take its slow path; for a million keys that
+ * is about 1.5 million moves, the largest share of replay's time in a
+ * profile (bench/ab --replay --profile: its worker, slow path and bucket
+ * lock contention about 30% of all samples). Its size hint (nelem_hint) is
+ * 16 bits; so, the store still empty and read by no one, grow the table
+ * now, when moving costs nothing: count the records in its nelems, let its
+ * own worker double the table until they fit, uncount them. Shrinking
+ * waits until replay is over (a delete would undo this), when
+ * smap_replay_drain() lets the worker shrink a table sized for more
+ * records than the log held keys.
+ */
+#define SMAP_PRESIZE_MIN	4096
+#define SMAP_PRESIZE_MAX	(1U << 26)
+
+static void smap_replay_expect(void *owner, u64 records)
+{
+	struct smap_store *s = owner;
+	struct rhashtable *ht = &s->ht;
+	int n = min_t(u64, records, SMAP_PRESIZE_MAX), i;
+	unsigned int size;
+
+	if (n < SMAP_PRESIZE_MIN || atomic_read(&ht->nelems))
+		return;
+	WRITE_ONCE(ht->p.automatic_shrinking, false);
+	s->presized = true;
+	atomic_add(n, &ht->nelems);
+	/* one doubling per run; a failed allocation just ends it early */
+	for (i = 0; i < 32; i++) {
+		bool grow;
+
+		rcu_read_lock();
+		grow = rht_grow_above_75(ht, rcu_dereference(ht->tbl));
+		rcu_read_unlock();
+		if (!grow)
+			break;
+		schedule_work(&ht->run_work);
+		flush_work(&ht->run_work);
+	}
+	atomic_sub(n, &ht->nelems);
+	rcu_read_lock();
+	size = rcu_dereference(ht->tbl)->size;
+	rcu_read_unlock();
+	pr_info("replay: hash table of %u buckets for about %d records\n",
+		size, n);
 }
 
 /* ops->drain: apply what is queued; at the end, enter the last ids. */
@@ -1431,6 +1532,12 @@ static int smap_replay_drain(void *owner, bool last)
 	err = err ?: smap_load_flush(s, &l->batch[0]) ?:
 		     smap_load_flush(s, &l->batch[1]);
 	smap_lanes_free(l);
+	if (s->presized) {
+		/* shrink now if smap_replay_expect() sized it too large */
+		s->presized = false;
+		WRITE_ONCE(s->ht.p.automatic_shrinking, true);
+		schedule_work(&s->ht.run_work);
+	}
 	return err;
 }
 
@@ -1515,6 +1622,7 @@ static int smap_store_snapshot(void *owner, smap_journal_emit_fn emit,
 
 static const struct smap_journal_ops smap_store_journal_ops = {
 	.apply = smap_replay_apply,
+	.expect = smap_replay_expect,
 	.drain = smap_replay_drain,
 	.quiesce = smap_store_quiesce,
 	.snapshot = smap_store_snapshot,
@@ -1567,7 +1675,8 @@ struct smap_store *smap_store_create(void)
 	s->stripe_seed = get_random_u32();
 	xa_init_flags(&s->ids, XA_FLAGS_ALLOC1);
 	xa_init(&s->users);
-	INIT_WORK(&s->lanes.work, smap_lane_work);
+	INIT_WORK(&s->lanes.work[0], smap_lane0_work);
+	INIT_WORK(&s->lanes.work[1], smap_lane1_work);
 	smap_watch_hub_init(&s->watch);
 	s->pstats = alloc_percpu(struct smap_pcpu_stats);
 	if (!s->pstats) {

@@ -83,6 +83,7 @@ struct smap_journal {
 	u64 replay_total;		/* replay: bytes of every file to read */
 	u64 replay_done;		/* bytes of the files read so far */
 	ktime_t replay_start, replay_next;	/* progress: when to say it */
+	bool replay_hinted;		/* ops->expect() was told */
 	u64 truncated;
 	u64 corrupt;
 };

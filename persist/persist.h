@@ -67,6 +67,13 @@ struct smap_journal_ops {
 	 * handed over in log order.
 	 */
 	int (*apply)(void *owner, const struct smap_jrec *r);
+	/*
+	 * Replay, once, before the first apply(), if the log holds records:
+	 * about how many it holds in all (its bytes over the average record
+	 * size of the first buffer read), for the owner to size its tables.
+	 * A hint: damage, overwrites and deletes make it no promise. Optional.
+	 */
+	void (*expect)(void *owner, u64 records);
 	/* Everything handed to apply() must be applied now: its memory goes.
 	 * @last: replay is over.
 	 */

@@ -206,6 +206,41 @@ static void smap_name_damaged(const char *name, loff_t at,
 }
 
 /*
+ * Once per replay, before its first record is applied: tell the owner how
+ * many records to expect in all, from the records whole in the buffer now
+ * (the first read of the first file that holds any): the log's bytes over
+ * their average size. The scan stops at the first implausible header and
+ * checks no CRC: a hint, not a verdict.
+ */
+static void smap_replay_hint(struct smap_journal *j,
+			     const struct smap_reader *r, u32 kind)
+{
+	size_t off = r->off;
+	u64 n = 0;
+
+	if (j->replay_hinted || !j->ops->expect)
+		return;
+	while (r->have - off >= sizeof(struct smap_rec_hdr)) {
+		const struct smap_rec_hdr *h = (const void *)(r->buf + off);
+		u32 len;
+
+		if (!smap_rec_plausible(h, kind) ||
+		    le16_to_cpu(h->op) == SMAP_REC_END)
+			break;
+		len = le32_to_cpu(h->len);
+		if (len > r->have - off)
+			break;
+		off += len;
+		n++;
+	}
+	if (!n)
+		return;
+	j->replay_hinted = true;
+	j->ops->expect(j->owner,
+		       div64_u64(j->replay_total * n, off - r->off));
+}
+
+/*
  * Read and apply one file, up to @limit if it is not negative, with
  * sequence numbers below @seq_end if it is not 0; damage is reported in
  * @res, not as an error.
@@ -240,6 +275,7 @@ static int smap_replay_file(struct smap_journal *j, const char *name,
 	res->hdr_ok = smap_file_hdr_ok(&res->hdr, kind);
 	r.off = sizeof(res->hdr);
 	res->valid_end = sizeof(res->hdr);
+	smap_replay_hint(j, &r, kind);
 
 	for (;;) {
 		const struct smap_rec_hdr *h;
@@ -521,6 +557,7 @@ int smap_replay(struct smap_journal *j, u64 *next_seg, u64 *next_seq,
 
 	j->replay_total = 0;
 	j->replay_done = 0;
+	j->replay_hinted = false;
 	j->replay_start = t0;
 	j->replay_next = ktime_add_ms(t0,
 				      READ_ONCE(j->cfg.tun->replay_progress_ms));
