@@ -153,20 +153,12 @@ struct smap_nl_val {
 static int smap_nl_value(struct genl_info *info, int whole, int part,
 			 struct smap_nl_val *v)
 {
-	struct nlattr *a, *one = NULL;
-	size_t total = 0;
-	int rem, n = 0;
-	u8 *p;
+	struct nlattr *one;
+	size_t total;
+	int n;
 
 	memset(v, 0, sizeof(*v));
-	nla_for_each_attr(a, genlmsg_data(info->genlhdr),
-			  genlmsg_len(info->genlhdr), rem) {
-		if (nla_type(a) != part)
-			continue;
-		total += nla_len(a);
-		one = a;
-		n++;
-	}
+	total = smap_nl_parts(info, part, &n, &one);
 	if (info->attrs[whole]) {
 		if (n) {
 			NL_SET_ERR_MSG_ATTR(info->extack, one,
@@ -188,18 +180,11 @@ static int smap_nl_value(struct genl_info *info, int whole, int part,
 		v->p = nla_data(one);
 		return 0;
 	}
-	p = kvmalloc(total, SMAP_GFP_USER);
-	if (!p)
+	v->buf = kvmalloc(total, SMAP_GFP_USER);
+	if (!v->buf)
 		return -ENOMEM;
-	v->buf = p;
-	v->p = p;
-	nla_for_each_attr(a, genlmsg_data(info->genlhdr),
-			  genlmsg_len(info->genlhdr), rem) {
-		if (nla_type(a) != part)
-			continue;
-		memcpy(p, nla_data(a), nla_len(a));
-		p += nla_len(a);
-	}
+	v->p = v->buf;
+	smap_nl_parts_copy(info, part, v->buf);
 	return 0;
 }
 
@@ -215,16 +200,11 @@ static int smap_nl_value_req(struct genl_info *info, int whole, int part,
 /* Does the request carry a value in @whole or @part attributes? */
 static bool smap_nl_has(struct genl_info *info, int whole, int part)
 {
-	struct nlattr *a;
-	int rem;
+	struct nlattr *last;
+	int n;
 
-	if (info->attrs[whole])
-		return true;
-	nla_for_each_attr(a, genlmsg_data(info->genlhdr),
-			  genlmsg_len(info->genlhdr), rem)
-		if (nla_type(a) == part)
-			return true;
-	return false;
+	smap_nl_parts(info, part, &n, &last);
+	return info->attrs[whole] || n;
 }
 
 /* The staging a request may touch: its socket's, by its caller. */

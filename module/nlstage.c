@@ -30,6 +30,7 @@
 #include <linux/netlink.h>
 #include <linux/notifier.h>
 #include <linux/slab.h>
+#include <linux/xarray.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
 
@@ -55,8 +56,9 @@ struct smap_nl_stage {
 };
 
 struct smap_nl_stages {
-	struct mutex lock;		/* everything below */
+	struct mutex lock;		/* hash and charged */
 	DECLARE_HASHTABLE(hash, 6);
+	struct xarray charged;		/* by owner's uid: its stagings' cost */
 	struct notifier_block nb;	/* NETLINK_URELEASE */
 };
 
@@ -77,19 +79,40 @@ static void smap_nl_stage_free(struct smap_nl_stage *s)
 /* Under st->lock: what @uid's stagings cost. */
 static u64 smap_nl_stage_charged(struct smap_nl_stages *st, kuid_t uid)
 {
-	struct smap_nl_stage *s;
-	unsigned int bkt;
-	u64 n = 0;
+	void *v = xa_load(&st->charged, __kuid_val(uid));
+
+	return v ? xa_to_value(v) : 0;
+}
+
+/* Under st->lock: @uid's stagings cost @cost more. 0 or -ENOMEM. */
+static int smap_nl_stage_charge(struct smap_nl_stages *st, kuid_t uid,
+				u64 cost)
+{
+	u64 n = smap_nl_stage_charged(st, uid) + cost;
+
+	return xa_err(xa_store(&st->charged, __kuid_val(uid), xa_mk_value(n),
+			       SMAP_GFP_USER));
+}
+
+/*
+ * Under st->lock: @s leaves the table, and its owner's charge goes down.
+ * Replacing an entry that exists allocates nothing: this cannot fail.
+ */
+static void smap_nl_stage_unlink(struct smap_nl_stages *st,
+				 struct smap_nl_stage *s)
+{
+	u64 n = smap_nl_stage_charged(st, s->owner);
 	int i;
 
-	hash_for_each(st->hash, bkt, s, node) {
-		if (!uid_eq(s->owner, uid))
-			continue;
-		for (i = 0; i < SMAP_NL_STAGE_N; i++)
-			if (s->v[i].buf)
-				n += smap_nl_stage_cost(s->v[i].total);
-	}
-	return n;
+	hash_del(&s->node);
+	for (i = 0; i < SMAP_NL_STAGE_N; i++)
+		if (s->v[i].buf)
+			n -= smap_nl_stage_cost(s->v[i].total);
+	if (n)
+		xa_store(&st->charged, __kuid_val(s->owner), xa_mk_value(n),
+			 GFP_NOWAIT);
+	else
+		xa_erase(&st->charged, __kuid_val(s->owner));
 }
 
 /* Under st->lock: the staging of the socket @id names, NULL if none. */
@@ -106,47 +129,53 @@ static struct smap_nl_stage *smap_nl_stage_find(struct smap_nl_stages *st,
 }
 
 /*
- * The piece a SMAP_CMD_STAGE carries: which value (by its part attribute),
- * how many bytes. -EINVAL for none, or both kinds.
+ * Under st->lock: the staging of the socket @id names if its caller may
+ * touch it, NULL if there is none, ERR_PTR(-EPERM) if another user
+ * started it (then it stays as it is).
  */
-static int smap_nl_stage_piece(struct genl_info *info, int *which, u32 *n)
+static struct smap_nl_stage *
+smap_nl_stage_find_mine(struct smap_nl_stages *st,
+			const struct smap_nl_stage_id *id,
+			struct netlink_ext_ack *extack)
 {
-	struct nlattr *a;
-	int rem, kind = -1;
-	u32 len = 0;
+	struct smap_nl_stage *s = smap_nl_stage_find(st, id);
 
-	nla_for_each_attr(a, genlmsg_data(info->genlhdr),
-			  genlmsg_len(info->genlhdr), rem) {
-		int k;
-
-		if (nla_type(a) == SMAP_A_VALUE_PART)
-			k = SMAP_NL_STAGE_VALUE;
-		else if (nla_type(a) == SMAP_A_OLD_VALUE_PART)
-			k = SMAP_NL_STAGE_OLD;
-		else
-			continue;
-		if (kind >= 0 && k != kind) {
-			NL_SET_ERR_MSG_ATTR(info->extack, a,
-					    "a piece of one value at a time");
-			return -EINVAL;
-		}
-		kind = k;
-		len += nla_len(a);
+	if (s && !uid_eq(s->caller, id->caller)) {
+		NL_SET_ERR_MSG(extack,
+			       "the staging is another user's (who started it)");
+		return ERR_PTR(-EPERM);
 	}
-	if (kind < 0) {
-		NL_SET_ERR_MSG(info->extack,
-			       "a piece carries SMAP_A_VALUE_PART or SMAP_A_OLD_VALUE_PART");
-		return -EINVAL;
-	}
-	*which = kind;
-	*n = len;
-	return 0;
+	return s;
 }
 
-static void smap_nl_stage_copy(struct genl_info *info, int which, u8 *p)
+/*
+ * A value's parts in a request: its @type attributes in order. Returns
+ * their bytes in all, with how many there are in @n and the last in @last.
+ * Shared with netlink.c, which gathers a set's or cas's value the same way.
+ */
+size_t smap_nl_parts(struct genl_info *info, int type, int *n,
+		     struct nlattr **last)
 {
-	int type = which == SMAP_NL_STAGE_VALUE ? SMAP_A_VALUE_PART :
-						  SMAP_A_OLD_VALUE_PART;
+	struct nlattr *a;
+	size_t len = 0;
+	int rem;
+
+	*n = 0;
+	*last = NULL;
+	nla_for_each_attr(a, genlmsg_data(info->genlhdr),
+			  genlmsg_len(info->genlhdr), rem) {
+		if (nla_type(a) != type)
+			continue;
+		len += nla_len(a);
+		*last = a;
+		(*n)++;
+	}
+	return len;
+}
+
+/* Concatenate the @type attributes of a request into @p. */
+void smap_nl_parts_copy(struct genl_info *info, int type, u8 *p)
+{
 	struct nlattr *a;
 	int rem;
 
@@ -157,6 +186,42 @@ static void smap_nl_stage_copy(struct genl_info *info, int which, u8 *p)
 		memcpy(p, nla_data(a), nla_len(a));
 		p += nla_len(a);
 	}
+}
+
+static const int smap_nl_stage_part[SMAP_NL_STAGE_N] = {
+	[SMAP_NL_STAGE_VALUE] = SMAP_A_VALUE_PART,
+	[SMAP_NL_STAGE_OLD] = SMAP_A_OLD_VALUE_PART,
+};
+
+/*
+ * The piece a SMAP_CMD_STAGE carries: which value (by its part attribute),
+ * how many bytes. -EINVAL for none, or both kinds.
+ */
+static int smap_nl_stage_piece(struct genl_info *info, int *which, u32 *n)
+{
+	struct nlattr *last[SMAP_NL_STAGE_N];
+	int cnt[SMAP_NL_STAGE_N];
+	size_t len[SMAP_NL_STAGE_N];
+	int i;
+
+	for (i = 0; i < SMAP_NL_STAGE_N; i++)
+		len[i] = smap_nl_parts(info, smap_nl_stage_part[i], &cnt[i],
+				       &last[i]);
+	if (cnt[SMAP_NL_STAGE_VALUE] && cnt[SMAP_NL_STAGE_OLD]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, last[SMAP_NL_STAGE_OLD],
+				    "a piece of one value at a time");
+		return -EINVAL;
+	}
+	*which = cnt[SMAP_NL_STAGE_OLD] ? SMAP_NL_STAGE_OLD :
+					  SMAP_NL_STAGE_VALUE;
+	if (!cnt[*which]) {
+		NL_SET_ERR_MSG(info->extack,
+			       "a piece carries SMAP_A_VALUE_PART or SMAP_A_OLD_VALUE_PART");
+		return -EINVAL;
+	}
+	/* within one message: far below U32_MAX */
+	*n = len[*which];
+	return 0;
 }
 
 /*
@@ -202,11 +267,9 @@ int smap_nl_stage_append(struct smap_nl_stages *st,
 	}
 
 	mutex_lock(&st->lock);
-	s = smap_nl_stage_find(st, id);
-	if (s && !uid_eq(s->caller, id->caller)) {
-		NL_SET_ERR_MSG(info->extack,
-			       "the staging is another user's (who started it)");
-		err = -EPERM;
+	s = smap_nl_stage_find_mine(st, id, info->extack);
+	if (IS_ERR(s)) {
+		err = PTR_ERR(s);
 		goto unlock;
 	}
 	if (!off && (!s || !s->v[which].buf)) {
@@ -220,6 +283,10 @@ int smap_nl_stage_append(struct smap_nl_stages *st,
 			err = -ENOBUFS;
 			goto unlock;
 		}
+		err = smap_nl_stage_charge(st, id->owner,
+					   smap_nl_stage_cost(total));
+		if (err)
+			goto unlock;
 		if (!s) {
 			s = fresh;
 			fresh = NULL;
@@ -252,7 +319,8 @@ int smap_nl_stage_append(struct smap_nl_stages *st,
 		err = -EINVAL;
 		goto unlock;
 	}
-	smap_nl_stage_copy(info, which, s->v[which].buf + off);
+	smap_nl_parts_copy(info, smap_nl_stage_part[which],
+			   s->v[which].buf + off);
 	s->v[which].len += n;
 	err = 0;
 unlock:
@@ -280,19 +348,15 @@ int smap_nl_stage_take(struct smap_nl_stages *st,
 
 	memset(out, 0, sizeof(*out) * SMAP_NL_STAGE_N);
 	mutex_lock(&st->lock);
-	s = smap_nl_stage_find(st, id);
-	if (!s) {
+	s = smap_nl_stage_find_mine(st, id, info->extack);
+	if (IS_ERR_OR_NULL(s)) {
 		mutex_unlock(&st->lock);
+		if (s)
+			return PTR_ERR(s);
 		NL_SET_ERR_MSG(info->extack, "nothing staged on this socket");
 		return -ENODATA;
 	}
-	if (!uid_eq(s->caller, id->caller)) {
-		mutex_unlock(&st->lock);
-		NL_SET_ERR_MSG(info->extack,
-			       "the staging is another user's (who started it)");
-		return -EPERM;
-	}
-	hash_del(&s->node);
+	smap_nl_stage_unlink(st, s);
 	mutex_unlock(&st->lock);
 
 	for (i = 0; i < SMAP_NL_STAGE_N; i++) {
@@ -325,13 +389,13 @@ int smap_nl_stage_abort(struct smap_nl_stages *st,
 	struct smap_nl_stage *s;
 
 	mutex_lock(&st->lock);
-	s = smap_nl_stage_find(st, id);
-	if (s && !uid_eq(s->caller, id->caller)) {
+	s = smap_nl_stage_find_mine(st, id, NULL);
+	if (IS_ERR(s)) {
 		mutex_unlock(&st->lock);
-		return -EPERM;
+		return PTR_ERR(s);
 	}
 	if (s)
-		hash_del(&s->node);
+		smap_nl_stage_unlink(st, s);
 	mutex_unlock(&st->lock);
 	if (s)
 		smap_nl_stage_free(s);
@@ -358,7 +422,7 @@ static int smap_nl_stage_release(struct notifier_block *nb,
 	mutex_lock(&st->lock);
 	hash_for_each_possible_safe(st->hash, s, tmp, node, n->portid) {
 		if (s->portid == n->portid && s->net == n->net) {
-			hash_del(&s->node);
+			smap_nl_stage_unlink(st, s);
 			hlist_add_head(&s->node, &gone);
 		}
 	}
@@ -378,6 +442,7 @@ struct smap_nl_stages *smap_nl_stages_create(void)
 		return ERR_PTR(-ENOMEM);
 	mutex_init(&st->lock);
 	hash_init(st->hash);
+	xa_init(&st->charged);
 	st->nb.notifier_call = smap_nl_stage_release;
 	err = netlink_register_notifier(&st->nb);
 	if (err) {
@@ -396,9 +461,11 @@ void smap_nl_stages_destroy(struct smap_nl_stages *st)
 
 	netlink_unregister_notifier(&st->nb);
 	hash_for_each_safe(st->hash, bkt, tmp, s, node) {
-		hash_del(&s->node);
+		smap_nl_stage_unlink(st, s);
 		smap_nl_stage_free(s);
 	}
+	WARN_ON_ONCE(!xa_empty(&st->charged));
+	xa_destroy(&st->charged);
 	mutex_destroy(&st->lock);
 	kfree(st);
 }

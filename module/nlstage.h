@@ -11,6 +11,7 @@
 
 struct genl_info;
 struct net;
+struct nlattr;
 struct sock;
 struct smap_nl_stages;
 
@@ -35,6 +36,14 @@ struct smap_nl_staged {
 	void *buf;
 	u32 len;
 };
+
+/*
+ * A value's parts in a request, its @type attributes in order: their bytes
+ * in all (how many in @n, the last in @last), and their concatenation.
+ */
+size_t smap_nl_parts(struct genl_info *info, int type, int *n,
+		     struct nlattr **last);
+void smap_nl_parts_copy(struct genl_info *info, int type, u8 *p);
 
 struct smap_nl_stages *smap_nl_stages_create(void);
 void smap_nl_stages_destroy(struct smap_nl_stages *st);
