@@ -38,9 +38,12 @@
 #define SMAP_BATCH_MAX		(16U << 20)
 /*
  * A batch is read from user space this many bytes at a time (or one entry,
- * if it is larger): a call holds at most max(64 KiB, one entry) of it.
+ * if it is larger): a call holds at most max(1 MiB, one entry) of it,
+ * charged to the caller's memory cgroup. A group of entries (one fsync)
+ * ends where the window moves: 1 MiB holds a whole group of 16 KiB values
+ * (64 KiB held one or two 32 KiB values, and so paid an fsync each).
  */
-#define SMAP_BATCH_WINDOW	(64U << 10)
+#define SMAP_BATCH_WINDOW	(1U << 20)
 /* get's fast path: keys up to this size through the stack... */
 #define SMAP_STACK_KEY		64
 /* ... values up to this size straight from the entry under RCU */

@@ -677,8 +677,12 @@ static void smap_stripe_lock(struct smap_store *s, const struct smap_txn *t)
 	WRITE_ONCE(s->stripe_holder[t->stripe], t->hash);
 }
 
-/* Under the stripe mutex: decide, reserve, queue the record. */
-static int smap_txn_stage(struct smap_store *s, struct smap_txn *t)
+/*
+ * Under the stripe mutex: decide, reserve, queue the record (waking the
+ * writer if @kick; a group wakes it once all its records are queued).
+ */
+static int smap_txn_stage(struct smap_store *s, struct smap_txn *t,
+			  bool kick)
 {
 	struct smap_mutation *m = t->m;
 	struct smap_key k = { .p = m->key, .len = m->klen };
@@ -717,7 +721,7 @@ static int smap_txn_stage(struct smap_store *s, struct smap_txn *t)
 	rec = smap_record(t->old, t->ne);
 	if (!rec)
 		return -ENOMEM;
-	err = smap_journal_queue(s->journal, rec);
+	err = smap_journal_queue(s->journal, rec, kick);
 	if (err < 0)
 		return err;
 	t->rec = err ? rec : NULL;
@@ -790,7 +794,7 @@ int smap_store_apply(struct smap_store *s, struct smap_mutation *m)
 		goto out;
 	lock = &s->stripes[t.stripe];
 	smap_stripe_lock(s, &t);
-	err = smap_txn_stage(s, &t);
+	err = smap_txn_stage(s, &t, true);
 	if (!err && t.rec)
 		err = smap_journal_wait(t.rec);
 	err = smap_txn_finish(s, &t, err);
@@ -836,6 +840,8 @@ static void smap_group_flush(struct smap_store *s, struct smap_group *g)
 {
 	unsigned int i;
 
+	if (g->n)
+		smap_journal_kick(s->journal);	/* the whole group is queued */
 	for (i = 0; i < g->n; i++) {
 		struct smap_txn *t = &g->t[i];
 		int err = t->rec ? smap_journal_wait(t->rec) : 0;
@@ -920,7 +926,7 @@ int smap_store_apply_many(struct smap_store *s, struct smap_mutation *ms,
 			smap_group_lock(s, g, &cur);	/* may flush the group */
 			t = &g->t[g->n];
 			*t = cur;
-			err = smap_txn_stage(s, t);
+			err = smap_txn_stage(s, t, false);
 			if (!err) {
 				g->errs[g->n++] = &errs[i];
 				continue;

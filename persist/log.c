@@ -68,11 +68,17 @@ int smap_journal_writable(struct smap_journal *j)
 	return READ_ONCE(j->io_err) ? -EROFS : 0;
 }
 
-int smap_journal_queue(struct smap_journal *j, struct smap_log_rec *rec)
+int smap_journal_queue(struct smap_journal *j, struct smap_log_rec *rec,
+		       bool kick)
 {
 	u32 len = le32_to_cpu(rec->hdr.len);
 
-	/* backpressure: never queue without bound when the disk is slow */
+	/*
+	 * backpressure: never queue without bound when the disk is slow (and
+	 * a full queue must be written even if its committer holds the kick)
+	 */
+	if (atomic64_read(&j->queued_bytes) >= READ_ONCE(j->cfg.tun->queue_max))
+		smap_journal_kick(j);
 	wait_event(j->done, atomic64_read(&j->queued_bytes) <
 			     READ_ONCE(j->cfg.tun->queue_max) || READ_ONCE(j->io_err));
 	spin_lock(&j->qlock);
@@ -90,7 +96,8 @@ int smap_journal_queue(struct smap_journal *j, struct smap_log_rec *rec)
 	list_add_tail(&rec->node, &j->pending);
 	atomic64_add(len, &j->queued_bytes);
 	spin_unlock(&j->qlock);
-	wake_up(&j->kick);
+	if (kick)
+		smap_journal_kick(j);
 	return rec->waiter ? 1 : 0;
 }
 
@@ -106,7 +113,7 @@ int smap_journal_wait(struct smap_log_rec *rec)
 
 int smap_journal_commit(struct smap_journal *j, struct smap_log_rec *rec)
 {
-	int ret = smap_journal_queue(j, rec);
+	int ret = smap_journal_queue(j, rec, true);
 
 	return ret > 0 ? smap_journal_wait(rec) : ret;
 }

@@ -139,9 +139,14 @@ int smap_journal_commit(struct smap_journal *j, struct smap_log_rec *rec);
  * several records and waits for them together (one fsync for them all):
  * queue gives @rec its sequence number and returns 1 if the caller must
  * smap_journal_wait() for @rec (which then consumes it), 0 if it was
- * consumed already, or -errno.
+ * consumed already, or -errno. With @kick false the writer is not woken
+ * for @rec (unless the queue is full): the caller queues the rest of its
+ * group and calls smap_journal_kick() once before waiting, so that the
+ * writer takes the whole group in one round (one fsync), not its first
+ * records alone.
  */
-int smap_journal_queue(struct smap_journal *j, struct smap_log_rec *rec);
+int smap_journal_queue(struct smap_journal *j, struct smap_log_rec *rec,
+		       bool kick);
 int smap_journal_wait(struct smap_log_rec *rec);
 
 /* 0, or -EROFS after an I/O error until smap_journal_recover() succeeds. */
@@ -159,7 +164,7 @@ int smap_journal_backup(struct smap_journal *j, struct file *f,
 			struct smap_journal_backup_info *info);
 /* Compact now (before the writer runs: as soon as it does). */
 int smap_journal_compact(struct smap_journal *j);
-/* The tunables changed: let the writer see them now. */
+/* Wake the writer: the tunables changed, or a group is queued. */
 void smap_journal_kick(struct smap_journal *j);
 void smap_journal_fill_stats(struct smap_journal *j, struct smap_stats *st);
 
