@@ -44,6 +44,7 @@ struct smap_journal {
 	 */
 	bool seg_prealloc;
 	loff_t alloc_end;
+	loff_t prealloc_step;		/* the next extension: doubles to prealloc */
 	unsigned int failed_syncs;	/* testing: fail_sync's count */
 	unsigned long last_sync;	/* jiffies */
 	u64 sync_ns;			/* how long the last fsync took */

@@ -164,6 +164,14 @@ static loff_t smap_prealloc_chunk(struct smap_journal *j)
 	return round_up((loff_t)READ_ONCE(j->cfg.tun->prealloc), PAGE_SIZE);
 }
 
+/*
+ * A segment's first extension is small, each next one twice the last up
+ * to the chunk: a load or compaction that starts a segment pays for 64 KiB
+ * of zeros, not the chunk, and a busy segment reaches whole chunks after a
+ * few extensions.
+ */
+#define SMAP_PREALLOC_FIRST	(64 << 10)
+
 /* Write zeros from @from to @to (the end of the file) into @f. */
 static int smap_log_write_zeros(struct file *f, loff_t from, loff_t to)
 {
@@ -182,7 +190,7 @@ static int smap_log_write_zeros(struct file *f, loff_t from, loff_t to)
 }
 
 /*
- * Make room for records up to @need: zeros to a chunk past it, durable
+ * Make room for records up to @need: zeros to a step past it, durable
  * before the records that overwrite them. If that fails (ENOSPC), the
  * segment goes on growing at each append as without preallocation: the
  * zeros written stay zeros, a clean end, and the records' own fsync
@@ -192,7 +200,8 @@ static void smap_log_prealloc(struct smap_journal *j, loff_t need)
 {
 	loff_t chunk = smap_prealloc_chunk(j);
 	loff_t from = max(j->alloc_end, j->seg_pos);
-	loff_t to = round_up(need, PAGE_SIZE) + chunk;
+	loff_t step = min(j->prealloc_step * 2, chunk);
+	loff_t to = round_up(need, PAGE_SIZE) + step;
 	int err;
 
 	if (!j->seg_prealloc || !chunk || need <= j->alloc_end)
@@ -207,6 +216,7 @@ static void smap_log_prealloc(struct smap_journal *j, loff_t need)
 		return;
 	}
 	j->alloc_end = to;
+	j->prealloc_step = step;
 }
 
 /*
@@ -392,8 +402,9 @@ out:
 int smap_log_open_segment(struct smap_journal *j, u64 seg_no,
 			  loff_t prev_end, bool has_prev)
 {
-	loff_t chunk = smap_prealloc_chunk(j);
-	loff_t alloc_end = chunk;	/* a page at least: past the header */
+	/* the first extension: a page at least, so past the header */
+	loff_t first = min_t(loff_t, smap_prealloc_chunk(j),
+			     SMAP_PREALLOC_FIRST);
 	struct smap_file_hdr h;
 	struct file *f;
 	char name[32];
@@ -406,17 +417,16 @@ int smap_log_open_segment(struct smap_journal *j, u64 seg_no,
 		return PTR_ERR(f);
 	smap_file_hdr_init(&h, SMAP_FILE_LOG, seg_no, 0, j->next_seq + 1,
 			   prev_end, has_prev);
-	if (chunk) {
+	if (first) {
 		h.flags |= cpu_to_le32(SMAP_HDR_PREALLOC);
 		h.crc = cpu_to_le32(smap_file_hdr_crc(&h));
 	}
 	err = smap_fs_write_all(f, &h, sizeof(h), &pos);
-	/* the first chunk of zeros rides on the header's fsync */
-	if (!err && chunk && smap_log_write_zeros(f, pos, alloc_end)) {
+	/* the first zeros ride on the header's fsync */
+	if (!err && first && smap_log_write_zeros(f, pos, first)) {
 		pr_warn_ratelimited("cannot preallocate %s (ENOSPC?): appending without\n",
 				    name);
-		chunk = 0;
-		alloc_end = pos;
+		first = 0;
 	}
 	if (!err)
 		err = vfs_fsync(f, 0);
@@ -434,8 +444,9 @@ int smap_log_open_segment(struct smap_journal *j, u64 seg_no,
 	j->seg_no = seg_no;
 	j->seg_pos = pos;
 	j->synced_pos = pos;
-	j->seg_prealloc = chunk;
-	j->alloc_end = chunk ? alloc_end : pos;
+	j->seg_prealloc = first;
+	j->alloc_end = first ? first : pos;
+	j->prealloc_step = first;
 	j->last_sync = jiffies;
 	atomic64_add(pos, &j->log_bytes);
 	return 0;
