@@ -130,6 +130,7 @@ static struct smap_journal_tunables smap_tun = {
 	.compact_min = 4 << 20,
 	.compact_ratio = 2,
 	.replay_progress_ms = 5000,
+	.prealloc = 4 << 20,
 };
 
 static const char * const smap_sync_names[] = {
@@ -181,6 +182,14 @@ MODULE_PARM_DESC(compact_min, "compact once this many log bytes were appended si
 
 smap_param_range(compact_ratio, smap_tun.compact_ratio, 2, 100, 0644);
 MODULE_PARM_DESC(compact_ratio, "... and the log is this many times the live set (2..100, default 2)");
+
+/*
+ * 4 MiB: one journal commit per chunk is shared by 1000 records of 4 KiB
+ * (40000 of 64 B), a chunk holds several of the largest records, and a
+ * segment wastes at most that much disk (trimmed at unload and at replay).
+ */
+smap_param_range(prealloc, smap_tun.prealloc, 0, 1 << 30, 0644);
+MODULE_PARM_DESC(prealloc, "bytes of zeros a log segment is extended by ahead of its records, so that fsync flushes data only (0..1 GiB, default 4 MiB; 0: append, the file grows at each fsync; rounded up to a page)");
 
 /* ---- the journal: actions ------------------------------------------------ */
 
@@ -256,6 +265,8 @@ module_param_named(backup_pause_ms, smap_tun.backup_pause_ms, uint, 0644);
 MODULE_PARM_DESC(backup_pause_ms, "testing: pause this long after each key a backup writes (writers go on meanwhile)");
 module_param_named(replay_progress_ms, smap_tun.replay_progress_ms, uint, 0644);
 MODULE_PARM_DESC(replay_progress_ms, "testing: replay's progress line at most this often (default 5000)");
+module_param_named(fail_sync, smap_tun.fail_sync, uint, 0644);
+MODULE_PARM_DESC(fail_sync, "testing: log fsyncs fail with EIO (after writing) until this many have failed since load: a refused round whose cut succeeds");
 
 unsigned int smap_fail_load_id;
 module_param_named(fail_load_id, smap_fail_load_id, uint, 0644);

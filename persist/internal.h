@@ -37,6 +37,15 @@ struct smap_journal {
 	u64 seg_no;
 	loff_t seg_pos;
 	loff_t synced_pos;
+	/*
+	 * With seg_prealloc (its header says SMAP_HDR_PREALLOC), the file
+	 * holds durable zero bytes from seg_pos to alloc_end, which the
+	 * records overwrite: fsync then has no size or block to commit.
+	 */
+	bool seg_prealloc;
+	loff_t alloc_end;
+	loff_t prealloc_step;		/* the next extension: doubles to prealloc */
+	unsigned int failed_syncs;	/* testing: fail_sync's count */
 	unsigned long last_sync;	/* jiffies */
 	u64 sync_ns;			/* how long the last fsync took */
 	unsigned int gather;		/* waiters to gather before a round */

@@ -16,6 +16,7 @@
 #include <linux/fs.h>
 #include <linux/jiffies.h>
 #include <linux/kthread.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/namei.h>
 #include <linux/slab.h>
@@ -139,12 +140,110 @@ static int smap_log_sync(struct smap_journal *j)
 		return 0;
 	t0 = ktime_get_ns();
 	err = vfs_fsync_range(j->seg, j->synced_pos, j->seg_pos - 1, 1);
+#ifdef SMAP_TESTING
+	if (!err && j->failed_syncs < READ_ONCE(j->cfg.tun->fail_sync)) {
+		j->failed_syncs++;
+		err = -EIO;
+	}
+#endif
 	j->sync_ns = ktime_get_ns() - t0;
 	atomic64_inc(&j->fsyncs);
 	j->last_sync = jiffies;
 	if (!err)
 		j->synced_pos = j->seg_pos;
 	return err;
+}
+
+/*
+ * Preallocation. An append that grows the file makes fdatasync commit a
+ * file-system journal transaction (the new size, new blocks) before it can
+ * return: a second flush that depends on the first. So a segment is
+ * extended ahead of its records by real zero bytes, written and made
+ * durable once per chunk (tunable prealloc), and the records overwrite
+ * them: fdatasync then has data alone to flush. Not fallocate(): an
+ * unwritten extent is converted at its first write, in a journal
+ * transaction again. The segment's header says SMAP_HDR_PREALLOC, and
+ * replay reads the zeros that run to the end of the file as the end of
+ * the log, not as a torn tail.
+ */
+static loff_t smap_prealloc_chunk(struct smap_journal *j)
+{
+	return round_up((loff_t)READ_ONCE(j->cfg.tun->prealloc), PAGE_SIZE);
+}
+
+/*
+ * A segment's first extension is small, each next one twice the last up
+ * to the chunk: a load or compaction that starts a segment pays for 64 KiB
+ * of zeros, not the chunk, and a busy segment reaches whole chunks after a
+ * few extensions.
+ */
+#define SMAP_PREALLOC_FIRST	(64 << 10)
+
+/* Write zeros from @from to @to (the end of the file) into @f. */
+static int smap_log_write_zeros(struct file *f, loff_t from, loff_t to)
+{
+	const void *zero = page_address(ZERO_PAGE(0));
+	loff_t pos = from;
+	int err = 0;
+
+	while (!err && pos < to) {
+		size_t n = min_t(loff_t, to - pos,
+				 PAGE_SIZE - (pos & (PAGE_SIZE - 1)));
+
+		err = smap_fs_write_all(f, zero, n, &pos);
+		cond_resched();
+	}
+	return err;
+}
+
+/*
+ * Make room for records up to @need: zeros to a step past it, durable
+ * before the records that overwrite them. If that fails (ENOSPC), the
+ * segment goes on growing at each append as without preallocation: the
+ * zeros written stay zeros, a clean end, and the records' own fsync
+ * covers whatever size they reach.
+ */
+static void smap_log_prealloc(struct smap_journal *j, loff_t need)
+{
+	loff_t chunk = smap_prealloc_chunk(j);
+	loff_t from = max(j->alloc_end, j->seg_pos);
+	loff_t step = min(j->prealloc_step * 2, chunk);
+	loff_t to = round_up(need, PAGE_SIZE) + step;
+	int err;
+
+	if (!j->seg_prealloc || !chunk || need <= j->alloc_end)
+		return;
+	err = smap_log_write_zeros(j->seg, from, to);
+	if (!err)
+		err = vfs_fsync_range(j->seg, from, to - 1, 1);
+	if (err) {
+		j->seg_prealloc = false;
+		pr_warn_ratelimited("cannot preallocate log.%016llx to %lld (%d): appending without\n",
+				    j->seg_no, to, err);
+		return;
+	}
+	j->alloc_end = to;
+	j->prealloc_step = step;
+}
+
+/*
+ * At a clean stop: the zeros past the last record go, so that an unloaded
+ * directory holds its records alone. Failing only wastes that space.
+ */
+static void smap_log_trim(struct smap_journal *j)
+{
+	int err;
+
+	if (!j->seg || j->alloc_end <= j->seg_pos)
+		return;
+	err = vfs_truncate(&j->seg->f_path, j->seg_pos);
+	if (!err)
+		err = vfs_fsync(j->seg, 1);
+	if (err)
+		pr_warn("cannot trim the preallocated tail of log.%016llx (%d)\n",
+			j->seg_no, err);
+	else
+		j->alloc_end = j->seg_pos;
 }
 
 /*
@@ -164,6 +263,7 @@ static int smap_log_cut(struct smap_journal *j)
 		j->cut_pos = j->synced_pos;
 		__module_get(THIS_MODULE);
 	}
+	/* inside preallocated space as after it: gone, with the zeros after */
 	err = vfs_truncate(&j->seg->f_path, j->cut_pos);
 	if (!err)
 		err = vfs_fsync(j->seg, 0);
@@ -174,6 +274,7 @@ static int smap_log_cut(struct smap_journal *j)
 	}
 	atomic64_sub(j->seg_pos - j->cut_pos, &j->log_bytes);
 	j->seg_pos = j->cut_pos;
+	j->alloc_end = j->cut_pos;	/* the zeros after it went too */
 	j->cut_pending = false;
 	module_put(THIS_MODULE);
 	return 0;
@@ -188,7 +289,13 @@ static void smap_writer_round(struct smap_journal *j,
 	unsigned int acked = 0;
 	int err = READ_ONCE(j->io_err) ? -EROFS : 0;
 	int mode = READ_ONCE(j->cfg.tun->sync_mode);
+	loff_t need = j->seg_pos;
 
+	if (!err && j->seg_prealloc) {
+		list_for_each_entry(rec, batch, node)
+			need += le32_to_cpu(rec->hdr.len);
+		smap_log_prealloc(j, need);
+	}
 	list_for_each_entry(rec, batch, node) {
 		u32 len = le32_to_cpu(rec->hdr.len);
 
@@ -302,6 +409,9 @@ out:
 int smap_log_open_segment(struct smap_journal *j, u64 seg_no,
 			  loff_t prev_end, bool has_prev)
 {
+	/* the first extension: a page at least, so past the header */
+	loff_t first = min_t(loff_t, smap_prealloc_chunk(j),
+			     SMAP_PREALLOC_FIRST);
 	struct smap_file_hdr h;
 	struct file *f;
 	char name[32];
@@ -314,7 +424,17 @@ int smap_log_open_segment(struct smap_journal *j, u64 seg_no,
 		return PTR_ERR(f);
 	smap_file_hdr_init(&h, SMAP_FILE_LOG, seg_no, 0, j->next_seq + 1,
 			   prev_end, has_prev);
+	if (first) {
+		h.flags |= cpu_to_le32(SMAP_HDR_PREALLOC);
+		h.crc = cpu_to_le32(smap_file_hdr_crc(&h));
+	}
 	err = smap_fs_write_all(f, &h, sizeof(h), &pos);
+	/* the first zeros ride on the header's fsync */
+	if (!err && first && smap_log_write_zeros(f, pos, first)) {
+		pr_warn_ratelimited("cannot preallocate %s (ENOSPC?): appending without\n",
+				    name);
+		first = 0;
+	}
 	if (!err)
 		err = vfs_fsync(f, 0);
 	if (!err)
@@ -331,6 +451,9 @@ int smap_log_open_segment(struct smap_journal *j, u64 seg_no,
 	j->seg_no = seg_no;
 	j->seg_pos = pos;
 	j->synced_pos = pos;
+	j->seg_prealloc = first;
+	j->alloc_end = first ? first : pos;
+	j->prealloc_step = first;
 	j->last_sync = jiffies;
 	atomic64_add(pos, &j->log_bytes);
 	return 0;
@@ -426,8 +549,12 @@ static int smap_writer(void *arg)
 		if (kthread_should_stop() && !smap_writer_has_work(j))
 			break;
 	}
-	if (!READ_ONCE(j->io_err) && smap_log_sync(j))
-		pr_err("final log fsync failed\n");
+	if (!READ_ONCE(j->io_err)) {
+		if (smap_log_sync(j))
+			pr_err("final log fsync failed\n");
+		else
+			smap_log_trim(j);
+	}
 	return 0;
 }
 

@@ -36,6 +36,8 @@ struct smap_journal_tunables {
 	unsigned int compact_pause_ms;	/* testing: pause in each compaction step */
 	unsigned int backup_pause_ms;	/* testing: pause after each key a backup writes */
 	unsigned int replay_progress_ms; /* replay: a dmesg line this often */
+	unsigned long prealloc;		/* segments grow by this many zero bytes */
+	unsigned int fail_sync;		/* testing: fail log fsyncs up to this many */
 };
 
 struct smap_journal_config {

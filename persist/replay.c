@@ -97,6 +97,8 @@ struct smap_file_result {
 	loff_t valid_end;	/* offset after the last good record */
 	loff_t tail;		/* start of damage no valid record follows */
 	loff_t refused;		/* bytes at and past the limit, not applied */
+	bool prealloc;		/* the header says SMAP_HDR_PREALLOC */
+	loff_t zero_tail;	/* preallocated zeros ending the file */
 	u64 records;
 	u64 max_seq;
 	u64 skipped_records;	/* damaged records passed over */
@@ -241,6 +243,43 @@ static void smap_replay_hint(struct smap_journal *j,
 }
 
 /*
+ * A preallocated segment's records end where zero bytes begin that run to
+ * the end of the file. Skip the zeros at r's position (8-aligned), up to
+ * @cap if it is not negative: 1 if they run to the end of the file, 0 if
+ * a byte that is not zero (r now at the 8-aligned word holding it) or @cap
+ * stopped them, or -errno.
+ */
+static int smap_replay_zeros(struct smap_journal *j, struct smap_reader *r,
+			     loff_t cap)
+{
+	for (;;) {
+		loff_t at = r->base + r->off;
+		size_t avail = r->have - r->off;
+		const u8 *nz;
+		int rc;
+
+		if (cap >= 0 && at + (loff_t)avail > cap)
+			avail = cap - at;
+		if (!avail) {
+			if (cap >= 0 && at >= cap)
+				return 0;
+			rc = smap_replay_need(j, r, 1);
+			if (rc <= 0)
+				return rc < 0 ? rc : 1;
+			continue;
+		}
+		nz = memchr_inv(r->buf + r->off, 0, avail);
+		if (!nz) {
+			r->off += avail;
+			continue;
+		}
+		at = round_down(r->base + (nz - r->buf), SMAP_LOG_ALIGN);
+		r->off = at - r->base;
+		return 0;
+	}
+}
+
+/*
  * Read and apply one file, up to @limit if it is not negative, with
  * sequence numbers below @seq_end if it is not 0; damage is reported in
  * @res, not as an error.
@@ -273,6 +312,9 @@ static int smap_replay_file(struct smap_journal *j, const char *name,
 	memcpy(&res->hdr, r.buf, sizeof(res->hdr));
 	/* a bad header is damage too: scan the records after it all the same */
 	res->hdr_ok = smap_file_hdr_ok(&res->hdr, kind);
+	res->prealloc = res->hdr_ok && kind == SMAP_FILE_LOG &&
+			le32_to_cpu(res->hdr.version) >= 2 &&
+			le32_to_cpu(res->hdr.flags) & SMAP_HDR_PREALLOC;
 	r.off = sizeof(res->hdr);
 	res->valid_end = sizeof(res->hdr);
 	smap_replay_hint(j, &r, kind);
@@ -284,8 +326,33 @@ static int smap_replay_file(struct smap_journal *j, const char *name,
 		u64 seq;
 
 		if (limit >= 0 && at >= limit) {
-			res->refused = res->size - at;
+			/* past the end the successor records: zeros, or refused */
+			rc = res->prealloc ? smap_replay_zeros(j, &r, -1) : 0;
+			if (rc < 0)
+				return rc;
+			if (rc)
+				res->zero_tail = res->size - at;
+			else
+				res->refused = res->size - at;
 			break;
+		}
+		if (res->prealloc) {
+			rc = smap_replay_zeros(j, &r, limit);
+			if (rc < 0)
+				return rc;
+			if (rc) {
+				/* the end of the records; after damage, a torn tail */
+				res->zero_tail = res->size - at;
+				if (bad_from >= 0)
+					res->tail = bad_from;
+				break;
+			}
+			if (r.base + r.off != at) {
+				/* zeros with data after them: damage */
+				if (bad_from < 0)
+					bad_from = at;
+				continue;
+			}
 		}
 		rc = smap_replay_need(j, &r, sizeof(*h));
 		if (rc < 0)
@@ -362,7 +429,7 @@ bad:
 static void smap_repair(struct smap_journal *j, const char *name,
 			struct file *f, u32 kind, struct smap_file_result *res)
 {
-	loff_t keep = res->size;
+	loff_t keep = res->size, torn;
 	char aside[48];
 	int err;
 
@@ -372,9 +439,13 @@ static void smap_repair(struct smap_journal *j, const char *name,
 			name, res->refused, keep);
 	} else if (res->tail >= 0) {
 		keep = res->tail;
-		j->truncated += res->size - keep;
+		torn = res->size - res->zero_tail - keep;
+		j->truncated += torn;
 		pr_warn("%s: torn tail: truncated %lld bytes at offset %lld (%llu records kept)\n",
-			name, res->size - keep, keep, res->records);
+			name, torn, keep, res->records);
+	} else if (res->zero_tail) {
+		/* the clean end of a preallocated segment: no news */
+		keep = res->size - res->zero_tail;
 	}
 	if (smap_res_damaged(res, kind)) {
 		j->corrupt++;
@@ -392,10 +463,12 @@ static void smap_repair(struct smap_journal *j, const char *name,
 	err = vfs_truncate(&f->f_path, keep);
 	if (!err)
 		err = vfs_fsync(f, 0);
-	if (err)
+	if (err) {
 		pr_err("%s: cannot truncate to %lld (%d)\n", name, keep, err);
-	else
+	} else {
 		res->size = keep;
+		res->zero_tail = 0;
+	}
 }
 
 static bool smap_scan_actor(void *arg, const char *name, int len)
@@ -477,10 +550,13 @@ static int smap_replay_one(struct smap_journal *j, const char *name, u32 kind,
 		     smap_res_damaged(res, kind))) {
 		smap_repair(j, name, f, kind, res);
 		*damaged = true;
+	} else if (!err && res->zero_tail) {
+		smap_repair(j, name, f, kind, res);	/* trimmed, silently */
 	}
 	j->replayed += res->records;
 	j->replay_done += res->size;
-	atomic64_add(res->size, &j->log_bytes);
+	/* log_bytes counts records, not the zeros a trim could not remove */
+	atomic64_add(res->size - res->zero_tail, &j->log_bytes);
 	fput(f);
 	return err;
 }

@@ -179,6 +179,14 @@ static void dump_rec(const struct smap_rec_hdr *h, size_t off, bool full)
 	putchar('\n');
 }
 
+/* The first offset at or after @off holding a byte that is not zero, or b->n. */
+static size_t first_nonzero(const struct buf *b, size_t off)
+{
+	while (off < b->n && !b->p[off])
+		off++;
+	return off;
+}
+
 /* The keys of damaged records whose header is still readable, at most 8. */
 struct damaged_keys {
 	char text[512];
@@ -218,9 +226,9 @@ static int check_file(const char *path, const char *name, bool dump, bool full)
 	struct damaged_keys dk = { .len = 0 };
 	uint32_t kind;
 	uint64_t prev = 0, records = 0, skipped = 0, skipped_bytes = 0;
-	size_t off, bad_from = 0, valid_end;
+	size_t off, bad_from = 0, valid_end, zero_tail = 0;
 	unsigned int regions = 0, bad_recs = 0;
-	bool end = false, in_bad = false, hdr_ok;
+	bool end = false, in_bad = false, hdr_ok, prealloc;
 	int err = read_file(path, &b);
 
 	if (err) {
@@ -239,20 +247,38 @@ static int check_file(const char *path, const char *name, bool dump, bool full)
 	/* without a header, guess the kind from the name and scan anyway */
 	kind = hdr_ok ? le32toh(fh->kind) :
 	       strstr(name, SMAP_SNAP_NAME) ? SMAP_FILE_SNAPSHOT : SMAP_FILE_LOG;
+	/* its records end where zeros run to the end of the file */
+	prealloc = hdr_ok && kind == SMAP_FILE_LOG && le32toh(fh->version) >= 2 &&
+		   le32toh(fh->flags) & SMAP_HDR_PREALLOC;
 	if (dump && hdr_ok)
 		printf("# %s: %s, version %u, segment %" PRIu64
-		       ", base_segment %" PRIu64 ", first_seq %" PRIu64 "%s%s\n",
+		       ", base_segment %" PRIu64 ", first_seq %" PRIu64 "%s%s%s\n",
 		       name, kind == SMAP_FILE_SNAPSHOT ? "snapshot" : "log",
 		       le32toh(fh->version), (uint64_t)le64toh(fh->segment),
 		       (uint64_t)le64toh(fh->base_segment),
 		       (uint64_t)le64toh(fh->first_seq),
 		       le32toh(fh->flags) & SMAP_HDR_PREV ? ", prev_end set" : "",
-		       le32toh(fh->flags) & SMAP_HDR_NEXT ? ", followed" : "");
+		       le32toh(fh->flags) & SMAP_HDR_NEXT ? ", followed" : "",
+		       prealloc ? ", preallocated" : "");
 	valid_end = sizeof(*fh);
 	for (off = sizeof(*fh); off + sizeof(struct smap_rec_hdr) <= b.n;) {
 		const struct smap_rec_hdr *h = (const void *)(b.p + off);
 		uint64_t seq;
 
+		if (prealloc) {
+			size_t nz = first_nonzero(&b, off);
+
+			if (nz == b.n)
+				break;		/* the zero tail */
+			nz &= ~(size_t)(SMAP_LOG_ALIGN - 1);
+			if (nz != off) {	/* zeros with data after: damage */
+				if (!in_bad)
+					bad_from = off;
+				in_bad = true;
+				off = nz;
+				continue;
+			}
+		}
 		if (!rec_valid_at(&b, off, kind) || le64toh(h->seq) <= prev) {
 			if (rec_plausible(h, kind)) {
 				bad_recs++;
@@ -284,7 +310,9 @@ static int check_file(const char *path, const char *name, bool dump, bool full)
 		}
 		records++;
 	}
-	if (!in_bad && off < b.n && !end) {
+	if (prealloc && !end && off < b.n && first_nonzero(&b, off) == b.n)
+		zero_tail = b.n - off;
+	if (!in_bad && off < b.n - zero_tail && !end) {
 		in_bad = true;
 		bad_from = off;
 	}
@@ -305,13 +333,16 @@ static int check_file(const char *path, const char *name, bool dump, bool full)
 	}
 	if (in_bad && !end) {
 		printf("%s: torn tail: %" PRIu64 " valid records, %zu bytes after offset %zu\n",
-		       name, records, b.n - valid_end, valid_end);
+		       name, records, b.n - zero_tail - valid_end, valid_end);
 		free(b.p);
 		return 1;
 	}
 	if (end && off < b.n)
 		printf("%s: ok, %" PRIu64 " records, %zu trailing bytes after the end\n",
 		       name, records, b.n - off);
+	else if (zero_tail)
+		printf("%s: ok, %" PRIu64 " records, %zu bytes, %zu preallocated bytes unused\n",
+		       name, records, b.n - zero_tail, zero_tail);
 	else
 		printf("%s: ok, %" PRIu64 " records, %zu bytes\n", name,
 		       records, b.n);

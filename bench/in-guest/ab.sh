@@ -73,8 +73,41 @@ replay() {
 	done
 }
 
+# DURABLE=1: bench section 8's durable sets (64 B values, 100k keys) at
+# 1 and 8 writers, for each side and for LMDB beside them in each round:
+# one "ABD SIDE p50 NS ops N" line per run (p50 of 1 writer, ops/s of 8).
+durable() {
+	t=${DURABLE_S:-3}
+	jp50() { jq -r '.jobs[0].write.clat_ns.percentile["50.000000"]'; }
+	jops() { jq -r '.jobs[0].write.iops | floor'; }
+	i=0
+	while [ $i -lt "${ROUNDS:-5}" ]; do
+		i=$((i + 1))
+		for side in before after lmdb; do
+			if [ $side = lmdb ]; then
+				rm -rf /var/tmp/peer-lmdb
+				run="lmdb-bench --dir=/var/tmp/peer-lmdb"
+			else
+				rm -rf $D
+				insmod /with/ab/$side.ko || { echo "insmod $side failed"; exit 1; }
+				run="smap-bench --sync=always"
+			fi
+			p=$($run --rw=set --numjobs=1 --runtime="$t" --keys=100000 \
+				--value-size=64 --name=d1 --output-format=json | jp50)
+			o=$($run --rw=set --numjobs=8 --runtime="$t" --keys=100000 \
+				--value-size=64 --name=d8 --output-format=json | jops)
+			[ $side = lmdb ] || rmmod shared_map || exit 1
+			echo "ABD $side p50 $p ops $o"
+		done
+	done
+}
+
 if [ -n "${REPLAY:-}" ]; then
 	replay
+	exit 0
+fi
+if [ -n "${DURABLE:-}" ]; then
+	durable
 	exit 0
 fi
 

@@ -46,7 +46,9 @@ load_module path=$D
 check "truncated snapshot reported" sh -c 'dmesg | grep -q "CORRUPTION in .*snapshot"'
 check "snapshot.corrupt made" test -e $D/snapshot.corrupt
 expect_eq "$(smap get k-batch)" batch "keys before the damage are back"
-sleep 1
+# the repairing compaction runs in the background once loaded: wait for it
+i=0
+while [ "$(smap stats | awk '$1 == "compactions" { print $2 }')" -lt 1 ] && [ $i -lt 100 ]; do usleep 100000; i=$((i + 1)); done
 check "a clean snapshot was rewritten" smap-log verify $D
 unload_module
 

@@ -58,6 +58,14 @@ struct smap_file_hdr {
  * has no successor lost it (the newest segment is the one never marked).
  */
 #define SMAP_HDR_NEXT		0x2
+/*
+ * The segment was extended ahead of its records by zero bytes, made durable
+ * once per chunk, so that appends overwrite in place: the records end where
+ * the zero bytes that run to the end of the file begin (persist/FORMAT.md,
+ * "Preallocation"). A reader that ignores the bit sees a torn tail of
+ * zeros and loses nothing.
+ */
+#define SMAP_HDR_PREALLOC	0x4
 
 enum smap_rec_op {
 	SMAP_REC_SET = 1,	/* key := value (incr and cas are logged as SET) */
