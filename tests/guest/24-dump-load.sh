@@ -13,7 +13,6 @@ T=/tmp/24
 mkdir -p $T
 chmod 777 $T
 
-sv() { smap stats | awk -v k="$1" '$1 == k { print $2 }'; }
 # fresh: an empty store
 fresh() {
 	rmmod shared_map && rm -rf /var/tmp/shared_map && modprobe shared_map "$@"
@@ -98,7 +97,7 @@ check "fresh store" fresh
 as user "user: load --keep-owner refused" 2 \
 	"smap: load: --keep-owner: permission denied (giving keys their owners needs CAP_SYS_ADMIN; without --keep-owner the keys are yours); lines 2 and after were not applied" \
 	"smap load --keep-owner $T/d1"
-expect_eq "$(sv keys)" 0 "user: nothing applied"
+expect_eq "$(stat_of keys)" 0 "user: nothing applied"
 as user "user: load without --keep-owner" 0 "" "smap load $T/d1"
 smap dump >$T/du
 expect_eq "$(grep -c '^1000 1000 ' $T/du)" $N "user: every key is the user's, group too"
@@ -160,9 +159,9 @@ expect_eq "$(smap list a | wc -l)" 0 "nothing applied of the refused files"
 	while [ $i -le 640 ]; do echo "0 0 0644 f$i v$i"; i=$((i + 1)); done
 	echo "END 640"
 } >$T/f
-f0=$(sv fsyncs)
+f0=$(stat_of fsyncs)
 check "load 640 records (10 chunks) under sync=always" smap load $T/f
-f1=$(sv fsyncs)
+f1=$(stat_of fsyncs)
 echo "summary: load of 640 records in 10 chunks: $((f1 - f0)) fsyncs"
 # A chunk is one commit group: the writer is woken once all of its records
 # are queued, so it takes them in one round, one fsync, however slow the

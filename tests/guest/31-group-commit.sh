@@ -6,25 +6,22 @@
 # fsync of its own for every set.
 . /with/guest/lib.sh
 
-# sv NAME: one counter of `smap stats`
-sv() { smap stats | awk -v k="$1" '$1 == k { print $2 }'; }
-
 load_module path=/var/tmp/gc
 
-r0=$(sv log_records)
-f0=$(sv fsyncs)
+r0=$(stat_of log_records)
+f0=$(stat_of fsyncs)
 check "1 writer: 40 durable sets" smap-bench --rw=set --sync=always \
 	--numjobs=1 --ops=40 --keys=1000 --output-format=normal
-r1=$(sv log_records)
-f1=$(sv fsyncs)
+r1=$(stat_of log_records)
+f1=$(stat_of fsyncs)
 expect_eq "$((r1 - r0))" 40 "1 writer: 40 records logged"
 expect_eq "$((f1 - f0 >= r1 - r0))" 1 \
 	"1 writer: an fsync per set ($((r1 - r0)) records, $((f1 - f0)) fsyncs)"
 
 check "8 writers: 8 x 40 durable sets" smap-bench --rw=set --sync=always \
 	--numjobs=8 --ops=40 --keys=1000 --output-format=normal
-r2=$(sv log_records)
-f2=$(sv fsyncs)
+r2=$(stat_of log_records)
+f2=$(stat_of fsyncs)
 recs=$((r2 - r1))
 fs=$((f2 - f1))
 expect_eq "$recs" 320 "8 writers: 320 records logged"

@@ -9,14 +9,6 @@ mkdir -p $T
 D=/var/tmp/sm
 P=/sys/module/shared_map/parameters
 
-stat_of() { smap stats | awk -v n="$1" '$1 == n { print $2 }'; }
-fill() {
-	_i=0
-	while [ $_i -lt "$2" ]; do
-		_i=$((_i + 1))
-		smap set "$1$_i" "val-$_i" || not_ok "set $1$_i"
-	done
-}
 flip() { printf '\377' | dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null; }
 # fresh PREFIX N: a new store holding PREFIX1..N, unloaded
 fresh() {

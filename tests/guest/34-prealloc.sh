@@ -15,14 +15,6 @@ D=/var/tmp/sp
 P=/sys/module/shared_map/parameters
 V=$(printf '%01000d' 0)		# 1000-byte values: extensions every ~60 sets
 
-stat_of() { smap stats | awk -v n="$1" '$1 == n { print $2 }'; }
-fill() {
-	_i=0
-	while [ $_i -lt "$2" ]; do
-		_i=$((_i + 1))
-		smap set "$1$_i" "$V$_i" || not_ok "set $1$_i"
-	done
-}
 size() { stat -c %s "$1"; }
 # crashed PREFIX N: a directory as a power cut leaves it after N
 # acknowledged sets, in $D (and a copy of its segments in $T/crash)
@@ -30,7 +22,7 @@ crashed() {
 	rm -rf $D $T/crash
 	mkdir -p $T/crash
 	load_module path=$D prealloc=65536
-	fill "$1" "$2"
+	fill "$1" "$2" "$V"
 	cp $D/log.* $T/crash/
 	rmmod shared_map
 	rm -f $D/log.*
@@ -51,7 +43,7 @@ no_news() {
 # ---- a clean unload trims the zeros; the running segment has them ----------
 rm -rf $D
 load_module path=$D prealloc=65536
-fill key 150
+fill key 150 "$V"
 seg=$(ls $D/log.* | tail -n 1)
 logb=$(stat_of log_bytes)
 check "the running segment is preallocated past its records" test "$(size "$seg")" -gt "$logb"
@@ -149,7 +141,7 @@ rmmod shared_map
 # ---- without the header's bit, zeros at the end are a torn tail as before ----
 rm -rf $D
 load_module path=$D prealloc=0
-fill old 5
+fill old 5 "$V"
 rmmod shared_map
 seg=$(ls $D/log.* | tail -n 1)
 run smap-log dump $D

@@ -6,7 +6,6 @@
 . /with/guest/lib.sh
 T=/tmp/36
 mkdir -p $T
-stat_of() { smap stats | awk -v n="$1" '$1 == n { print $2 }'; }
 
 # batch_fsyncs WHAT FILE LIMIT: `smap batch FILE` of WHAT pays at most LIMIT
 # fsyncs. The writer is woken once a group's records are all queued, so it

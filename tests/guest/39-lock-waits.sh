@@ -11,18 +11,17 @@
 # - 8 writers on one key: the waits are counted as same-key waits.
 . /with/guest/lib.sh
 
-sv() { smap stats | awk -v k="$1" '$1 == k { print $2 }'; }
 # uptime in ms
 now() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
 
 load_module path=/var/tmp/lw
 
-k0=$(sv key_waits); s0=$(sv stripe_waits); ns0=$(sv stripe_wait_ns)
+k0=$(stat_of key_waits); s0=$(stat_of stripe_waits); ns0=$(stat_of stripe_wait_ns)
 t0=$(now)
 check "8 writers x 200 durable sets on 1M keys" smap-bench --rw=set \
 	--sync=always --numjobs=8 --ops=200 --keys=1000000 --output-format=normal
 t1=$(now)
-k1=$(sv key_waits); s1=$(sv stripe_waits); ns1=$(sv stripe_wait_ns)
+k1=$(stat_of key_waits); s1=$(stat_of stripe_waits); ns1=$(stat_of stripe_wait_ns)
 sets=1600
 sw=$((s1 - s0))
 kw=$((k1 - k0))
@@ -37,7 +36,7 @@ expect_eq "$((kw * 100 < 2 * sets))" 1 \
 k0=$k1; s0=$s1
 check "8 writers x 50 durable sets on one key" smap-bench --rw=set \
 	--sync=always --numjobs=8 --ops=50 --keys=1 --output-format=normal
-k1=$(sv key_waits); s1=$(sv stripe_waits)
+k1=$(stat_of key_waits); s1=$(stat_of stripe_waits)
 kw=$((k1 - k0))
 sw=$((s1 - s0))
 echo "summary: 8 durable writers, 400 sets on one key: $kw same-key waits, $sw stripe waits"

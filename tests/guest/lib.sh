@@ -154,6 +154,18 @@ as() {
 	fi
 }
 
+# stat_of NAME: the counter NAME of `smap stats`
+stat_of() { smap stats | awk -v n="$1" '$1 == n { print $2 }'; }
+
+# fill PREFIX N [VALUE]: set PREFIX1..PREFIXN to VALUE1..VALUEN (val-1..)
+fill() {
+	_i=0
+	while [ $_i -lt "$2" ]; do
+		_i=$((_i + 1))
+		smap set "$1$_i" "${3-val-}$_i" || not_ok "set $1$_i"
+	done
+}
+
 finish() {
 	echo "$T_CHECKS checks, $T_FAILS failed"
 	[ "$T_CHECKS" -gt 0 ] && [ "$T_FAILS" -eq 0 ] && exit 0
