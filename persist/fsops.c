@@ -415,6 +415,14 @@ int smap_fs_write_all(struct file *f, const void *buf, size_t len,
 	return 0;
 }
 
+/* Cut @f to @len bytes, durably (the new size on disk before it returns). */
+int smap_fs_truncate(struct file *f, loff_t len)
+{
+	int err = vfs_truncate(&f->f_path, len);
+
+	return err ?: vfs_fsync(f, 0);
+}
+
 int smap_fs_unlink(struct smap_journal *j, const char *name)
 {
 	struct inode *dir = d_inode(j->dir.dentry);

@@ -127,6 +127,7 @@ typedef bool (*smap_dir_actor)(void *ctx, const char *name, int len);
 int smap_fs_list(struct smap_journal *j, smap_dir_actor actor, void *ctx);
 int smap_fs_write_all(struct file *f, const void *buf, size_t len,
 		      loff_t *pos);
+int smap_fs_truncate(struct file *f, loff_t len);
 void smap_file_hdr_init(struct smap_file_hdr *h, u32 kind, u64 segment,
 			u64 base, u64 first_seq, loff_t prev_end, bool has_prev);
 u32 smap_rec_crc(const struct smap_rec_hdr *h);

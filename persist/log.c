@@ -236,9 +236,7 @@ static void smap_log_trim(struct smap_journal *j)
 
 	if (!j->seg || j->alloc_end <= j->seg_pos)
 		return;
-	err = vfs_truncate(&j->seg->f_path, j->seg_pos);
-	if (!err)
-		err = vfs_fsync(j->seg, 1);
+	err = smap_fs_truncate(j->seg, j->seg_pos);
 	if (err)
 		pr_warn("cannot trim the preallocated tail of log.%016llx (%d)\n",
 			j->seg_no, err);
@@ -264,9 +262,7 @@ static int smap_log_cut(struct smap_journal *j)
 		__module_get(THIS_MODULE);
 	}
 	/* inside preallocated space as after it: gone, with the zeros after */
-	err = vfs_truncate(&j->seg->f_path, j->cut_pos);
-	if (!err)
-		err = vfs_fsync(j->seg, 0);
+	err = smap_fs_truncate(j->seg, j->cut_pos);
 	if (err) {
 		pr_err("cannot cut log.%016llx back to %lld (%d): refused records stay until recover; rmmod is refused until then\n",
 		       j->seg_no, j->cut_pos, err);

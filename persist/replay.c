@@ -460,9 +460,7 @@ static void smap_repair(struct smap_journal *j, const char *name,
 	}
 	if (kind == SMAP_FILE_SNAPSHOT || keep == res->size)
 		return;		/* a snapshot is rewritten by the compaction */
-	err = vfs_truncate(&f->f_path, keep);
-	if (!err)
-		err = vfs_fsync(f, 0);
+	err = smap_fs_truncate(f, keep);
 	if (err) {
 		pr_err("%s: cannot truncate to %lld (%d)\n", name, keep, err);
 	} else {
