@@ -229,6 +229,7 @@ efault:
 static __always_inline int smap_get_put(struct smap_kv __user *u,
 					const struct smap_kv *kv,
 					const struct smap_entry *e,
+					const struct smap_entry_meta *m,
 					u32 uid, u32 gid)
 {
 	void __user *dst = u64_to_user_ptr(kv->value);
@@ -242,11 +243,11 @@ static __always_inline int smap_get_put(struct smap_kv __user *u,
 	}
 	if (!user_write_access_begin(u, sizeof(*u)))
 		return -EAGAIN;
-	if (!access_ok(dst, e->vlen))
+	if (!access_ok(dst, m->vlen))
 		goto fault;
-	unsafe_copy_to_user(dst, smap_entry_val(e), e->vlen, fault);
-	unsafe_put_user(e->vlen, &u->value_len, fault);
-	unsafe_put_user(e->mode, &u->mode, fault);
+	unsafe_copy_to_user(dst, smap_entry_val(e), m->vlen, fault);
+	unsafe_put_user(m->vlen, &u->value_len, fault);
+	unsafe_put_user(m->mode, &u->mode, fault);
 	unsafe_put_user(uid, &u->uid, fault);
 	unsafe_put_user(gid, &u->gid, fault);
 	unsafe_put_user(SMAP_ST_NONE, &u->status, fault);
@@ -272,6 +273,7 @@ static int smap_get_fast(struct smap_store *s, const struct smap_ctx *ctx,
 {
 	u8 key[SMAP_STACK_KEY] __aligned(8) __uninitialized;
 	struct smap_kv kv __uninitialized;
+	struct smap_entry_meta m __uninitialized;
 	const struct smap_entry *e;
 	const void __user *ukey;
 	u32 uid = 0, gid = 0;
@@ -294,17 +296,17 @@ static int smap_get_fast(struct smap_store *s, const struct smap_ctx *ctx,
 		return -EAGAIN;
 
 	rcu_read_lock();
-	e = smap_store_peek(s, key, kv.key_len, ctx);
-	if (IS_ERR(e) || (e && (e->vlen > kv.value_len ||
-				e->vlen > SMAP_GET_DIRECT)))
+	e = smap_store_peek(s, key, kv.key_len, ctx, &m);
+	if (IS_ERR(e) || (e && (m.vlen > kv.value_len ||
+				m.vlen > SMAP_GET_DIRECT)))
 		goto unlock;
 	if (e) {
 		/* no calls inside a user-access window */
-		uid = smap_uid(e->uid);
-		gid = smap_gid(e->gid);
+		uid = smap_uid(m.uid);
+		gid = smap_gid(m.gid);
 	}
 	pagefault_disable();
-	ret = smap_get_put(u, &kv, e, uid, gid);
+	ret = smap_get_put(u, &kv, e, &m, uid, gid);
 	pagefault_enable();
 unlock:
 	rcu_read_unlock();

@@ -236,9 +236,15 @@ static void smap_entry_free(struct smap_entry *e)
 
 void smap_entry_put(struct smap_entry *e)
 {
-	/* Readers may still hold the pointer under RCU: free after a GP. */
-	if (refcount_dec_and_test(&e->ref))
+	/*
+	 * Readers may still hold the pointer under RCU: free after a GP. The
+	 * head overlays fields such readers check with smap_entry_meta():
+	 * ref's 0 is seen before any of the head's bytes.
+	 */
+	if (refcount_dec_and_test(&e->ref)) {
+		smp_wmb();
 		call_rcu(&e->rcu, smap_entry_free_rcu);
+	}
 }
 
 /* ---- checks ------------------------------------------------------------- */
@@ -271,20 +277,31 @@ static bool smap_cred_in_group(const struct cred *cred, kgid_t gid)
 }
 
 /* SysV IPC style: owner, group, other (no capability asked: RCU-safe). */
-bool smap_perm_mode(const struct smap_entry *e, umode_t want,
+static bool smap_perm_bits(umode_t mode, kuid_t uid, kgid_t gid, umode_t want,
 			   const struct smap_ctx *ctx)
 {
 	const struct cred *cred;
-	umode_t mode = e->mode;
 
 	if (ctx->kernel)
 		return true;
 	cred = smap_cred(ctx);
-	if (uid_eq(cred->fsuid, e->uid))
+	if (uid_eq(cred->fsuid, uid))
 		mode >>= 6;
-	else if (smap_cred_in_group(cred, e->gid))
+	else if (smap_cred_in_group(cred, gid))
 		mode >>= 3;
 	return (mode & want) == want;
+}
+
+bool smap_perm_meta(const struct smap_entry_meta *m, umode_t want,
+		    const struct smap_ctx *ctx)
+{
+	return smap_perm_bits(m->mode, m->uid, m->gid, want, ctx);
+}
+
+bool smap_perm_mode(const struct smap_entry *e, umode_t want,
+		    const struct smap_ctx *ctx)
+{
+	return smap_perm_bits(e->mode, e->uid, e->gid, want, ctx);
 }
 
 /*
@@ -973,14 +990,15 @@ struct smap_entry *smap_store_get(struct smap_store *s, const void *key,
 }
 
 struct smap_entry *smap_store_peek(struct smap_store *s, const void *key,
-				   u32 klen, const struct smap_ctx *ctx)
+				   u32 klen, const struct smap_ctx *ctx,
+				   struct smap_entry_meta *m)
 {
 	struct smap_key k = { .p = key, .len = klen };
 	struct smap_entry *e;
 
 	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "smap_store_peek() outside RCU");
 	e = rhashtable_lookup(&s->ht, &k, smap_ht_params);
-	if (e && !smap_perm_mode(e, MAY_READ, ctx))
+	if (e && (!smap_entry_meta(e, m) || !smap_perm_meta(m, MAY_READ, ctx)))
 		return ERR_PTR(-EAGAIN);
 	return e;
 }
@@ -999,6 +1017,7 @@ enum smap_iter_end smap_store_iter(struct smap_store *s, const void *prefix,
 {
 	enum smap_iter_end ret = SMAP_ITER_END;
 	int cap = -1;		/* CAP_SYS_ADMIN: not asked yet */
+	struct smap_entry_meta m;
 	struct smap_entry *e;
 	unsigned int n = 0;
 	bool ask;
@@ -1019,7 +1038,16 @@ enum smap_iter_end smap_store_iter(struct smap_store *s, const void *prefix,
 			}
 			if (e->klen < plen || memcmp(e->data, prefix, plen))
 				continue;
-			if (!smap_perm_mode(e, MAY_READ, ctx)) {
+			if (!smap_entry_meta(e, &m)) {
+				/*
+				 * Going away: its slot already holds its
+				 * successor or nothing. Read the slot again.
+				 */
+				smp_rmb();
+				xas_reset(&xas);
+				continue;
+			}
+			if (!smap_perm_meta(&m, MAY_READ, ctx)) {
 				ask = cap < 0;
 				if (ask)
 					break;
@@ -1670,7 +1698,8 @@ struct smap_store *smap_store_create(void)
 	char name[24];
 	int i, err;
 
-	BUILD_BUG_ON(sizeof(struct smap_entry) != 48);
+	BUILD_BUG_ON(sizeof(struct smap_entry) != 32);
+	BUILD_BUG_ON(offsetof(struct smap_entry, rcu) != offsetof(struct smap_entry, id));
 	BUILD_BUG_ON(SMAP_KEY_MAX > U16_MAX);
 	s = kvzalloc(sizeof(*s), GFP_KERNEL);
 	if (!s)

@@ -32,21 +32,59 @@ struct smap_store;
 #define SMAP_GFP_USER	(GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | __GFP_NOWARN)
 
 /*
- * 48 bytes of header: memory per key is the benchmark's target, so keep it
+ * 32 bytes of header: memory per key is the benchmark's target, so keep it
  * packed (keys are at most SMAP_KEY_MAX = 1024 bytes, ids 32 bit).
+ *
+ * Readers under RCU without a reference (the fast get, the list walk) may
+ * meet an entry whose last reference is gone: call_rcu()'s head then
+ * overlays id, uid, gid and vlen. What such a reader may read as is: node,
+ * ref, klen, mode and the key and value bytes (unchanged until the grace
+ * period ends). The overlaid fields only through smap_entry_meta(), which
+ * says whether they were still the entry's own.
  */
 struct smap_entry {
 	struct rhash_head node;
-	struct rcu_head rcu;
 	refcount_t ref;		/* 1 while published + 1 per reader */
-	u32 id;			/* stable across overwrite: the list cursor */
+	u16 klen;
+	umode_t mode;
+	union {
+		struct {
+			u32 id;	/* stable across overwrite: the list cursor */
+			kuid_t uid;
+			kgid_t gid;
+			u32 vlen;
+		};
+		struct rcu_head rcu;	/* once ref is 0 */
+	};
+	u8 data[];		/* klen key bytes, then vlen value bytes */
+};
+
+/* An entry's owner, mode and value length, as a reader without a ref saw them. */
+struct smap_entry_meta {
+	u32 vlen;
 	kuid_t uid;
 	kgid_t gid;
 	umode_t mode;
-	u16 klen;
-	u32 vlen;
-	u8 data[];		/* klen key bytes, then vlen value bytes */
 };
+
+/*
+ * Read @e's overlaid fields under RCU, holding no reference: true if they
+ * were @e's own (its last reference not yet put), false if @e is going
+ * away (deleted or replaced: look again). smap_entry_put() orders the
+ * reference's drop to 0 before call_rcu() writes the head (smp_wmb()); the
+ * fields are read before ref is read again (smp_rmb()), so a field the head
+ * overwrote is always seen with ref 0.
+ */
+static inline bool smap_entry_meta(const struct smap_entry *e,
+				   struct smap_entry_meta *m)
+{
+	m->vlen = READ_ONCE(e->vlen);
+	m->uid.val = READ_ONCE(e->uid.val);
+	m->gid.val = READ_ONCE(e->gid.val);
+	m->mode = e->mode;
+	smp_rmb();
+	return refcount_read(&e->ref) != 0;
+}
 
 static inline const u8 *smap_entry_key(const struct smap_entry *e)
 {
@@ -125,9 +163,12 @@ struct smap_watch_hub *smap_store_watch(struct smap_store *s);
 
 /*
  * May @ctx read/write @e by its mode bits alone (no capability asked: safe
- * under RCU and spinlocks)? smap_capable(): CAP_SYS_ADMIN of current and of
- * @ctx's file's opener (may audit: not under RCU).
+ * under RCU and spinlocks)? smap_perm_meta() for an entry read without a
+ * reference (smap_entry_meta()). smap_capable(): CAP_SYS_ADMIN of current
+ * and of @ctx's file's opener (may audit: not under RCU).
  */
+bool smap_perm_meta(const struct smap_entry_meta *m, umode_t want,
+		    const struct smap_ctx *ctx);
 bool smap_perm_mode(const struct smap_entry *e, umode_t want,
 		    const struct smap_ctx *ctx);
 bool smap_capable(const struct smap_ctx *ctx);
@@ -168,19 +209,23 @@ void smap_entry_put(struct smap_entry *e);
 
 /*
  * The fast path's lookup, for a caller inside rcu_read_lock(): the entry,
- * valid and unchanged until rcu_read_unlock(), NULL if there is none, or
- * ERR_PTR(-EAGAIN) when only a capability would grant the read (capable()
- * may audit: not under RCU; use smap_store_get()). The caller has checked
- * @klen with smap_check_key().
+ * its key and value bytes valid and unchanged until rcu_read_unlock(), and
+ * in *@m its owner, mode and value length (not to be read from the entry:
+ * see struct smap_entry); NULL if there is none, or ERR_PTR(-EAGAIN) when
+ * only a capability would grant the read (capable() may audit: not under
+ * RCU) or the entry is going away: use smap_store_get(). The caller has
+ * checked @klen with smap_check_key().
  */
 struct smap_entry *smap_store_peek(struct smap_store *s, const void *key,
-				   u32 klen, const struct smap_ctx *ctx);
+				   u32 klen, const struct smap_ctx *ctx,
+				   struct smap_entry_meta *m);
 
 /*
  * Walk the keys starting with @prefix that @ctx may read, in id order from
  * *@cursor, under RCU:
- * @fn must not sleep and returns nonzero to stop, leaving *@cursor at that
- * entry so the next walk retries it. A key present for the whole walk is
+ * @fn must not sleep, may read only the entry's key (klen and its bytes:
+ * the walk holds no reference, see struct smap_entry) and returns nonzero
+ * to stop, leaving *@cursor at that entry so the next walk retries it. A key present for the whole walk is
  * seen exactly once across successive calls; one with the prefix that @ctx
  * may not read is counted in *@skipped instead, once.
  */

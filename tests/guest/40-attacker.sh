@@ -124,7 +124,7 @@ b0=$(sed 's/.*"user_bytes": \([0-9]*\).*/\1/' $T/out)
 as user "user sets abcd (4-byte key, empty value)" 0 "" "smap set abcd ''"
 as user "stats as user" 0 "" "smap stats --json"
 b1=$(sed 's/.*"user_bytes": \([0-9]*\).*/\1/' $T/out)
-expect_eq "$((b1 - b0))" 96 "a 4-byte key with an empty value costs 96 bytes (48 + 4 -> 64, + 32)"
+expect_eq "$((b1 - b0))" 80 "a 4-byte key with an empty value costs 80 bytes (32 + 4 -> 48, + 32)"
 
 # -- per-user quota, on every transport, with many keys, after a reload
 head -c 4096 /dev/zero | tr '\0' a >$T/4k
@@ -148,11 +148,11 @@ as user "user frees its keys" 0 "" "for i in 0 1 2 3 4 5 6; do smap del q\$i; do
 i=0
 while [ $i -lt 1000 ]; do echo "set m$i x"; i=$((i + 1)); done >$T/many
 as user "many small keys in one batch" 2 "" "smap batch $T/many 2>$T/berr"
-expect_eq "$(grep -c 'quota exceeded' $T/berr)" "$((1000 - 65536 / 96))" \
-	"many keys: each costs 96 bytes, those past 64 KiB refused"
+expect_eq "$(grep -c 'quota exceeded' $T/berr)" "$((1000 - 65536 / 80))" \
+	"many keys: each costs 80 bytes, those past 64 KiB refused"
 as user "stats as user" 0 "" "smap stats --json"
 ub=$(sed 's/.*"user_bytes": \([0-9]*\).*/\1/' $T/out)
-expect_eq "$ub" "$((65536 / 96 * 96))" "user_bytes: 682 keys of 96 bytes"
+expect_eq "$ub" "$((65536 / 80 * 80))" "user_bytes: 819 keys of 80 bytes"
 as root "root overwrites user's m0 with 4 KiB: charged to the owner, refused" 2 \
 	"smap: set: quota exceeded for uid 1000 (user_max_bytes 65536: what one owner's keys may cost; delete some)" \
 	"smap set m0 - <$T/4k"

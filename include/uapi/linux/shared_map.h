@@ -173,7 +173,7 @@ struct smap_batch {
 
 /*
  * bytes is what the entries cost, as max_bytes and user_max_bytes count it:
- * per key, 48 + key + value bytes rounded up to a multiple of 16 up to 256
+ * per key, 32 + key + value bytes rounded up to a multiple of 16 up to 256
  * bytes and to a power of two beyond (as the allocator does), plus 32 for
  * its hash bucket and id slot. data_bytes is the key and value bytes alone.
  */
