@@ -637,10 +637,11 @@ static int smap_batch_mutation(const struct smap_ctx *ctx,
 }
 
 /*
- * Entries applied with one durability wait (smap_store_apply_many()); their
- * bytes stay in the window until the group has run.
+ * Entries applied with one durability wait (smap_store_apply_many(), whose
+ * groups hold as many); their bytes stay in the window until the group has
+ * run.
  */
-#define SMAP_BATCH_GROUP	64
+#define SMAP_BATCH_GROUP	256
 
 struct smap_batch_group {
 	struct smap_store *store;
@@ -745,7 +746,7 @@ static int smap_ioc_batch(struct smap_store *s, const struct smap_ctx *ctx,
 	w.uops = u64_to_user_ptr(b.ops);
 	w.len = b.len;
 	if (b.count) {
-		g = kmalloc(sizeof(*g), SMAP_GFP_USER);
+		g = kvmalloc(sizeof(*g), SMAP_GFP_USER);
 		if (!g) {
 			err = -ENOMEM;
 			goto out;
@@ -816,7 +817,7 @@ static int smap_ioc_batch(struct smap_store *s, const struct smap_ctx *ctx,
 		err = err ?: err2;
 	}
 out:
-	kfree(g);
+	kvfree(g);
 	kvfree(w.buf);
 	smap_stat_op(s, SMAP_OP_BATCH, err);
 	return err;

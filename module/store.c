@@ -823,8 +823,13 @@ out:
 
 /* ---- many mutations, one wait ------------------------------------------- */
 
-/* Mutations staged before their records are waited for together. */
-#define SMAP_GROUP_MAX	64
+/*
+ * Mutations staged before their records are waited for together: a batch
+ * of 1000 durable sets pays 4 fsyncs. A group may hold every stripe until
+ * its fsync; a writer outside it waits for that fsync, as it would for
+ * its own.
+ */
+#define SMAP_GROUP_MAX	256
 /*
  * Lockdep follows at most MAX_LOCK_DEPTH (48) locks held by one task, and a
  * group's flush takes a few of its own (the journal's, the file system's)
@@ -929,7 +934,7 @@ int smap_store_apply_many(struct smap_store *s, struct smap_mutation *ms,
 	struct smap_group *g;
 	unsigned int i;
 
-	g = kmalloc(sizeof(*g), GFP_KERNEL_ACCOUNT);
+	g = kvmalloc(sizeof(*g), GFP_KERNEL_ACCOUNT);
 	if (!g)
 		return -ENOMEM;
 	g->n = 0;
@@ -954,7 +959,7 @@ int smap_store_apply_many(struct smap_store *s, struct smap_mutation *ms,
 		smap_stat_op(s, ms[i].op, err);
 	}
 	smap_group_flush(s, g);
-	kfree(g);
+	kvfree(g);
 	return 0;
 }
 

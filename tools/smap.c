@@ -373,8 +373,9 @@ static int run_dump(const struct smap_cli *c)
 	return 0;
 }
 
-/* load: entries per SMAP_IOC_BATCH, and bytes: the module applies a batch
- * of up to 64 entries within 64 KiB of its buffer with one durability wait. */
+/* load: entries per SMAP_IOC_BATCH, and bytes: each call is a chunk of the
+ * dump with one durability wait (the module's groups hold up to 256 entries
+ * within a 1 MiB window of its buffer). */
 #define LOAD_ENTRIES 64
 #define LOAD_BYTES ((size_t)60 << 10)
 
