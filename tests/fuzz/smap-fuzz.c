@@ -170,7 +170,7 @@ struct model {
 /* The cost smap(1) LIMITS documents (store.c smap_cost()). */
 static uint64_t cost(uint32_t klen, uint32_t vlen)
 {
-	uint64_t size = 48 + (uint64_t)klen + vlen, p = 1;
+	uint64_t size = 32 + (uint64_t)klen + vlen, p = 1;
 
 	if (size <= 256)
 		size = (size + 15) & ~15ULL;
