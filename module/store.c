@@ -1046,7 +1046,8 @@ enum smap_iter_end smap_store_iter(struct smap_store *s, const void *prefix,
 			if (!smap_entry_meta(e, &m)) {
 				/*
 				 * Going away: its slot already holds its
-				 * successor or nothing. Read the slot again.
+				 * successor or nothing (stored before the last
+				 * put). Read the slot again, after ref's 0.
 				 */
 				smp_rmb();
 				xas_reset(&xas);
