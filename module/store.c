@@ -242,7 +242,7 @@ void smap_entry_put(struct smap_entry *e)
 	 * ref's 0 is seen before any of the head's bytes.
 	 */
 	if (refcount_dec_and_test(&e->ref)) {
-		smp_wmb();
+		smp_wmb();	/* pairs with smap_entry_meta()'s smp_rmb() */
 		call_rcu(&e->rcu, smap_entry_free_rcu);
 	}
 }
@@ -1705,7 +1705,8 @@ struct smap_store *smap_store_create(void)
 	int i, err;
 
 	BUILD_BUG_ON(sizeof(struct smap_entry) != 32);
-	BUILD_BUG_ON(offsetof(struct smap_entry, rcu) != offsetof(struct smap_entry, id));
+	BUILD_BUG_ON(offsetof(struct smap_entry, rcu) !=
+		     offsetof(struct smap_entry, id));
 	BUILD_BUG_ON(SMAP_KEY_MAX > U16_MAX);
 	s = kvzalloc(sizeof(*s), GFP_KERNEL);
 	if (!s)

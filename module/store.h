@@ -59,7 +59,7 @@ struct smap_entry {
 	u8 data[];		/* klen key bytes, then vlen value bytes */
 };
 
-/* An entry's owner, mode and value length, as a reader without a ref saw them. */
+/* An entry's owner, mode and value length, as a reader with no ref saw them */
 struct smap_entry_meta {
 	u32 vlen;
 	kuid_t uid;
@@ -82,7 +82,7 @@ static inline bool smap_entry_meta(const struct smap_entry *e,
 	m->uid.val = READ_ONCE(e->uid.val);
 	m->gid.val = READ_ONCE(e->gid.val);
 	m->mode = e->mode;
-	smp_rmb();
+	smp_rmb();	/* fields, then ref: pairs with smap_entry_put()'s smp_wmb() */
 	return refcount_read(&e->ref) != 0;
 }
 
@@ -225,9 +225,10 @@ struct smap_entry *smap_store_peek(struct smap_store *s, const void *key,
  * *@cursor, under RCU:
  * @fn must not sleep, may read only the entry's key (klen and its bytes:
  * the walk holds no reference, see struct smap_entry) and returns nonzero
- * to stop, leaving *@cursor at that entry so the next walk retries it. A key present for the whole walk is
- * seen exactly once across successive calls; one with the prefix that @ctx
- * may not read is counted in *@skipped instead, once.
+ * to stop, leaving *@cursor at that entry so the next walk retries it. A
+ * key present for the whole walk is seen exactly once across successive
+ * calls; one with the prefix that @ctx may not read is counted in
+ * *@skipped instead, once.
  */
 enum smap_iter_end {
 	SMAP_ITER_END,		/* nothing left */
