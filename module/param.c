@@ -171,7 +171,7 @@ module_param_cb(sync, &smap_sync_ops, NULL, 0644);
 MODULE_PARM_DESC(sync, "durability: always (default), batch or none");
 
 smap_param_range(batch_ms, smap_tun.batch_ms, 1, 10000, 0644);
-MODULE_PARM_DESC(batch_ms, "sync=batch: fsync at most this often (ms; 1..10000, default 10)");
+MODULE_PARM_DESC(batch_ms, "sync=batch: fsync at most this often; batch and none: records queue up this long (ms; 1..10000, default 10)");
 
 smap_param_range(queue_max, smap_tun.queue_max, 2 << 20, 1 << 30, 0644);
 MODULE_PARM_DESC(queue_max, "bytes queued for the writer before committers wait (2 MiB..1 GiB, default 32 MiB)");

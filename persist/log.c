@@ -69,10 +69,18 @@ int smap_journal_writable(struct smap_journal *j)
 	return READ_ONCE(j->io_err) ? -EROFS : 0;
 }
 
+/* Bytes of records nobody waits for that the writer lets queue up. */
+static s64 smap_linger_max(struct smap_journal *j)
+{
+	return READ_ONCE(j->cfg.tun->queue_max) / 4;
+}
+
 int smap_journal_queue(struct smap_journal *j, struct smap_log_rec *rec,
 		       bool kick)
 {
 	u32 len = le32_to_cpu(rec->hdr.len);
+	bool first;
+	s64 queued;
 
 	/*
 	 * backpressure: never queue without bound when the disk is slow (and
@@ -94,10 +102,16 @@ int smap_journal_queue(struct smap_journal *j, struct smap_log_rec *rec,
 		init_completion(&rec->done);
 	/* read without the lock by the writer's gather */
 	WRITE_ONCE(j->pending_waiters, j->pending_waiters + rec->waiter);
+	first = list_empty(&j->pending);
 	list_add_tail(&rec->node, &j->pending);
-	atomic64_add(len, &j->queued_bytes);
+	queued = atomic64_add_return(len, &j->queued_bytes);
 	spin_unlock(&j->qlock);
-	if (kick)
+	/*
+	 * A durable record wakes the writer now. One nobody waits for wakes
+	 * it only to start a queue or past the linger bound: the writer then
+	 * lets the queue fill (smap_writer_linger()), not a wakeup per set.
+	 */
+	if (kick && (rec->waiter || first || queued >= smap_linger_max(j)))
 		smap_journal_kick(j);
 	return rec->waiter ? 1 : 0;
 }
@@ -509,6 +523,38 @@ static long smap_writer_timeout(struct smap_journal *j)
 	return time_after(due, jiffies) ? due - jiffies : 0;
 }
 
+/*
+ * Only records nobody waits for (sync=batch, sync=none) are queued, fewer
+ * than the linger bound, and nothing else asks for the writer.
+ */
+static bool smap_writer_lazy(struct smap_journal *j)
+{
+	s64 queued = atomic64_read(&j->queued_bytes);
+
+	return queued > 0 && queued < smap_linger_max(j) &&
+	       !READ_ONCE(j->pending_waiters) &&
+	       READ_ONCE(j->ctl_op) == SMAP_CTL_NONE &&
+	       !READ_ONCE(j->compact_asap) && !kthread_should_stop();
+}
+
+/*
+ * Nobody waits for these records: let more of them queue up and write
+ * them in one round, rather than wake for every set (a wakeup, often on
+ * the other CPU, costs more than the set). Wait at most batch_ms, and at
+ * sync=batch no later than the fsync is due, so its window stays
+ * batch_ms. A durable committer, a control operation, a compaction
+ * request, unload and a queue past the linger bound end it early.
+ */
+static void smap_writer_linger(struct smap_journal *j)
+{
+	long t = min_t(long, smap_writer_timeout(j),
+		       msecs_to_jiffies(READ_ONCE(j->cfg.tun->batch_ms)));
+
+	if (t > 0 && smap_writer_lazy(j))
+		wait_event_interruptible_timeout(j->kick, !smap_writer_lazy(j),
+						 t);
+}
+
 static bool smap_writer_has_work(struct smap_journal *j)
 {
 	bool work;
@@ -530,6 +576,7 @@ static int smap_writer(void *arg)
 						 smap_writer_has_work(j) ||
 						 kthread_should_stop(),
 						 smap_writer_timeout(j));
+		smap_writer_linger(j);
 		smap_writer_gather(j);
 		j->gather = 0;
 		spin_lock(&j->qlock);

@@ -29,7 +29,8 @@ enum smap_sync_mode { SMAP_SYNC_ALWAYS, SMAP_SYNC_BATCH, SMAP_SYNC_NONE };
  */
 struct smap_journal_tunables {
 	int sync_mode;			/* enum smap_sync_mode */
-	unsigned int batch_ms;		/* sync=batch: fsync at most this often */
+	unsigned int batch_ms;		/* sync=batch: fsync at most this often;
+					 * batch, none: records linger this long */
 	unsigned long queue_max;	/* bytes queued before committers wait */
 	unsigned long compact_min;	/* compact after this many bytes... */
 	unsigned int compact_ratio;	/* ...if the log is this many times the live set */

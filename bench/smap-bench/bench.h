@@ -37,6 +37,7 @@ struct opts {
 	const char *sync;
 	const char *redis_socket;
 	unsigned int batch;	/* set: entries per SMAP_IOC_BATCH (0: plain sets) */
+	uint64_t thinktime_us;	/* sleep after each operation (not timed) */
 };
 extern struct opts o;
 

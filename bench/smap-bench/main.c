@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bench.h"
@@ -197,6 +198,18 @@ struct shared {
 	struct job_shm job[];
 };
 
+/* fio's thinktime: idle between operations, as a client with work of its own */
+static void think(uint64_t us)
+{
+	struct timespec ts = {
+		.tv_sec = (time_t)(us / 1000000),
+		.tv_nsec = (long)(us % 1000000) * 1000,
+	};
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
 static void run_job(struct shared *sh, unsigned int id, int ready_fd,
 		    int go_fd)
 {
@@ -244,6 +257,8 @@ static void run_job(struct shared *sh, unsigned int id, int ready_fd,
 		}
 		lat_add(&j->st[op == RW_GET ? DIR_READ : DIR_WRITE], t1 - t0,
 			 bytes);
+		if (o.thinktime_us)
+			think(o.thinktime_us);
 	}
 	conn_close(&c);
 	_exit(0);

@@ -46,6 +46,8 @@ static void usage(int rc)
 	       "  --seed=N                    key sequence seed\n"
 	       "  --batch=N                   set: N sets per SMAP_IOC_BATCH call, each\n"
 	       "                              call timed as one operation (ioctl)\n"
+	       "  --thinktime=US              sleep US microseconds after each operation\n"
+	       "                              (fio's thinktime; not timed)\n"
 	       "  --output-format=json|json+|normal   json+: with latency bins\n");
 	exit(rc);
 }
@@ -70,6 +72,11 @@ static void smap_opt(int val, const char *arg)
 		break;
 	case 'S': o.redis_socket = arg; break;
 	case 'b': o.batch = (unsigned int)atoi(arg); break;
+	case 'T':
+		o.thinktime_us = bench_parse_size(arg, "--thinktime");
+		if (o.thinktime_us > 1000000)
+			die("--thinktime must be 0..1000000 (microseconds)");
+		break;
 	default: usage(2);
 	}
 }
@@ -82,6 +89,7 @@ void parse_opts(int argc, char **argv)
 		{ "sync", required_argument, NULL, 's' },
 		{ "redis-socket", required_argument, NULL, 'S' },
 		{ "batch", required_argument, NULL, 'b' },
+		{ "thinktime", required_argument, NULL, 'T' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const struct bench_opts_spec spec = {

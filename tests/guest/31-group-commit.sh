@@ -3,7 +3,9 @@
 # fsyncs. The log writer gathers the committers it has just acknowledged
 # before its next round, so a round carries nearly all 8 writers, not the
 # half that alternating cohorts would give; one writer alone still gets an
-# fsync of its own for every set.
+# fsync of its own for every set. Records nobody waits for (sync=none) do
+# not wake the writer one by one: it lets them queue up for batch_ms, and a
+# durable set ends that wait at once and covers every record before it.
 . /with/guest/lib.sh
 
 load_module path=/var/tmp/gc
@@ -29,6 +31,41 @@ expect_eq "$recs" 320 "8 writers: 320 records logged"
 # close to 8 (less at the start and the end of the run).
 expect_eq "$((fs > 0 && recs >= 5 * fs))" 1 \
 	"8 writers: $recs records in $fs fsyncs, at least 5 per fsync"
+
+# the log writer's sleeps so far (each wakeup ends one)
+writer_sleeps() {
+	for _p in /proc/[0-9]*; do
+		[ "$(cat "$_p/comm" 2>/dev/null)" = smap-log ] || continue
+		awk '$1 == "voluntary_ctxt_switches:" { print $2 }' "$_p/status"
+		return
+	done
+}
+
+# 200 sets 100 us apart: the writer sleeps between any two, and a wakeup
+# for each record would wake it about 200 times; lingering for batch_ms
+# (10), it wakes about twice per 10 ms.
+r0=$(stat_of log_records)
+s0=$(writer_sleeps)
+check "sync=none: 200 sets, 100 us apart" smap-bench --rw=set --sync=none \
+	--ops=200 --thinktime=100 --keys=1000 --output-format=normal
+s1=$(writer_sleeps)
+sleep 1
+r1=$(stat_of log_records)
+expect_eq "$((r1 - r0))" 200 "sync=none: 200 records logged within a second"
+expect_eq "$((s1 - s0 <= 50))" 1 \
+	"sync=none: the writer woke $((s1 - s0)) times for 200 sets, at most 50"
+
+# A durable set while the writer lingers: it must not wait out batch_ms
+# (10 s here), and its fsync covers the sync=none records queued before it.
+echo 10000 >/sys/module/shared_map/parameters/batch_ms
+check "sync=none: 20 sets" smap-bench --rw=set --sync=none --ops=20 \
+	--keys=1000 --output-format=normal
+echo always >/sys/module/shared_map/parameters/sync
+check "a durable set ends the writer's linger (well within 10 s)" \
+	timeout 5 smap set gc-durable v
+r2=$(stat_of log_records)
+expect_eq "$((r2 - r1))" 21 "the durable set's round wrote the 20 before it"
+echo 10 >/sys/module/shared_map/parameters/batch_ms
 
 unload_module
 finish
