@@ -48,6 +48,10 @@
 #define SMAP_STACK_KEY		64
 /* ... values up to this size straight from the entry under RCU */
 #define SMAP_GET_DIRECT		256
+/* set/cas/del: a key and value of at most this many bytes together go
+ * through the stack, not two allocations
+ */
+#define SMAP_STACK_KV		256
 /* Largest kernel bounce buffer for one LIST call (the user's may be larger). */
 #define SMAP_LIST_BUF_MAX	(256U << 10)
 
@@ -145,8 +149,10 @@ static int smap_ioc_mutate_kv(struct smap_store *s, const struct smap_ctx *ctx,
 			      enum smap_op op)
 {
 	struct smap_mutation m = { .op = op, .ctx = ctx };
+	u8 small[SMAP_STACK_KV] __aligned(8) __uninitialized;
 	void *key = NULL, *val = NULL;
 	struct smap_kv kv;
+	u32 vlen = 0;
 	int err, err2;
 
 	err = smap_copy_in(&kv, sizeof(kv), u, usize);
@@ -161,23 +167,34 @@ static int smap_ioc_mutate_kv(struct smap_store *s, const struct smap_ctx *ctx,
 		err = smap_check_value(kv.value_len);
 		if (err)
 			goto out_stat;
+		vlen = kv.value_len;
 	}
-	key = smap_dup(kv.key, kv.key_len);
-	if (IS_ERR(key)) {
-		err = PTR_ERR(key);
-		key = NULL;
-		goto out_stat;
-	}
-	if (op == SMAP_OP_SET) {
-		val = smap_dup(kv.value, kv.value_len);
+	if (kv.key_len + vlen <= sizeof(small)) {
+		/* both bounded above: no overflow */
+		key = small;
+		val = vlen ? small + kv.key_len : NULL;
+		if (copy_from_user(key, u64_to_user_ptr(kv.key), kv.key_len) ||
+		    (vlen && copy_from_user(val, u64_to_user_ptr(kv.value),
+					    vlen))) {
+			err = -EFAULT;
+			goto out_stat;
+		}
+	} else {
+		key = smap_dup(kv.key, kv.key_len);
+		if (IS_ERR(key)) {
+			err = PTR_ERR(key);
+			key = NULL;
+			goto out_stat;
+		}
+		val = smap_dup(kv.value, vlen);
 		if (IS_ERR(val)) {
 			err = PTR_ERR(val);
 			val = NULL;
 			goto out_stat;
 		}
-		m.val = val;
-		m.vlen = kv.value_len;
 	}
+	m.val = val;
+	m.vlen = vlen;
 	m.key = key;
 	m.klen = kv.key_len;
 	m.flags = kv.flags;
@@ -193,8 +210,10 @@ static int smap_ioc_mutate_kv(struct smap_store *s, const struct smap_ctx *ctx,
 out_stat:
 	smap_stat_op(s, op, err);
 out:
-	kvfree(val);
-	kvfree(key);
+	if (key != small) {
+		kvfree(val);
+		kvfree(key);
+	}
 	return err;
 }
 

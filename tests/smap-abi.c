@@ -410,6 +410,15 @@ static void t_efault_edge(void)
 	       0, "overwrite with 10 bytes");
 	expect(kget("edgekey-tail1234", 16, edge - 4, 10, NULL), -EFAULT,
 	       "get: value running into an unwritable page");
+	/* set copies key + value up to 256 bytes through the stack, more
+	 * into allocations: a fault fails either way and changes nothing
+	 */
+	expect(kset_mode(edge - 8, 16, "v", 1, -1, NULL), -EFAULT,
+	       "set: key running into an unreadable page");
+	expect(kset_mode("edgekey-tail1234", 16, edge - 4, 10, -1, NULL),
+	       -EFAULT, "set: small value running into an unreadable page");
+	expect(kset_mode("edgekey-tail1234", 16, edge - 100, 300, -1, NULL),
+	       -EFAULT, "set: 300-byte value running into an unreadable page");
 	/* the struct itself straddling the edge */
 	memcpy(edge - 8, &(struct smap_kv){ .key = p2u("edgekey-tail1234") },
 	       8);

@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=sh
 # bench/ab's guest half: before.ko and after.ko (in /with/ab) loaded in
-# turn, ROUNDS times. Default: one "AB SIDE get NS nop NS set NS" line per
-# measure. With REPLAY=N: a log of N keys (16 B keys, 16 B values, as bench
+# turn, ROUNDS times. Default: one "AB SIDE get NS nop NS set NS none NS
+# bpfset NS" line per measure (p50s: get, no-op ioctl, durable 4 KiB set,
+# sync=none set, BPF hash map update). With REPLAY=N: a log of N keys (16 B keys, 16 B values, as bench
 # section 7) written once by after.ko and kept aside; then each side loads
 # a fresh copy of it, caches dropped, and one "ABR SIDE load NS replay MS
 # mem KB keys N" line per load: modprobe's time, the module's own replay
@@ -131,7 +132,12 @@ while [ $i -lt "${ROUNDS:-5}" ]; do
 			d=$(smap-bench --rw=set --sync=always --ops=100 --key-size=16 \
 				--value-size=4096 --keys=1000 --name=d --output-format=json | p50)
 			echo none >/sys/module/shared_map/parameters/sync
-			echo "AB $side get $g nop $n set $d"
+			m=$(smap-bench --rw=set --sync=none --runtime=2 --keys=1000 \
+				--name=m --output-format=json | p50)
+			rm -rf /var/tmp/peer-bpf
+			b=$(bpf-bench --dir=/var/tmp/peer-bpf --rw=set --runtime=2 \
+				--keys=1000 --name=b --output-format=json | p50)
+			echo "AB $side get $g nop $n set $d none $m bpfset $b"
 		done
 	done
 done
