@@ -53,8 +53,8 @@
  * find an object's cache from its page, and kfree() of a kmem_cache object
  * is allowed.
  */
-#define SMAP_CLASS_STEP		16
-#define SMAP_CLASS_MAX		256
+#define SMAP_CLASS_STEP		SMAP_COST_STEP	/* what smap_kv_cost() charges */
+#define SMAP_CLASS_MAX		SMAP_COST_CLASS_MAX
 #define SMAP_NCLASS		(SMAP_CLASS_MAX / SMAP_CLASS_STEP)
 /* Room for an s64 in decimal: "-9223372036854775808" plus the NUL. */
 #define SMAP_INCR_CAP		21
@@ -62,12 +62,6 @@
 #define SMAP_ITER_BUDGET_N	4096
 /* Ids are 32 bit: xa_alloc() hands them out from 1. */
 #define SMAP_CURSOR_END		((u64)U32_MAX + 1)
-/*
- * What a key costs beyond its entry: its share of the hash table's buckets
- * (one pointer each, up to two buckets per key) and of the id map's nodes
- * (576 bytes per 64 ids), rounded up.
- */
-#define SMAP_ENTRY_OVERHEAD	32
 
 const struct smap_ctx smap_ctx_user = { .kernel = false };
 const struct smap_ctx smap_ctx_kernel = { .kernel = true };
@@ -78,7 +72,7 @@ struct smap_key {
 };
 
 /*
- * Per owner: the smap_cost() of the keys a uid owns, for user_max_bytes.
+ * Per owner: the smap_kv_cost() of the keys a uid owns, for user_max_bytes.
  * Indexed by the kuid's value in the store's users; an entry lives until
  * the store goes.
  */
@@ -137,7 +131,7 @@ struct smap_store {
 	atomic64_t load_ids ____cacheline_aligned_in_smp; /* last id replay gave */
 	atomic64_t nkeys;
 	atomic64_t nbytes;		/* key + value bytes */
-	atomic64_t charged;		/* smap_cost() of every entry */
+	atomic64_t charged;		/* smap_kv_cost() of every entry */
 	/*
 	 * Waits for a stripe mutex (held across the fsync under sync=always),
 	 * sorted by whom the holder was serving: the same key (inherent: the
@@ -411,27 +405,17 @@ static int smap_mutation_check(const struct smap_mutation *m)
 }
 
 /*
- * What an entry of @klen + @vlen bytes costs, as max_bytes and
- * user_max_bytes count it (documented in smap(1) and the uapi header): the
- * header, key and value rounded up as the allocator does (the entry's slab
- * class up to SMAP_CLASS_MAX; beyond, kvmalloc() asks kmalloc first, whose
- * sizes are powers of two, up to whole pages of power-of-two orders), plus
- * SMAP_ENTRY_OVERHEAD.
+ * What an entry costs, as max_bytes and user_max_bytes count it: the uapi
+ * header's smap_kv_cost(), which users read too. It rounds as the
+ * allocator does: the entry's slab class up to SMAP_CLASS_MAX; beyond,
+ * kvmalloc() asks kmalloc first, whose sizes are powers of two, up to
+ * whole pages of power-of-two orders. SMAP_COST_OVERHEAD is the key's
+ * share of the hash table's buckets (one pointer each, up to two buckets
+ * per key) and of the id map's nodes (576 bytes per 64 ids), rounded up.
  */
-static u64 smap_cost(u32 klen, u32 vlen)
-{
-	u64 size = sizeof(struct smap_entry) + (u64)klen + vlen;
-
-	if (size <= SMAP_CLASS_MAX)
-		size = ALIGN(size, SMAP_CLASS_STEP);
-	else
-		size = roundup_pow_of_two(size);
-	return size + SMAP_ENTRY_OVERHEAD;
-}
-
 static s64 smap_entry_cost(const struct smap_entry *e)
 {
-	return e ? smap_cost(e->klen, e->vlen) : 0;
+	return e ? smap_kv_cost(e->klen, e->vlen) : 0;
 }
 
 /* @uid's counter; created if @create (NULL only then, out of memory). */
@@ -1352,7 +1336,7 @@ static int smap_account_one(void *arg, const void *key, u32 klen,
 {
 	struct smap_store *s = arg;
 	struct smap_user *u = smap_user(s, uid, true);
-	s64 n = smap_cost(klen, vlen);
+	s64 n = smap_kv_cost(klen, vlen);
 
 	if (!u)
 		return -ENOMEM;
@@ -1704,7 +1688,7 @@ struct smap_store *smap_store_create(void)
 	char name[24];
 	int i, err;
 
-	BUILD_BUG_ON(sizeof(struct smap_entry) != 32);
+	BUILD_BUG_ON(sizeof(struct smap_entry) != SMAP_COST_HEADER);
 	BUILD_BUG_ON(offsetof(struct smap_entry, rcu) !=
 		     offsetof(struct smap_entry, id));
 	BUILD_BUG_ON(SMAP_KEY_MAX > U16_MAX);

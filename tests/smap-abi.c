@@ -920,18 +920,6 @@ static void wipe(void)
 	}
 }
 
-/* What an entry costs (smap(1), struct smap_stats): the module's formula. */
-static uint64_t cost(uint32_t klen, uint32_t vlen)
-{
-	uint64_t size = 32 + (uint64_t)klen + vlen, p = 1;
-
-	if (size <= 256)
-		return ((size + 15) & ~15ull) + 32;
-	while (p < size)
-		p <<= 1;
-	return p + 32;
-}
-
 /*
  * max_bytes is set to MAXBYTES by the caller. Sets, overwrites and
  * deletes of keys of many sizes against a model of what they cost: each
@@ -953,7 +941,7 @@ static void t_enospc(long max)
 		uint32_t vl = (uint32_t)((i * 7919u) % (max / 3 + 1));
 		int k = i % 16, r;
 		char key[4] = { 'k', (char)('a' + k), 0 };
-		uint64_t c = i % 5 == 4 ? 0 : cost(2, vl);
+		uint64_t c = i % 5 == 4 ? 0 : smap_kv_cost(2, vl);
 		int full = c > have[k] && used - have[k] + c > (uint64_t)max;
 
 		r = c ? kset_mode(key, 2, v, vl, -1, NULL) : kdel(key, 2, NULL);

@@ -167,21 +167,6 @@ struct model {
 	struct mkey k[NK];
 };
 
-/* The cost smap(1) LIMITS documents (store.c smap_cost()). */
-static uint64_t cost(uint32_t klen, uint32_t vlen)
-{
-	uint64_t size = 32 + (uint64_t)klen + vlen, p = 1;
-
-	if (size <= 256)
-		size = (size + 15) & ~15ULL;
-	else {
-		while (p < size)
-			p <<= 1;
-		size = p;
-	}
-	return size + 32;
-}
-
 /* ---- operations --------------------------------------------------------- */
 
 enum kind {
@@ -352,7 +337,7 @@ static uint64_t owner_bytes(const struct wctx *c, uint32_t uid)
 
 	for (i = 0; i < NK; i++)
 		if (c->m->k[i].exists && c->m->k[i].uid == uid)
-			b += cost(c->klen[i], vmat(&c->m->k[i].v, buf));
+			b += smap_kv_cost(c->klen[i], vmat(&c->m->k[i].v, buf));
 	return b;
 }
 
@@ -431,8 +416,8 @@ static struct mres model_mut(struct wctx *c, int op, unsigned int ki,
 		int64_t d;
 
 		newlen = vmat(&newv, buf);
-		d = (int64_t)cost(c->klen[ki], newlen) -
-		    (k->exists ? (int64_t)cost(c->klen[ki], vmat(&k->v, buf)) : 0);
+		d = (int64_t)smap_kv_cost(c->klen[ki], newlen) -
+		    (k->exists ? (int64_t)smap_kv_cost(c->klen[ki], vmat(&k->v, buf)) : 0);
 		if (d > 0 && owner != 0 &&
 		    owner_bytes(c, owner) + (uint64_t)d > QUOTA)
 			return (struct mres){ -EDQUOT, 0, 0 };

@@ -172,10 +172,34 @@ struct smap_batch {
 };
 
 /*
- * bytes is what the entries cost, as max_bytes and user_max_bytes count it:
- * per key, 32 + key + value bytes rounded up to a multiple of 16 up to 256
- * bytes and to a power of two beyond (as the allocator does), plus 32 for
- * its hash bucket and id slot. data_bytes is the key and value bytes alone.
+ * What a key costs, as max_bytes, user_max_bytes and smap_stats.bytes count
+ * it: its entry (a SMAP_COST_HEADER-byte header, the key and the value)
+ * rounded up as the module's allocator does, to a multiple of
+ * SMAP_COST_STEP up to SMAP_COST_CLASS_MAX bytes and to a power of two
+ * beyond, plus SMAP_COST_OVERHEAD for its hash bucket and id slot. The
+ * module charges exactly this (a 4-byte key with an empty value: 80).
+ */
+#define SMAP_COST_HEADER	32
+#define SMAP_COST_STEP		16
+#define SMAP_COST_CLASS_MAX	256
+#define SMAP_COST_OVERHEAD	32
+
+static __inline__ __u64 smap_kv_cost(__u32 key_len, __u32 value_len)
+{
+	__u64 size = SMAP_COST_HEADER + (__u64)key_len + value_len;
+	__u64 p = SMAP_COST_CLASS_MAX;
+
+	if (size <= SMAP_COST_CLASS_MAX)
+		return ((size + SMAP_COST_STEP - 1) &
+			~(__u64)(SMAP_COST_STEP - 1)) + SMAP_COST_OVERHEAD;
+	while (p < size)
+		p <<= 1;
+	return p + SMAP_COST_OVERHEAD;
+}
+
+/*
+ * bytes is what the entries cost (smap_kv_cost() of each key), as max_bytes
+ * and user_max_bytes count it. data_bytes is the key and value bytes alone.
  */
 struct smap_stats {
 	__u64 keys;
