@@ -95,9 +95,6 @@ static int __init smap_init(void)
 	err = smap_journal_start(m->journal);	/* replays the log into the store */
 	if (err)
 		goto err_journal;
-	err = smap_store_account(m->store);	/* max_bytes, user_max_bytes */
-	if (err)
-		goto err_journal;
 	m->dev = smap_dev_create(m->store);
 	if (IS_ERR(m->dev)) {
 		err = PTR_ERR(m->dev);

@@ -95,6 +95,10 @@ struct smap_load_batch {
 	u32 first;		/* id of e[0]; 0: no block reserved */
 	u32 n;			/* ids used from the block */
 	s64 keys, bytes;	/* changes not yet added to the store's counts */
+	s64 charged;		/* ... and to what its keys cost */
+	struct smap_user *owner;	/* the last new entry's owner, */
+	kuid_t uid;			/* its uid, */
+	s64 owner_delta;		/* and its cost changes not yet added */
 	struct smap_entry *e[SMAP_LOAD_BATCH];	/* NULL: deleted since */
 };
 
@@ -1112,6 +1116,53 @@ void smap_store_stats(struct smap_store *s, struct smap_stats *st,
  * the other lane contending. smap_load_flush() each batch at the end. A
  * lane's keys are its own: two never load the same key.
  */
+/*
+ * Replay charges each owner as it loads (max_bytes, user_max_bytes): a
+ * lane's runs of keys of one owner add up in its batch, and reach the
+ * owner's count when the owner changes or the batch is flushed. The counts
+ * are read by nothing before replay ends.
+ */
+static void smap_load_owner_flush(struct smap_load_batch *b)
+{
+	if (b->owner)
+		atomic64_add(b->owner_delta, &b->owner->bytes);
+	b->owner_delta = 0;
+}
+
+/* Make @uid the batch's owner, its count created: before @uid's entry is. */
+static int smap_load_owner(struct smap_store *s, struct smap_load_batch *b,
+			   kuid_t uid)
+{
+	struct smap_user *u;
+
+	if (b->owner && uid_eq(uid, b->uid))
+		return 0;
+	u = smap_user(s, uid, true);
+	if (!u)
+		return -ENOMEM;
+	smap_load_owner_flush(b);
+	b->owner = u;
+	b->uid = uid;
+	return 0;
+}
+
+/* @e leaves the store: uncharge its owner (whose count exists since). */
+static void smap_load_uncharge(struct smap_store *s, struct smap_load_batch *b,
+			       const struct smap_entry *e)
+{
+	s64 n = smap_entry_cost(e);
+	struct smap_user *u;
+
+	b->charged -= n;
+	if (b->owner && uid_eq(e->uid, b->uid)) {
+		b->owner_delta -= n;
+		return;
+	}
+	u = smap_user(s, e->uid, false);
+	if (!WARN_ON_ONCE(!u))
+		atomic64_sub(n, &u->bytes);
+}
+
 /* Where @id waits in @b, if it is still waiting to enter the id map. */
 static struct smap_entry **smap_load_pending(struct smap_load_batch *b, u32 id)
 {
@@ -1129,8 +1180,11 @@ static int smap_load_flush(struct smap_store *s, struct smap_load_batch *b)
 
 	atomic64_add(b->keys, &s->nkeys);
 	atomic64_add(b->bytes, &s->nbytes);
+	atomic64_add(b->charged, &s->charged);
 	b->keys = 0;
 	b->bytes = 0;
+	b->charged = 0;
+	smap_load_owner_flush(b);
 	do {
 		xas_lock(&xas);
 		for (; i < b->n; i++) {
@@ -1201,7 +1255,7 @@ static int smap_store_load_entry(struct smap_store *s,
 	 * once inserted, the other lane may walk past it under RCU, so no
 	 * error may free it after that. It is used only if the key is new.
 	 */
-	err = smap_load_id(s, b, &ne->id);
+	err = smap_load_owner(s, b, ne->uid) ?: smap_load_id(s, b, &ne->id);
 	if (err)
 		return err;
 	old = rhashtable_lookup_get_insert_key(&s->ht, &k, &ne->node,
@@ -1224,8 +1278,12 @@ static int smap_store_load_entry(struct smap_store *s,
 	}
 	/* replay never refuses what the log holds: no max_bytes check */
 	b->bytes += smap_entry_bytes(ne) - smap_entry_bytes(old);
-	if (old)
+	b->charged += smap_entry_cost(ne);
+	b->owner_delta += smap_entry_cost(ne);
+	if (old) {
+		smap_load_uncharge(s, b, old);
 		smap_entry_put(old);
+	}
 	return 0;
 }
 
@@ -1269,6 +1327,7 @@ static void smap_load_del(struct smap_store *s, struct smap_load_batch *b,
 		xa_erase(&s->ids, old->id);
 	b->keys--;
 	b->bytes -= smap_entry_bytes(old);
+	smap_load_uncharge(s, b, old);
 	smap_entry_put(old);
 }
 
@@ -1330,25 +1389,6 @@ static void smap_store_usage(void *owner, u64 *keys, u64 *bytes)
 	*bytes = atomic64_read(&s->nbytes);
 }
 
-static int smap_account_one(void *arg, const void *key, u32 klen,
-			    const void *val, u32 vlen, kuid_t uid, kgid_t gid,
-			    umode_t mode)
-{
-	struct smap_store *s = arg;
-	struct smap_user *u = smap_user(s, uid, true);
-	s64 n = smap_kv_cost(klen, vlen);
-
-	if (!u)
-		return -ENOMEM;
-	atomic64_add(n, &u->bytes);
-	atomic64_add(n, &s->charged);
-	return 0;
-}
-
-int smap_store_account(struct smap_store *s)
-{
-	return smap_store_walk(s, smap_account_one, s);
-}
 
 
 /*

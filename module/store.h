@@ -254,10 +254,4 @@ struct smap_journal_backup_info;
 int smap_store_backup(struct smap_store *s, struct file *f,
 		      struct smap_journal_backup_info *info);
 
-/*
- * After replay, before any interface exists: count what every entry costs,
- * in total and per owner (replay counts key and value bytes only).
- */
-int smap_store_account(struct smap_store *s);
-
 #endif /* SMAP_STORE_H */

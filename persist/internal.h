@@ -91,7 +91,8 @@ struct smap_journal {
 	u64 replayed;
 	u64 replay_total;		/* replay: bytes of every file to read */
 	u64 replay_done;		/* bytes of the files read so far */
-	ktime_t replay_start, replay_next;	/* progress: when to say it */
+	ktime_t replay_start;		/* progress: since when, */
+	unsigned long replay_next;	/* and when next to say it (jiffies) */
 	bool replay_hinted;		/* ops->expect() was told */
 	u64 truncated;
 	u64 corrupt;

@@ -137,6 +137,12 @@ static int smap_replay_apply(struct smap_journal *j,
 	return j->ops->apply(j->owner, &r);
 }
 
+/* How often a long replay says how far it is, in jiffies. */
+static unsigned long smap_replay_every(struct smap_journal *j)
+{
+	return msecs_to_jiffies(READ_ONCE(j->cfg.tun->replay_progress_ms));
+}
+
 /*
  * A long replay says how far it is, at most every replay_progress_ms
  * (5 s): records applied, bytes read of all the files' bytes.
@@ -145,12 +151,13 @@ static void smap_replay_progress(struct smap_journal *j, u64 records,
 				 loff_t at)
 {
 	u64 done = j->replay_done + at, total = max(j->replay_total, 1ULL);
-	ktime_t now = ktime_get();
+	ktime_t now;
 
-	if (ktime_before(now, j->replay_next))
+	/* per record: jiffies is a load, ktime_get() a clock read */
+	if (time_before(jiffies, j->replay_next))
 		return;
-	j->replay_next = ktime_add_ms(now,
-				      READ_ONCE(j->cfg.tun->replay_progress_ms));
+	now = ktime_get();
+	j->replay_next = jiffies + smap_replay_every(j);
 	pr_info("replaying %s: %llu records, %llu of %llu bytes (%llu%%), %lld s\n",
 		j->cfg.path, j->replayed + records, done, j->replay_total,
 		div64_u64(min(done, total) * 100, total),
@@ -252,6 +259,15 @@ static void smap_replay_hint(struct smap_journal *j,
 static int smap_replay_zeros(struct smap_journal *j, struct smap_reader *r,
 			     loff_t cap)
 {
+	u64 w;
+
+	/* the common case, once per record: a record's magic starts here */
+	if (r->have - r->off >= sizeof(w) &&
+	    (cap < 0 || r->base + r->off + (loff_t)sizeof(w) <= cap)) {
+		memcpy(&w, r->buf + r->off, sizeof(w));
+		if (w)
+			return 0;
+	}
 	for (;;) {
 		loff_t at = r->base + r->off;
 		size_t avail = r->have - r->off;
@@ -633,8 +649,7 @@ int smap_replay(struct smap_journal *j, u64 *next_seg, u64 *next_seq,
 	j->replay_done = 0;
 	j->replay_hinted = false;
 	j->replay_start = t0;
-	j->replay_next = ktime_add_ms(t0,
-				      READ_ONCE(j->cfg.tun->replay_progress_ms));
+	j->replay_next = jiffies + smap_replay_every(j);
 	err = smap_scan_dir(j, &s);
 	if (err) {
 		pr_err("cannot list %s (%d)\n", j->cfg.path, err);
