@@ -34,11 +34,10 @@ static void smap_compact_pause(struct smap_journal *j)
 
 struct smap_snap_ctx {
 	struct smap_journal *j;
-	struct file *f;
 	loff_t pos;
 	u64 count;
 	u64 seq;		/* backup: the sequence number of its point */
-	u8 *buf;
+	struct smap_wbuf wb;	/* records on their way to the file at pos */
 };
 
 static int smap_snap_emit(void *arg, const void *key, u32 klen,
@@ -46,10 +45,15 @@ static int smap_snap_emit(void *arg, const void *key, u32 klen,
 			  umode_t mode)
 {
 	struct smap_snap_ctx *c = arg;
-	struct smap_rec_hdr *h = (void *)c->buf;
 	u32 len = smap_rec_len(klen, vlen);
-	u8 *p = c->buf + sizeof(*h);
+	struct smap_rec_hdr *h;
+	int err;
+	u8 *p;
 
+	h = smap_wbuf_room(&c->wb, len, &err);
+	if (!h)
+		return err;
+	p = (u8 *)(h + 1);
 	memset(h, 0, sizeof(*h));
 	h->magic = cpu_to_le32(SMAP_REC_MAGIC);
 	h->len = cpu_to_le32(len);
@@ -65,28 +69,39 @@ static int smap_snap_emit(void *arg, const void *key, u32 klen,
 		memcpy(p + klen, val, vlen);
 	memset(p + klen + vlen, 0, len - sizeof(*h) - klen - vlen);
 	h->crc = cpu_to_le32(smap_rec_crc(h));
-	return smap_fs_write_all(c->f, h, len, &c->pos);
+	return 0;
 }
 
-/* The snapshot's trailer: END, its seq one past the last record's. */
+/*
+ * The snapshot's trailer: END, its seq one past the last record's; then
+ * everything still buffered goes to the file.
+ */
 static int smap_snap_end(struct smap_snap_ctx *c)
 {
-	struct smap_rec_hdr *end = (void *)c->buf;
+	struct smap_rec_hdr *end;
+	int err;
 
+	end = smap_wbuf_room(&c->wb, sizeof(*end), &err);
+	if (!end)
+		return err;
 	memset(end, 0, sizeof(*end));
 	end->magic = cpu_to_le32(SMAP_REC_MAGIC);
 	end->len = cpu_to_le32(sizeof(*end));
 	end->op = cpu_to_le16(SMAP_REC_END);
 	end->seq = cpu_to_le64(c->count + 1);
 	end->crc = cpu_to_le32(smap_rec_crc(end));
-	return smap_fs_write_all(c->f, end, sizeof(*end), &c->pos);
+	return smap_wbuf_flush(&c->wb);
 }
 
-/* Room for the largest record. */
-static u8 *smap_snap_buf(void)
+/* A buffer with room for the largest record, writing to @f at c->pos. */
+static int smap_snap_buf(struct smap_snap_ctx *c, struct file *f)
 {
-	return kvmalloc(smap_rec_len(SMAP_KEY_MAX, SMAP_VALUE_MAX),
-			GFP_KERNEL | __GFP_NOWARN);
+	int err = smap_wbuf_init(&c->wb,
+				 smap_rec_len(SMAP_KEY_MAX, SMAP_VALUE_MAX));
+
+	c->wb.f = f;
+	c->wb.pos = &c->pos;
+	return err;
 }
 
 static int smap_compact_locked(void *arg)
@@ -95,6 +110,7 @@ static int smap_compact_locked(void *arg)
 	struct smap_snap_ctx c = { .j = j };
 	struct smap_dir_scan old = {};
 	struct smap_file_hdr h;
+	struct file *f;
 	char name[32];
 	u64 base;
 	int err, i;
@@ -108,24 +124,25 @@ static int smap_compact_locked(void *arg)
 		return err;
 	j->ops->quiesce(j->owner);
 
-	c.buf = smap_snap_buf();
-	if (!c.buf)
-		return -ENOMEM;
-	c.f = smap_fs_create(j, SMAP_SNAP_TMP, O_WRONLY);
-	if (IS_ERR(c.f)) {
-		err = PTR_ERR(c.f);
+	f = smap_fs_create(j, SMAP_SNAP_TMP, O_WRONLY);
+	if (IS_ERR(f)) {
+		err = PTR_ERR(f);
 		goto free;
 	}
+	err = smap_snap_buf(&c, f);
+	if (err)
+		goto put;
 	smap_file_hdr_init(&h, SMAP_FILE_SNAPSHOT, 0, base,
 			   READ_ONCE(j->next_seq), 0, false);
-	err = smap_fs_write_all(c.f, &h, sizeof(h), &c.pos);
+	err = smap_fs_write_all(f, &h, sizeof(h), &c.pos);
 	if (!err)
 		err = j->ops->snapshot(j->owner, smap_snap_emit, &c);
 	if (!err)
 		err = smap_snap_end(&c);
 	if (!err)
-		err = vfs_fsync(c.f, 0);
-	fput(c.f);
+		err = vfs_fsync(f, 0);
+put:
+	fput(f);
 	smap_compact_pause(j);
 	if (!err)
 		err = smap_fs_rename(j, SMAP_SNAP_TMP, SMAP_SNAP_NAME);
@@ -151,7 +168,7 @@ static int smap_compact_locked(void *arg)
 		c.count, c.pos, i);
 free:
 	kfree(old.segs);
-	kvfree(c.buf);
+	smap_wbuf_free(&c.wb);
 	if (err)
 		pr_err("compaction failed (%d); the previous log stays in use\n",
 		       err);
@@ -193,7 +210,7 @@ static void smap_backup_mark(void *arg)
 int smap_journal_backup(struct smap_journal *j, struct file *f,
 			struct smap_journal_backup_info *info)
 {
-	struct smap_snap_ctx c = { .j = j, .f = f, .pos = sizeof(struct smap_file_hdr) };
+	struct smap_snap_ctx c = { .j = j, .pos = sizeof(struct smap_file_hdr) };
 	struct smap_file_hdr h;
 	loff_t at = 0;
 	int err;
@@ -204,9 +221,9 @@ int smap_journal_backup(struct smap_journal *j, struct file *f,
 		return -EBADF;
 	if (i_size_read(file_inode(f)))
 		return -ENOTEMPTY;
-	c.buf = smap_snap_buf();
-	if (!c.buf)
-		return -ENOMEM;
+	err = smap_snap_buf(&c, f);
+	if (err)
+		return err;
 	err = j->ops->snapshot_at(j->owner, smap_backup_emit, smap_backup_mark,
 				  &c, &info->hold_ns);
 	if (!err)
@@ -218,7 +235,7 @@ int smap_journal_backup(struct smap_journal *j, struct file *f,
 	}
 	if (!err)
 		err = vfs_fsync(f, 0);
-	kvfree(c.buf);
+	smap_wbuf_free(&c.wb);
 	if (err)
 		return err;
 	info->seq = c.seq;

@@ -415,6 +415,64 @@ int smap_fs_write_all(struct file *f, const void *buf, size_t len,
 	return 0;
 }
 
+int smap_wbuf_init(struct smap_wbuf *b, size_t size)
+{
+	b->buf = kvmalloc(size, GFP_KERNEL | __GFP_NOWARN);
+	if (!b->buf)
+		return -ENOMEM;
+	b->size = size;
+	b->fill = 0;
+	return 0;
+}
+
+void smap_wbuf_free(struct smap_wbuf *b)
+{
+	kvfree(b->buf);
+	b->buf = NULL;
+}
+
+int smap_wbuf_flush(struct smap_wbuf *b)
+{
+	size_t fill = b->fill;
+
+	b->fill = 0;
+	return fill ? smap_fs_write_all(b->f, b->buf, fill, b->pos) : 0;
+}
+
+void *smap_wbuf_room(struct smap_wbuf *b, size_t len, int *err)
+{
+	void *p;
+
+	*err = 0;
+	if (WARN_ON_ONCE(len > b->size)) {
+		*err = -EINVAL;
+		return NULL;
+	}
+	if (len > b->size - b->fill) {
+		*err = smap_wbuf_flush(b);
+		if (*err)
+			return NULL;
+	}
+	p = b->buf + b->fill;
+	b->fill += len;
+	return p;
+}
+
+int smap_wbuf_add(struct smap_wbuf *b, const void *p, size_t len)
+{
+	void *room;
+	int err;
+
+	if (len > b->size) {
+		err = smap_wbuf_flush(b);
+		return err ?: smap_fs_write_all(b->f, p, len, b->pos);
+	}
+	room = smap_wbuf_room(b, len, &err);
+	if (room)
+		memcpy(room, p, len);
+	return err;
+}
+
 /* Cut @f to @len bytes, durably (the new size on disk before it returns). */
 int smap_fs_truncate(struct file *f, loff_t len)
 {

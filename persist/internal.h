@@ -25,6 +25,24 @@ struct smap_log_rec {
 
 enum smap_ctl_op { SMAP_CTL_NONE, SMAP_CTL_SWITCH, SMAP_CTL_RECOVER };
 
+/*
+ * Appends gathered in a buffer and written to a file in one kernel_write()
+ * when it fills or is flushed: a round of small records, or a snapshot's
+ * records, costs one write per buffer, not one per record. @pos is where
+ * the file's next byte goes: what is still in the buffer is not counted
+ * until it is written.
+ */
+struct smap_wbuf {
+	struct file *f;
+	loff_t *pos;
+	u8 *buf;
+	size_t size;
+	size_t fill;
+};
+
+/* The writer's: records larger than this are written on their own. */
+#define SMAP_LOG_WBUF	(64 << 10)
+
 struct smap_journal {
 	struct smap_journal_config cfg;
 	const struct smap_journal_ops *ops;
@@ -48,6 +66,7 @@ struct smap_journal {
 	unsigned int failed_syncs;	/* testing: fail_sync's count */
 	unsigned long last_sync;	/* jiffies */
 	u64 sync_ns;			/* how long the last fsync took */
+	struct smap_wbuf wbuf;		/* a round's records, on their way */
 	unsigned int gather;		/* waiters to gather before a round */
 
 	spinlock_t qlock;		/* pending, next_seq, ctl_op */
@@ -129,6 +148,14 @@ int smap_fs_list(struct smap_journal *j, smap_dir_actor actor, void *ctx);
 int smap_fs_write_all(struct file *f, const void *buf, size_t len,
 		      loff_t *pos);
 int smap_fs_truncate(struct file *f, loff_t len);
+int smap_wbuf_init(struct smap_wbuf *b, size_t size);
+void smap_wbuf_free(struct smap_wbuf *b);
+/* Room for @len bytes (at most b->size), flushing first if need be. */
+void *smap_wbuf_room(struct smap_wbuf *b, size_t len, int *err);
+/* Add @len bytes; a record larger than the buffer goes straight out. */
+int smap_wbuf_add(struct smap_wbuf *b, const void *p, size_t len);
+/* Write out what is buffered; on error it is dropped. */
+int smap_wbuf_flush(struct smap_wbuf *b);
 void smap_file_hdr_init(struct smap_file_hdr *h, u32 kind, u64 segment,
 			u64 base, u64 first_seq, loff_t prev_end, bool has_prev);
 u32 smap_rec_crc(const struct smap_rec_hdr *h);

@@ -193,18 +193,23 @@ static loff_t smap_prealloc_chunk(struct smap_journal *j)
  */
 #define SMAP_PREALLOC_FIRST	(64 << 10)
 
-/* Write zeros from @from to @to (the end of the file) into @f. */
-static int smap_log_write_zeros(struct file *f, loff_t from, loff_t to)
+/*
+ * Write zeros from @from to @to (the end of the file) into @f, a buffer
+ * at a time: the writer's, empty outside a round.
+ */
+static int smap_log_write_zeros(struct smap_journal *j, struct file *f,
+				loff_t from, loff_t to)
 {
-	const void *zero = page_address(ZERO_PAGE(0));
+	struct smap_wbuf *b = &j->wbuf;
 	loff_t pos = from;
 	int err = 0;
 
+	if (WARN_ON_ONCE(b->fill))
+		return -EBUSY;
+	memset(b->buf, 0, b->size);
 	while (!err && pos < to) {
-		size_t n = min_t(loff_t, to - pos,
-				 PAGE_SIZE - (pos & (PAGE_SIZE - 1)));
-
-		err = smap_fs_write_all(f, zero, n, &pos);
+		err = smap_fs_write_all(f, b->buf, min_t(loff_t, to - pos,
+							 b->size), &pos);
 		cond_resched();
 	}
 	return err;
@@ -227,7 +232,7 @@ static void smap_log_prealloc(struct smap_journal *j, loff_t need)
 
 	if (!j->seg_prealloc || !chunk || need <= j->alloc_end)
 		return;
-	err = smap_log_write_zeros(j->seg, from, to);
+	err = smap_log_write_zeros(j, j->seg, from, to);
 	if (!err)
 		err = vfs_fsync_range(j->seg, from, to - 1, 1);
 	if (err) {
@@ -301,6 +306,7 @@ static void smap_writer_round(struct smap_journal *j,
 	int mode = READ_ONCE(j->cfg.tun->sync_mode);
 	loff_t need = j->seg_pos;
 
+	j->wbuf.f = j->seg;	/* the segment may have changed */
 	if (!err && j->seg_prealloc) {
 		list_for_each_entry(rec, batch, node)
 			need += le32_to_cpu(rec->hdr.len);
@@ -313,13 +319,17 @@ static void smap_writer_round(struct smap_journal *j,
 		if (err)
 			continue;
 		rec->hdr.crc = cpu_to_le32(smap_rec_crc(&rec->hdr));
-		err = smap_fs_write_all(j->seg, &rec->hdr, len, &j->seg_pos);
+		err = smap_wbuf_add(&j->wbuf, &rec->hdr, len);
 		if (err)
 			break;
 		atomic64_add(len, &j->log_bytes);
 		atomic64_add(len, &j->since_compact);
 		atomic64_inc(&j->log_records);
 	}
+	if (err)
+		j->wbuf.fill = 0;	/* the log is cut back below */
+	else
+		err = smap_wbuf_flush(&j->wbuf);
 	if (!err && mode == SMAP_SYNC_BATCH &&
 	    time_after_eq(jiffies, j->last_sync +
 			  msecs_to_jiffies(READ_ONCE(j->cfg.tun->batch_ms))))
@@ -440,7 +450,7 @@ int smap_log_open_segment(struct smap_journal *j, u64 seg_no,
 	}
 	err = smap_fs_write_all(f, &h, sizeof(h), &pos);
 	/* the first zeros ride on the header's fsync */
-	if (!err && first && smap_log_write_zeros(f, pos, first)) {
+	if (!err && first && smap_log_write_zeros(j, f, pos, first)) {
 		pr_warn_ratelimited("cannot preallocate %s (ENOSPC?): appending without\n",
 				    name);
 		first = 0;
@@ -723,6 +733,11 @@ struct smap_journal *smap_journal_create(const struct smap_journal_config *cfg,
 	j->ops = ops;
 	j->owner = owner;
 	j->compact_at_load = cfg->compact_at_load;
+	if (smap_wbuf_init(&j->wbuf, SMAP_LOG_WBUF)) {
+		kfree(j);
+		return ERR_PTR(-ENOMEM);
+	}
+	j->wbuf.pos = &j->seg_pos;
 	spin_lock_init(&j->qlock);
 	INIT_LIST_HEAD(&j->pending);
 	init_waitqueue_head(&j->kick);
@@ -790,6 +805,7 @@ void smap_journal_destroy(struct smap_journal *j)
 	WARN_ON(j->started);
 	mutex_destroy(&j->ctl_lock);
 	mutex_destroy(&j->compact_lock);
+	smap_wbuf_free(&j->wbuf);
 	kfree(j);
 }
 

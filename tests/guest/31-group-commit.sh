@@ -33,13 +33,7 @@ expect_eq "$((fs > 0 && recs >= 5 * fs))" 1 \
 	"8 writers: $recs records in $fs fsyncs, at least 5 per fsync"
 
 # the log writer's sleeps so far (each wakeup ends one)
-writer_sleeps() {
-	for _p in /proc/[0-9]*; do
-		[ "$(cat "$_p/comm" 2>/dev/null)" = smap-log ] || continue
-		awk '$1 == "voluntary_ctxt_switches:" { print $2 }' "$_p/status"
-		return
-	done
-}
+writer_sleeps() { writer_of status voluntary_ctxt_switches:; }
 
 # 200 sets 100 us apart: the writer sleeps between any two, and a wakeup
 # for each record would wake it about 200 times; lingering for batch_ms

@@ -157,6 +157,16 @@ as() {
 # stat_of NAME: the counter NAME of `smap stats`
 stat_of() { smap stats | awk -v n="$1" '$1 == n { print $2 }'; }
 
+# writer_of FILE FIELD: FIELD ("name:") of the log writer's /proc/PID/FILE
+# (status, io), empty if it has no such file
+writer_of() {
+	for _p in /proc/[0-9]*; do
+		[ "$(cat "$_p/comm" 2>/dev/null)" = smap-log ] || continue
+		awk -v f="$2" '$1 == f { print $2 }' "$_p/$1" 2>/dev/null
+		return
+	done
+}
+
 # fill PREFIX N [VALUE]: set PREFIX1..PREFIXN to VALUE1..VALUEN (val-1..)
 fill() {
 	_i=0
