@@ -40,6 +40,12 @@ struct smap_wbuf {
 	size_t fill;
 };
 
+/* Replay's reads that a readahead could have served, and their time. */
+struct smap_read_stats {
+	unsigned int reads;
+	u64 ns;
+};
+
 /* The writer's: records larger than this are written on their own. */
 #define SMAP_LOG_WBUF	(64 << 10)
 
@@ -109,6 +115,7 @@ struct smap_journal {
 	atomic64_t compactions;
 	u64 replayed;
 	u64 replay_total;		/* replay: bytes of every file to read */
+	struct smap_read_stats replay_reads;	/* replay's, read ahead */
 	u64 replay_done;		/* bytes of the files read so far */
 	ktime_t replay_start;		/* progress: since when, */
 	unsigned long replay_next;	/* and when next to say it (jiffies) */

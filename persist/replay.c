@@ -23,6 +23,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/file.h>
+#include <uapi/linux/fadvise.h>
 #include <linux/fs.h>
 #include <linux/ktime.h>
 #include <linux/sched.h>
@@ -48,7 +49,29 @@ struct smap_reader {
 	size_t off;		/* parse position in buf */
 	loff_t base;		/* file offset of buf[0] */
 	loff_t rpos;		/* next file offset to read */
+	struct smap_read_stats *st;	/* the reads but the file's first */
 };
+
+/*
+ * Ask for the next buffer's worth of the file now, without waiting: its
+ * reads run while this buffer's records are checked and applied. Without
+ * it, each refill of a cold log waited for the disk with every CPU idle
+ * (the owner drains before the buffer moves): a 1M-key load took 1743 ms
+ * from a cold cache and 1459 ms from a warm one. WILLNEED reads at most
+ * the device's readahead window per call (force_page_cache_ra()), so ask
+ * a window-sized step at a time.
+ */
+#define SMAP_RA_STEP	(128 << 10)
+
+static void smap_reader_ahead(struct smap_reader *r)
+{
+	loff_t end = min_t(loff_t, r->rpos + r->cap,
+			   i_size_read(file_inode(r->f)));
+	loff_t pos;
+
+	for (pos = r->rpos; pos < end; pos += SMAP_RA_STEP)
+		vfs_fadvise(r->f, pos, SMAP_RA_STEP, POSIX_FADV_WILLNEED);
+}
 
 /* Make @n bytes available at r->off: 1 if they are, 0 at EOF, or -errno. */
 static int smap_reader_need(struct smap_reader *r, size_t n)
@@ -60,15 +83,22 @@ static int smap_reader_need(struct smap_reader *r, size_t n)
 	r->have -= r->off;
 	r->off = 0;
 	while (r->have < n) {
+		bool first = !r->rpos;
+		u64 t0 = ktime_get_ns();
 		ssize_t got = kernel_read(r->f, r->buf + r->have,
 					  r->cap - r->have, &r->rpos);
 
+		if (!first) {
+			r->st->reads++;
+			r->st->ns += ktime_get_ns() - t0;
+		}
 		if (got < 0)
 			return got;
 		if (got == 0)
 			return 0;
 		r->have += got;
 	}
+	smap_reader_ahead(r);
 	return 1;
 }
 
@@ -305,7 +335,7 @@ static int smap_replay_file(struct smap_journal *j, const char *name,
 			    loff_t limit, u64 seq_end,
 			    struct smap_file_result *res)
 {
-	struct smap_reader r = { .f = f };
+	struct smap_reader r = { .f = f, .st = &j->replay_reads };
 	loff_t bad_from = -1;
 	u64 prev_seq = 0, bad_recs = 0;
 	int rc, err = 0;
@@ -648,6 +678,7 @@ int smap_replay(struct smap_journal *j, u64 *next_seg, u64 *next_seq,
 	j->replay_total = 0;
 	j->replay_done = 0;
 	j->replay_hinted = false;
+	memset(&j->replay_reads, 0, sizeof(j->replay_reads));
 	j->replay_start = t0;
 	j->replay_next = jiffies + smap_replay_every(j);
 	err = smap_scan_dir(j, &s);
@@ -736,6 +767,9 @@ int smap_replay(struct smap_journal *j, u64 *next_seg, u64 *next_seq,
 	*next_seq = max_seq;
 	*has_prev = last_end >= 0 && *next_seg == max_seg + 1;
 	*prev_end = last_end;
+	pr_info("replay: %u reads after each file's first took %llu ms\n",
+		j->replay_reads.reads,
+		div_u64(j->replay_reads.ns, NSEC_PER_MSEC));
 	pr_info("replayed %llu records from %s%d log files in %lld ms\n",
 		j->replayed, s.snapshot ? "a snapshot and " : "", s.n,
 		ktime_ms_delta(ktime_get(), t0));
