@@ -102,19 +102,24 @@ struct smap_load_batch {
 	struct smap_entry *e[SMAP_LOAD_BATCH];	/* NULL: deleted since */
 };
 
-/* A queue of records: lane 0's from the front, lane 1's from the back. */
+/* Lanes a queue's records are split into by key, SMAP_LANE_CAP each. */
+#define SMAP_LANES	8
+
+/* A queue of records: lane i's from rec[i * SMAP_LANE_CAP]. */
 struct smap_lane_q {
 	struct smap_jrec *rec;	/* SMAP_LANE_QUEUE records */
-	u32 n[2];
+	u32 n[SMAP_LANES];
+	u32 total;
 };
 
 struct smap_lanes {
-	struct work_struct work[2];	/* lane i applies run's records */
+	struct work_struct work[2];	/* two workers take run's lanes */
 	struct smap_lane_q q[2];
 	struct smap_lane_q *fill;	/* being filled by the journal */
 	struct smap_lane_q *run;	/* being applied, NULL if none */
-	int err[2];
-	struct smap_load_batch batch[2];
+	atomic_t next;			/* run's next lane to take */
+	int err;			/* run's first error */
+	struct smap_load_batch batch[SMAP_LANES];
 };
 
 /*
@@ -1392,18 +1397,24 @@ static void smap_store_usage(void *owner, u64 *keys, u64 *bytes)
 
 
 /*
- * Inserting is most of replay's time, so records are applied in two lanes
- * at once, split by a hash of the key: all records of one key go to the
- * same lane, in log order, so the lanes never touch the same key and the
- * result is the log's. The records the journal hands over are queued (lane
- * 0 from the front of a queue, lane 1 from the back); when the queue is
- * full, two workers apply its lanes while the loading thread reads, checks
- * and queues the next records into the other queue, so checking overlaps
- * inserting (with one thread checking and two applying, a profile of the
- * load had one vCPU idle half the time). Before the journal reuses the
- * records' memory (drain) every queued record is applied. A lane's error
- * is returned by the next apply() or drain(); replay then fails. Each lane
- * numbers its new keys with its own batch.
+ * Inserting is most of replay's time, so records are applied by several
+ * threads at once, split into lanes by a hash of the key: all records of
+ * one key go to the same lane, in log order, and one thread applies a
+ * lane, so no two threads touch the same key and the result is the log's.
+ * The records the journal hands over are queued, each in its lane's part
+ * of a queue; when a lane's part is full, two workers take the queue's
+ * lanes one at a time while the loading thread reads, checks and queues
+ * the next records into the other queue (checking overlaps inserting),
+ * and the loading thread, done, takes what lanes are left instead of
+ * waiting. Before the journal reuses the records' memory (drain) every
+ * queued record is applied. A lane's error is returned by the next apply()
+ * or drain(); replay then fails. Each lane numbers its new keys with its
+ * own batch.
+ *
+ * Eight lanes taken in turn, not two lanes with a worker each: with the
+ * loading thread beside them on two vCPUs, one worker shared its CPU and
+ * finished late while the other CPU sat idle, about a quarter of the
+ * replay's time (perf record -a of a 1M-key load, 6.12 guest).
  *
  * Before persist/ became a leaf, the queue held every record of one read
  * buffer (4 MiB: up to ~87k u32 offsets) and was applied only when the
@@ -1415,19 +1426,18 @@ static void smap_store_usage(void *owner, u64 *keys, u64 *bytes)
  * (two of them now: 640 KiB).
  */
 #define SMAP_LANE_QUEUE	8192
+#define SMAP_LANE_CAP	(SMAP_LANE_QUEUE / SMAP_LANES)
 
 static int smap_lane_apply(struct smap_lanes *l, int lane)
 {
 	struct smap_store *s = container_of(l, struct smap_store, lanes);
 	struct smap_load_batch *b = &l->batch[lane];
 	const struct smap_lane_q *q = l->run;
+	const struct smap_jrec *r = &q->rec[lane * SMAP_LANE_CAP];
 	u32 i;
 	int err;
 
-	for (i = 0; i < q->n[lane]; i++) {
-		const struct smap_jrec *r =
-			&q->rec[lane ? SMAP_LANE_QUEUE - 1 - i : i];
-
+	for (i = 0; i < q->n[lane]; i++, r++) {
 		if (r->op == SMAP_REC_DEL) {
 			smap_load_del(s, b, r->key, r->klen);
 		} else {
@@ -1442,34 +1452,42 @@ static int smap_lane_apply(struct smap_lanes *l, int lane)
 	return 0;
 }
 
+/* Apply the run's lanes not yet taken, one at a time; keep a first error. */
+static void smap_lanes_take(struct smap_lanes *l)
+{
+	int lane, err;
+
+	while ((lane = atomic_inc_return(&l->next) - 1) < SMAP_LANES) {
+		err = smap_lane_apply(l, lane);
+		if (err)
+			cmpxchg(&l->err, 0, err);
+	}
+}
+
 static void smap_lane0_work(struct work_struct *w)
 {
-	struct smap_lanes *l = container_of(w, struct smap_lanes, work[0]);
-
-	l->err[0] = smap_lane_apply(l, 0);
+	smap_lanes_take(container_of(w, struct smap_lanes, work[0]));
 }
 
 static void smap_lane1_work(struct work_struct *w)
 {
-	struct smap_lanes *l = container_of(w, struct smap_lanes, work[1]);
-
-	l->err[1] = smap_lane_apply(l, 1);
+	smap_lanes_take(container_of(w, struct smap_lanes, work[1]));
 }
 
-/* Wait until the queue being applied is; its lanes' first error. */
+/* Help apply the queue being applied, wait until it is; its first error. */
 static int smap_lanes_wait(struct smap_lanes *l)
 {
 	int err;
 
 	if (!l->run)
 		return 0;
+	smap_lanes_take(l);
 	flush_work(&l->work[0]);
 	flush_work(&l->work[1]);
-	err = l->err[0] ?: l->err[1];
-	l->err[0] = 0;
-	l->err[1] = 0;
-	l->run->n[0] = 0;
-	l->run->n[1] = 0;
+	err = l->err;
+	l->err = 0;
+	memset(l->run->n, 0, sizeof(l->run->n));
+	l->run->total = 0;
 	l->run = NULL;
 	return err;
 }
@@ -1480,10 +1498,11 @@ static int smap_lanes_kick(struct smap_lanes *l)
 	struct smap_lane_q *q = l->fill;
 	int err = smap_lanes_wait(l);
 
-	if (err || !q || (!q->n[0] && !q->n[1]))
+	if (err || !q || !q->total)
 		return err;	/* nothing queued, or no queue yet */
 	l->run = q;
 	l->fill = q == &l->q[0] ? &l->q[1] : &l->q[0];
+	atomic_set(&l->next, 0);
 	/* the workers see the queue (queue_work orders it before them) */
 	queue_work(system_unbound_wq, &l->work[0]);
 	queue_work(system_unbound_wq, &l->work[1]);
@@ -1511,7 +1530,7 @@ static int smap_replay_apply(void *owner, const struct smap_jrec *r)
 {
 	struct smap_store *s = owner;
 	struct smap_lanes *l = &s->lanes;
-	int lane = jhash(r->key, r->klen, 0) & 1;
+	int lane = jhash(r->key, r->klen, 0) % SMAP_LANES;
 	struct smap_lane_q *q;
 
 	if (!l->fill) {
@@ -1523,15 +1542,15 @@ static int smap_replay_apply(void *owner, const struct smap_jrec *r)
 		l->q[1].rec = l->q[0].rec + SMAP_LANE_QUEUE;
 		l->fill = &l->q[0];
 	}
-	if (l->fill->n[0] + l->fill->n[1] == SMAP_LANE_QUEUE) {
+	if (l->fill->n[lane] == SMAP_LANE_CAP) {
 		int err = smap_lanes_kick(l);
 
 		if (err)
 			return err;
 	}
 	q = l->fill;
-	q->rec[lane ? SMAP_LANE_QUEUE - 1 - q->n[1] : q->n[0]] = *r;
-	q->n[lane]++;
+	q->rec[lane * SMAP_LANE_CAP + q->n[lane]++] = *r;
+	q->total++;
 	return 0;
 }
 
@@ -1589,12 +1608,12 @@ static int smap_replay_drain(void *owner, bool last)
 {
 	struct smap_store *s = owner;
 	struct smap_lanes *l = &s->lanes;
-	int err = smap_lanes_flush(l);
+	int err = smap_lanes_flush(l), i;
 
 	if (!last)
 		return err;
-	err = err ?: smap_load_flush(s, &l->batch[0]) ?:
-		     smap_load_flush(s, &l->batch[1]);
+	for (i = 0; !err && i < SMAP_LANES; i++)
+		err = smap_load_flush(s, &l->batch[i]);
 	smap_lanes_free(l);
 	if (s->presized) {
 		/* shrink now if smap_replay_expect() sized it too large */
