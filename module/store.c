@@ -1412,9 +1412,10 @@ static void smap_store_usage(void *owner, u64 *keys, u64 *bytes)
  * own batch.
  *
  * Eight lanes taken in turn, not two lanes with a worker each: with the
- * loading thread beside them on two vCPUs, one worker shared its CPU and
- * finished late while the other CPU sat idle, about a quarter of the
- * replay's time (perf record -a of a 1M-key load, 6.12 guest).
+ * loading thread beside two fixed-lane workers on two vCPUs, the CPUs sat
+ * idle 25-30% of the replay (perf record -a of a 1M-key load, 6.12
+ * guest); taken in turn, with the loading thread helping, 15-20%. 16 or
+ * 32 lanes idled as much, so the last lane's tail is not what remains.
  *
  * Before persist/ became a leaf, the queue held every record of one read
  * buffer (4 MiB: up to ~87k u32 offsets) and was applied only when the
